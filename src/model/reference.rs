@@ -1,0 +1,67 @@
+//! rust-bert's `BertForSequenceClassification`: the reference implementation and the model
+//! that `stance train` fine-tunes (it carries dropout and gradients).
+
+use tch::nn::VarStore;
+use tch::{Device, Tensor};
+
+use rust_bert::bert::BertForSequenceClassification;
+
+use crate::model::config::BertConfig;
+use crate::model::weights::Weights;
+use crate::model::ModelError;
+
+/// rust-bert's classifier with the variable store that owns its weights.
+pub struct ReferenceBert {
+    /// Owns every trainable tensor (names as in Hugging Face checkpoints, `bert.` prefixed).
+    pub vs: VarStore,
+    /// The model; `forward_t(.., train)` switches dropout.
+    pub model: BertForSequenceClassification,
+}
+
+impl ReferenceBert {
+    /// Builds rust-bert's model (random weights, seeded by the caller through `tch::manual_seed`).
+    pub fn new(cfg: &BertConfig) -> Result<ReferenceBert, ModelError> {
+        let vs = VarStore::new(Device::Cpu);
+        let model = BertForSequenceClassification::new(vs.root(), &cfg.to_rust_bert())
+            .map_err(|e| ModelError::Invalid(format!("rust-bert refused the config: {e}")))?;
+        Ok(ReferenceBert { vs, model })
+    }
+
+    /// Copies checkpoint tensors into the variable store. Returns the names the store expects
+    /// that the checkpoint lacks (left at their initial values) and the checkpoint names it did
+    /// not use. Shapes must match.
+    pub fn load(&mut self, w: &Weights) -> Result<(Vec<String>, Vec<String>), ModelError> {
+        let vars = self.vs.variables();
+        let (missing, unused) = w.diff(vars.keys().map(|s| s.as_str()));
+        tch::no_grad(|| -> Result<(), ModelError> {
+            for (name, mut var) in vars {
+                if let Some(t) = w.tensors.get(&name) {
+                    if t.size() != var.size() {
+                        return Err(ModelError::Invalid(format!(
+                            "tensor {name} has shape {:?}, the model expects {:?}",
+                            t.size(),
+                            var.size()
+                        )));
+                    }
+                    var.copy_(t);
+                }
+            }
+            Ok(())
+        })?;
+        Ok((missing, unused))
+    }
+
+    /// Logits for a batch; `train` enables dropout.
+    pub fn logits(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Tensor {
+        self.model
+            .forward_t(Some(ids), Some(mask), None, None, None, train)
+            .logits
+    }
+
+    /// All variables with canonical names, for saving a checkpoint.
+    pub fn named_tensors(&self) -> Vec<(String, Tensor)> {
+        let mut v: Vec<(String, Tensor)> = self.vs.variables().into_iter().collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+}

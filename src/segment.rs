@@ -1,0 +1,282 @@
+//! Sentence segmentation for long documents.
+//!
+//! Rule-based and linear in the text length, tuned for diplomatic English: abbreviations
+//! ("U.S.", "Mr.", "No.", "Gen.", "e.g."), initials ("J. Smith"), decimals ("3.5"), ellipses,
+//! closing quotes and brackets after the full stop, paragraph breaks and speaker turns
+//! ("Q:", "SPOKESPERSON:") in transcripts. Very long sentences are split later, by tokens, into
+//! overlapping windows (see [`crate::batch::windows`]).
+
+use std::ops::Range;
+
+/// Abbreviations (lower-case, without the final period) after which a period does not end a
+/// sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "no", "nos", "gen", "sen", "rep",
+    "gov", "lt", "col", "capt", "cmdr", "adm", "sgt", "maj", "pres", "amb", "hon", "rev", "fr",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs",
+    "etc", "e.g", "i.e", "cf", "approx", "inc", "ltd", "co", "corp", "dept", "govt", "art",
+    "vol", "pp", "para", "fig", "u.s", "u.k", "u.n", "e.u", "p.r.c", "r.o.c", "u.s.a", "d.c",
+    "a.m", "p.m", "ph.d", "messrs", "est", "min", "max",
+];
+
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | ')' | ']' | '}' | '’' | '”' | '»')
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(c, '"' | '\'' | '(' | '[' | '“' | '‘' | '«')
+}
+
+/// The word (letters and inner periods) that ends just before byte `end`, lower-cased.
+fn word_before(text: &str, end: usize) -> String {
+    let head = &text[..end];
+    let start = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '.'))
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
+    head[start..].to_lowercase()
+}
+
+/// True when the period at byte `dot` does not end a sentence.
+fn period_is_not_final(text: &str, dot: usize) -> bool {
+    let word = word_before(text, dot);
+    if word.is_empty() {
+        return false;
+    }
+    let bare = word.trim_start_matches('.');
+    if ABBREVIATIONS.contains(&bare) {
+        return true;
+    }
+    // Single-letter initial ("J. Smith") or dotted acronym ("U.S.A").
+    let letters: Vec<char> = bare.chars().filter(|c| *c != '.').collect();
+    if letters.len() == 1 && letters[0].is_uppercase() {
+        return true;
+    }
+    if bare.contains('.') && letters.iter().all(|c| c.is_alphabetic()) && letters.len() <= 4 {
+        return true;
+    }
+    false
+}
+
+/// A speaker tag at the start of a line: up to 40 chars of capitals, spaces or dots before ':'.
+fn starts_speaker_turn(line: &str) -> bool {
+    let line = line.trim_start();
+    match line.find(':') {
+        Some(i) if (1..=40).contains(&i) => {
+            let tag = &line[..i];
+            tag.chars()
+                .all(|c| c.is_uppercase() || c == ' ' || c == '.' || c == '-' || c == '\'')
+                && tag.chars().any(|c| c.is_alphabetic())
+        }
+        _ => false,
+    }
+}
+
+/// Byte ranges of the sentences of `text`, trimmed of surrounding whitespace, in order and
+/// non-overlapping. An all-whitespace text gives no sentences.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let n = chars.len();
+    let mut i = 0;
+    let push = |from: usize, to: usize, out: &mut Vec<Range<usize>>| {
+        let piece = &text[from..to];
+        let lead = piece.len() - piece.trim_start().len();
+        let trail = piece.len() - piece.trim_end().len();
+        if from + lead < to - trail {
+            out.push(from + lead..to - trail);
+        }
+    };
+    while i < n {
+        let (pos, c) = chars[i];
+        // Paragraph break or a new speaker turn.
+        if c == '\n' {
+            let mut j = i + 1;
+            while j < n && chars[j].1 != '\n' && chars[j].1.is_whitespace() {
+                j += 1;
+            }
+            let blank = j < n && chars[j].1 == '\n';
+            let next_line_start = if j < n { chars[j].0 } else { text.len() };
+            let next_line = &text[next_line_start..];
+            let next_line = next_line.split('\n').next().unwrap_or("");
+            if blank || starts_speaker_turn(next_line) {
+                push(start, pos, &mut out);
+                start = pos;
+            }
+            i += 1;
+            continue;
+        }
+        if matches!(c, '.' | '!' | '?' | '。' | '！' | '？') {
+            // Consume runs ("?!", "...") and closing quotes/brackets.
+            let mut j = i + 1;
+            while j < n && matches!(chars[j].1, '.' | '!' | '?') {
+                j += 1;
+            }
+            while j < n && is_closer(chars[j].1) {
+                j += 1;
+            }
+            let end = if j < n { chars[j].0 } else { text.len() };
+            let cjk = matches!(c, '。' | '！' | '？');
+            if j >= n {
+                i = j;
+                continue;
+            }
+            let next = chars[j].1;
+            if !cjk && !next.is_whitespace() {
+                // "3.5", "U.S.", "e.g.," — no boundary without following space.
+                i = j;
+                continue;
+            }
+            // Look at the first non-space character after the boundary.
+            let mut k = j;
+            while k < n && chars[k].1.is_whitespace() {
+                k += 1;
+            }
+            if k >= n {
+                i = k;
+                continue;
+            }
+            let after = chars[k].1;
+            let ellipsis = j - i >= 3 && c == '.';
+            let starts_new = after.is_uppercase()
+                || after.is_numeric()
+                || is_opener(after)
+                || cjk
+                || !after.is_alphabetic();
+            let abbrev = c == '.' && j == i + 1 && period_is_not_final(text, pos);
+            let abbrev_before_capital = abbrev && {
+                // "U.S. The minister…" is ambiguous; prefer not splitting, except after the
+                // common sentence-final acronyms followed by a typical sentence opener.
+                let w = word_before(text, pos);
+                let w = w.trim_start_matches('.');
+                matches!(w, "u.s" | "u.k" | "u.n" | "e.u" | "p.r.c" | "r.o.c")
+                    && next_word_opens_sentence(&text[chars[k].0..])
+            };
+            if starts_new && !ellipsis && (!abbrev || abbrev_before_capital) {
+                push(start, end, &mut out);
+                start = end;
+            }
+            i = k;
+            continue;
+        }
+        i += 1;
+    }
+    push(start, text.len(), &mut out);
+    out
+}
+
+fn next_word_opens_sentence(rest: &str) -> bool {
+    let w: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+    matches!(
+        w.as_str(),
+        "The" | "This" | "That" | "These" | "It" | "We" | "He" | "She" | "They" | "In" | "On"
+            | "At" | "A" | "An" | "But" | "However" | "Meanwhile" | "China" | "Beijing"
+            | "Taiwan" | "Washington" | "Asked"
+    )
+}
+
+/// Converts a byte offset into a character (Unicode scalar) offset, as Python's `str` counts.
+pub fn char_offset(text: &str, byte: usize) -> usize {
+    text[..byte].chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        sentences(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn simple_sentences() {
+        assert_eq!(
+            split("China opposes independence. Trade talks continue! Will it rain?"),
+            vec![
+                "China opposes independence.",
+                "Trade talks continue!",
+                "Will it rain?"
+            ]
+        );
+    }
+
+    #[test]
+    fn abbreviations_and_numbers_do_not_split() {
+        let t = "Mr. Lee met Gen. Smith at No. 10 on Jan. 5 and said growth was 3.5 percent. Next item.";
+        assert_eq!(
+            split(t),
+            vec![
+                "Mr. Lee met Gen. Smith at No. 10 on Jan. 5 and said growth was 3.5 percent.",
+                "Next item."
+            ]
+        );
+        let t = "The U.S. position, e.g. on trade, is unchanged. J. Smith agreed.";
+        assert_eq!(
+            split(t),
+            vec![
+                "The U.S. position, e.g. on trade, is unchanged.",
+                "J. Smith agreed."
+            ]
+        );
+    }
+
+    #[test]
+    fn acronym_at_sentence_end_followed_by_opener() {
+        let t = "The delegation flew to the U.S. The minister then spoke.";
+        assert_eq!(
+            split(t),
+            vec!["The delegation flew to the U.S.", "The minister then spoke."]
+        );
+    }
+
+    #[test]
+    fn quotes_and_brackets_stay_with_their_sentence() {
+        let t = "He said it was \"a red line.\" Then he left. (The meeting ended.) Done";
+        assert_eq!(
+            split(t),
+            vec![
+                "He said it was \"a red line.\"",
+                "Then he left.",
+                "(The meeting ended.)",
+                "Done"
+            ]
+        );
+    }
+
+    #[test]
+    fn paragraphs_and_speaker_turns() {
+        let t = "Q: What about trade\nA: It grew\n\nnext paragraph without stop";
+        assert_eq!(
+            split(t),
+            vec!["Q: What about trade", "A: It grew", "next paragraph without stop"]
+        );
+    }
+
+    #[test]
+    fn ellipsis_and_unicode() {
+        let t = "Well... we will see. 台湾是中国的一部分。下一个问题。";
+        assert_eq!(
+            split(t),
+            vec!["Well... we will see.", "台湾是中国的一部分。", "下一个问题。"]
+        );
+        for r in sentences(t) {
+            assert!(t.is_char_boundary(r.start) && t.is_char_boundary(r.end));
+        }
+    }
+
+    #[test]
+    fn empty_and_whitespace() {
+        assert!(sentences("").is_empty());
+        assert!(sentences("  \n\n ").is_empty());
+        assert_eq!(split("  one  "), vec!["one"]);
+    }
+
+    #[test]
+    fn char_offsets() {
+        let t = "é. x";
+        assert_eq!(char_offset(t, 4), 3);
+    }
+}
