@@ -1,0 +1,367 @@
+//! Document classification: segment → tokenize → length-bucketed batches → model → roll-up.
+//!
+//! With the default [`Segmentation::Auto`], a statement that fits in the token window is read
+//! whole — exactly the input the model was trained on, and what other tools do — and is its own
+//! evidence. A longer document is cut into sentences; a sentence longer than the window is cut
+//! into overlapping windows. All units of a group of documents are classified together in
+//! length-sorted batches. A segmented document then takes the probabilities of its deciding
+//! sentence:
+//!
+//! 1. sentences whose top label is `off_topic` carry no stance;
+//! 2. among the others, those that take an explicit position on independence (`opposes`,
+//!    `does_not_support`, `supports`) win over status-quo or agency language (`neutral`,
+//!    `leans_supports`) — the mixed-clause rule of the annotation guide, applied across
+//!    sentences;
+//! 3. the most confident of those is the evidence, and its probabilities are the document's.
+//!
+//! A document with no stance-bearing sentence is `off_topic` with the probabilities of its
+//! most stance-like sentence, so `p_off_topic` is the minimum over sentences. A one-sentence
+//! statement is classified exactly as a whole text would be.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::batch::{make_batch, plan_batches, windows, BatchLimits, Tokens};
+use crate::labels::{argmax, Label, NUM_LABELS};
+use crate::model::{ModelError, StanceModel};
+
+/// How documents are cut into classification units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Segmentation {
+    /// Whole text when it fits in the token window, else sentences rolled up per document.
+    #[default]
+    Auto,
+    /// Always sentences (windows for over-long ones), rolled up per document: every sentence
+    /// gets probabilities and the evidence is always one sentence (about twice the work for
+    /// short multi-sentence statements compared with `auto`).
+    Sentences,
+    /// The whole text truncated to the token window (what most pipelines do; loses stance
+    /// sentences beyond the window).
+    Truncate,
+}
+
+/// Settings of the document classifier.
+#[derive(Debug, Clone, Copy)]
+pub struct ClassifierSettings {
+    /// Longest unit in tokens, specials included.
+    pub max_tokens: usize,
+    /// Batch limits.
+    pub limits: BatchLimits,
+    /// Tokens shared by consecutive windows of an over-long sentence.
+    pub window_overlap: usize,
+    /// Units.
+    pub segmentation: Segmentation,
+}
+
+impl Default for ClassifierSettings {
+    fn default() -> Self {
+        ClassifierSettings {
+            max_tokens: 256,
+            limits: BatchLimits::default(),
+            window_overlap: 32,
+            segmentation: Segmentation::Auto,
+        }
+    }
+}
+
+/// One sentence's result.
+#[derive(Debug, Clone)]
+pub struct SentenceResult {
+    /// Byte range in the document.
+    pub range: Range<usize>,
+    /// Calibrated probabilities, canonical order; `None` when the document was read whole.
+    pub probs: Option<[f32; NUM_LABELS]>,
+}
+
+/// One document's result.
+#[derive(Debug, Clone)]
+pub struct DocResult {
+    /// Document probabilities (whole text, or those of the deciding sentence).
+    pub probs: [f32; NUM_LABELS],
+    /// The document's sentences (with probabilities when it was segmented).
+    pub sentences: Vec<SentenceResult>,
+    /// Byte range of the evidence — the deciding sentence, or the whole statement when it was
+    /// read whole — if the document takes a stance.
+    pub evidence: Option<Range<usize>>,
+    /// Index of the deciding sentence, when the document was segmented and takes a stance.
+    pub evidence_sentence: Option<usize>,
+}
+
+/// Work counters, for throughput reports.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Work {
+    /// Sequences run through the model.
+    pub sequences: u64,
+    /// Batches.
+    pub batches: u64,
+    /// Real tokens.
+    pub tokens: u64,
+    /// Tokens including padding.
+    pub padded_tokens: u64,
+    /// Floating-point operations (fast engine).
+    pub flops: f64,
+    /// Seconds tokenizing and segmenting.
+    pub tokenize_s: f64,
+    /// Seconds in the model.
+    pub infer_s: f64,
+}
+
+impl Work {
+    /// Adds another counter.
+    pub fn add(&mut self, o: &Work) {
+        self.sequences += o.sequences;
+        self.batches += o.batches;
+        self.tokens += o.tokens;
+        self.padded_tokens += o.padded_tokens;
+        self.flops += o.flops;
+        self.tokenize_s += o.tokenize_s;
+        self.infer_s += o.infer_s;
+    }
+}
+
+/// Classification was interrupted (SIGINT/SIGTERM).
+#[derive(Debug, thiserror::Error)]
+pub enum ClassifyError {
+    /// A signal asked us to stop.
+    #[error("interrupted")]
+    Interrupted,
+    /// The model failed.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+}
+
+/// Maps sentence byte ranges to the token ranges whose tokens start inside them.
+fn token_ranges(tokens: &Tokens, sentences: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(sentences.len());
+    let mut t = 0usize;
+    for s in sentences {
+        while t < tokens.offsets.len() && tokens.offsets[t].0 < s.start {
+            t += 1;
+        }
+        let start = t;
+        while t < tokens.offsets.len() && tokens.offsets[t].0 < s.end {
+            t += 1;
+        }
+        out.push(start..t);
+    }
+    out
+}
+
+fn off_topic() -> [f32; NUM_LABELS] {
+    let mut p = [0f32; NUM_LABELS];
+    p[Label::OffTopic.index()] = 1.0;
+    p
+}
+
+/// Picks the deciding sentence (see the module docs).
+pub fn decide(sentences: &[[f32; NUM_LABELS]]) -> (Option<usize>, usize) {
+    let mut best: Option<(usize, bool, f32)> = None;
+    let mut most_stancey = 0usize;
+    for (i, p) in sentences.iter().enumerate() {
+        if p[Label::OffTopic.index()] < sentences[most_stancey][Label::OffTopic.index()] {
+            most_stancey = i;
+        }
+        let (label, conf) = argmax(p);
+        if label == Label::OffTopic {
+            continue;
+        }
+        let explicit = label.is_explicit();
+        let better = match best {
+            None => true,
+            Some((_, be, bc)) => (explicit, conf) > (be, bc),
+        };
+        if better {
+            best = Some((i, explicit, conf));
+        }
+    }
+    match best {
+        Some((i, _, _)) => (Some(i), i),
+        None => (None, most_stancey),
+    }
+}
+
+/// Classifies documents. `texts` must be non-empty after trimming.
+pub fn classify_documents(
+    model: &StanceModel,
+    texts: &[&str],
+    settings: &ClassifierSettings,
+    cancel: &AtomicBool,
+) -> Result<(Vec<DocResult>, Work), ClassifyError> {
+    let mut work = Work::default();
+    let t0 = std::time::Instant::now();
+    let tokens = model.tokenizer.tokenize(texts)?;
+    let content = settings.max_tokens.saturating_sub(2).max(1);
+    // Units: (document, sentence, token range).
+    let mut seqs: Vec<Vec<i64>> = Vec::new();
+    let mut unit_owner: Vec<(usize, usize)> = Vec::new();
+    let mut doc_sentences: Vec<Vec<Range<usize>>> = Vec::with_capacity(texts.len());
+    let mut whole: Vec<bool> = Vec::with_capacity(texts.len());
+    for (d, (text, tok)) in texts.iter().zip(&tokens).enumerate() {
+        let trimmed = {
+            let start = text.len() - text.trim_start().len();
+            start..text.trim_end().len().max(start)
+        };
+        let sentences = match settings.segmentation {
+            Segmentation::Truncate => vec![trimmed.clone()],
+            Segmentation::Auto | Segmentation::Sentences => {
+                let s = crate::segment::sentences(text);
+                if s.is_empty() {
+                    vec![trimmed.clone()]
+                } else {
+                    s
+                }
+            }
+        };
+        let read_whole = match settings.segmentation {
+            Segmentation::Truncate => true,
+            Segmentation::Auto => tok.ids.len() <= content,
+            Segmentation::Sentences => false,
+        };
+        if read_whole {
+            let end = tok.ids.len().min(content);
+            seqs.push(model.tokenizer.with_specials(&tok.ids[..end], settings.max_tokens));
+            unit_owner.push((d, usize::MAX));
+        } else {
+            let ranges = token_ranges(tok, &sentences);
+            for (s, r) in ranges.iter().enumerate() {
+                for w in windows(r.clone(), content, settings.window_overlap) {
+                    seqs.push(model.tokenizer.with_specials(&tok.ids[w], settings.max_tokens));
+                    unit_owner.push((d, s));
+                }
+            }
+        }
+        whole.push(read_whole);
+        doc_sentences.push(sentences);
+    }
+    work.tokenize_s = t0.elapsed().as_secs_f64();
+
+    let t1 = std::time::Instant::now();
+    let lengths: Vec<usize> = seqs.iter().map(Vec::len).collect();
+    let mut unit_probs = vec![[0f32; NUM_LABELS]; seqs.len()];
+    for rows in plan_batches(&lengths, settings.limits) {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(ClassifyError::Interrupted);
+        }
+        let batch = make_batch(&seqs, &rows, model.tokenizer.pad_id());
+        let probs = model.probabilities(&batch.ids, &batch.mask);
+        work.batches += 1;
+        work.sequences += rows.len() as u64;
+        work.tokens += batch.real_tokens as u64;
+        work.padded_tokens += (batch.len * rows.len()) as u64;
+        work.flops += model.flops(batch.len as i64, rows.len() as i64);
+        for (r, p) in batch.rows.iter().zip(probs) {
+            unit_probs[*r] = p;
+        }
+    }
+    work.infer_s = t1.elapsed().as_secs_f64();
+
+    // Sentence probabilities: of a sentence's windows, the most stance-like one.
+    let mut doc_probs: Vec<Option<[f32; NUM_LABELS]>> = vec![None; texts.len()];
+    let mut sent_probs: Vec<Vec<Option<[f32; NUM_LABELS]>>> =
+        doc_sentences.iter().map(|s| vec![None; s.len()]).collect();
+    for ((d, s), p) in unit_owner.iter().zip(&unit_probs) {
+        if *s == usize::MAX {
+            doc_probs[*d] = Some(*p);
+            continue;
+        }
+        let slot = &mut sent_probs[*d][*s];
+        let replace = match slot {
+            None => true,
+            Some(old) => {
+                let (_, new_sel) = decide(&[*old, *p]);
+                new_sel == 1
+            }
+        };
+        if replace {
+            *slot = Some(*p);
+        }
+    }
+    let mut results = Vec::with_capacity(texts.len());
+    for (d, sentences) in doc_sentences.into_iter().enumerate() {
+        if whole[d] {
+            let probs = doc_probs[d].unwrap_or_else(off_topic);
+            let text = texts[d];
+            let start = text.len() - text.trim_start().len();
+            let stance = argmax(&probs).0 != Label::OffTopic;
+            results.push(DocResult {
+                probs,
+                sentences: sentences
+                    .into_iter()
+                    .map(|range| SentenceResult { range, probs: None })
+                    .collect(),
+                evidence: stance.then(|| start..text.trim_end().len().max(start)),
+                evidence_sentence: None,
+            });
+            continue;
+        }
+        // A sentence with no tokens (e.g. only punctuation the tokenizer drops) is off-topic
+        // by definition.
+        let probs: Vec<[f32; NUM_LABELS]> = sent_probs[d]
+            .iter()
+            .map(|p| p.unwrap_or_else(off_topic))
+            .collect();
+        let (evidence, pick) = decide(&probs);
+        results.push(DocResult {
+            probs: probs[pick],
+            evidence: evidence.map(|i| sentences[i].clone()),
+            evidence_sentence: evidence,
+            sentences: sentences
+                .into_iter()
+                .zip(&probs)
+                .map(|(range, p)| SentenceResult {
+                    range,
+                    probs: Some(*p),
+                })
+                .collect(),
+        });
+    }
+    Ok((results, work))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(label: Label, conf: f32) -> [f32; NUM_LABELS] {
+        let mut v = [(1.0 - conf) / 5.0; NUM_LABELS];
+        v[label.index()] = conf;
+        v
+    }
+
+    #[test]
+    fn explicit_positions_beat_status_quo_language() {
+        let s = [
+            p(Label::OffTopic, 0.9),
+            p(Label::Neutral, 0.95),
+            p(Label::DoesNotSupport, 0.7),
+        ];
+        assert_eq!(decide(&s), (Some(2), 2));
+    }
+
+    #[test]
+    fn most_confident_wins_within_a_tier() {
+        let s = [p(Label::Opposes, 0.6), p(Label::Opposes, 0.8)];
+        assert_eq!(decide(&s), (Some(1), 1));
+        let s = [p(Label::LeansSupports, 0.6), p(Label::Neutral, 0.9)];
+        assert_eq!(decide(&s), (Some(1), 1));
+    }
+
+    #[test]
+    fn all_off_topic_takes_the_most_stance_like_sentence() {
+        let mut a = p(Label::OffTopic, 0.9);
+        let b = p(Label::OffTopic, 0.6);
+        a[0] = 0.0;
+        assert_eq!(decide(&[a, b]), (None, 1));
+    }
+
+    #[test]
+    fn token_ranges_follow_sentences() {
+        let tokens = Tokens {
+            ids: vec![1, 2, 3, 4, 5],
+            offsets: vec![(0, 2), (3, 5), (5, 6), (7, 9), (10, 11)],
+        };
+        let r = token_ranges(&tokens, &[0..6, 7..11]);
+        assert_eq!(r, vec![0..3, 3..5]);
+    }
+}

@@ -1,0 +1,92 @@
+//! Command-line front end: clap structs are turned into validated library settings; errors are
+//! printed as `error:` with `Caused by:` lines; exit codes are documented in the README.
+
+mod classify;
+mod eval;
+mod progress;
+mod train;
+mod trends;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: an error stopped the command.
+pub const EXIT_ERROR: i32 = 1;
+/// Exit code: bad command-line usage (clap's own).
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code: the run committed its output but rejected more records than `--max-reject-rate`.
+pub const EXIT_REJECT_RATE: i32 = 3;
+/// Exit code: interrupted by SIGINT.
+pub const EXIT_SIGINT: i32 = 130;
+/// Exit code: interrupted by SIGTERM.
+pub const EXIT_SIGTERM: i32 = 143;
+
+/// Labels diplomatic statements' stance toward Taiwan independence and writes Parquet datasets.
+#[derive(Parser)]
+#[command(name = "stance", version, about, long_about = None, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Classify statements (JSONL, CSV, Parquet or stdin) into a Parquet dataset or JSON lines.
+    Classify(classify::Args),
+    /// Fine-tune a stance model on a labelled corpus (writes a Hugging Face checkpoint + manifest).
+    Train(train::Args),
+    /// Evaluate a model on a labelled file: accuracy, macro-F1, confusion, MAE, ECE.
+    Eval(eval::Args),
+    /// Per-actor stance time series, shift alerts, first use of each label, and a chart.
+    Trends(trends::Args),
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Classify(a) => classify::run(a),
+        Command::Train(a) => train::run(a),
+        Command::Eval(a) => eval::run(a),
+        Command::Trends(a) => trends::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            report_error(&e);
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Prints an error chain the way cargo does.
+pub fn report_error(e: &anyhow::Error) {
+    let mut msg = format!("error: {e}");
+    let causes: Vec<String> = e.chain().skip(1).map(|c| c.to_string()).collect();
+    if !causes.is_empty() {
+        msg.push_str("\n\nCaused by:");
+        for c in causes {
+            msg.push_str(&format!("\n  {c}"));
+        }
+    }
+    eprintln!("{msg}");
+}
+
+/// Sets libtorch's thread pools; returns the intra-op thread count used.
+pub fn set_threads(threads: Option<usize>) -> usize {
+    let n = threads
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    tch::set_num_threads(n as i32);
+    // Inter-op parallelism only helps graphs with independent branches; BERT is a chain.
+    tch::set_num_interop_threads(1);
+    n
+}

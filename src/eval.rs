@@ -1,0 +1,314 @@
+//! Evaluation metrics: accuracy, macro-F1, per-label precision/recall/F1, the confusion matrix,
+//! mean absolute error of `stance_score` against the gold ordinal score, and expected
+//! calibration error.
+
+use serde::Serialize;
+
+use crate::labels::{argmax, stance_score, Label, NUM_LABELS};
+
+/// Precision, recall and F1 of one label.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelMetrics {
+    /// The label.
+    pub label: String,
+    /// Of predictions with this label, the share that is right.
+    pub precision: f64,
+    /// Of gold items with this label, the share found.
+    pub recall: f64,
+    /// Harmonic mean.
+    pub f1: f64,
+    /// Gold items with this label.
+    pub support: u64,
+}
+
+/// Metrics over a labelled set.
+#[derive(Debug, Clone, Serialize)]
+pub struct Metrics {
+    /// Items.
+    pub n: u64,
+    /// Share predicted right.
+    pub accuracy: f64,
+    /// Unweighted mean of per-label F1 over labels with support or predictions.
+    pub macro_f1: f64,
+    /// Per label, canonical order.
+    pub per_label: Vec<LabelMetrics>,
+    /// `confusion[gold][predicted]`, canonical order.
+    pub confusion: [[u64; NUM_LABELS]; NUM_LABELS],
+    /// Mean |stance_score − gold score| over items whose gold label is a stance.
+    pub stance_score_mae: Option<f64>,
+    /// Expected calibration error of the top label (15 equal-width bins).
+    pub ece: f64,
+    /// opposes↔does_not_support confusions as a share of those two classes' items.
+    pub opposes_dns_confusion_rate: f64,
+}
+
+/// Expected calibration error: Σ_bins (|bin| / n) · |accuracy(bin) − mean confidence(bin)|.
+pub fn expected_calibration_error(confidence: &[f32], correct: &[bool], bins: usize) -> f64 {
+    let n = confidence.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let mut count = vec![0usize; bins];
+    let mut conf_sum = vec![0f64; bins];
+    let mut acc_sum = vec![0f64; bins];
+    for (c, ok) in confidence.iter().zip(correct) {
+        let b = ((f64::from(*c) * bins as f64) as usize).min(bins - 1);
+        count[b] += 1;
+        conf_sum[b] += f64::from(*c);
+        acc_sum[b] += if *ok { 1.0 } else { 0.0 };
+    }
+    (0..bins)
+        .filter(|&b| count[b] > 0)
+        .map(|b| {
+            let k = count[b] as f64;
+            (k / n as f64) * (acc_sum[b] / k - conf_sum[b] / k).abs()
+        })
+        .sum()
+}
+
+/// Computes all metrics from gold labels and predicted probabilities (canonical order).
+pub fn compute(gold: &[Label], probs: &[[f32; NUM_LABELS]]) -> Metrics {
+    let mut confusion = [[0u64; NUM_LABELS]; NUM_LABELS];
+    let mut conf = Vec::with_capacity(gold.len());
+    let mut correct = Vec::with_capacity(gold.len());
+    let mut abs_err = Vec::new();
+    for (g, p) in gold.iter().zip(probs) {
+        let (pred, c) = argmax(p);
+        confusion[g.index()][pred.index()] += 1;
+        conf.push(c);
+        correct.push(pred == *g);
+        if let Some(s) = g.score() {
+            abs_err.push((f64::from(stance_score(p)) - f64::from(s)).abs());
+        }
+    }
+    let n = gold.len() as u64;
+    let right: u64 = (0..NUM_LABELS).map(|i| confusion[i][i]).sum();
+    let mut per_label = Vec::new();
+    let mut f1s = Vec::new();
+    for l in Label::ALL {
+        let i = l.index();
+        let tp = confusion[i][i] as f64;
+        let support: u64 = confusion[i].iter().sum();
+        let predicted: u64 = (0..NUM_LABELS).map(|g| confusion[g][i]).sum();
+        let precision = if predicted > 0 { tp / predicted as f64 } else { 0.0 };
+        let recall = if support > 0 { tp / support as f64 } else { 0.0 };
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
+        if support > 0 || predicted > 0 {
+            f1s.push(f1);
+        }
+        per_label.push(LabelMetrics {
+            label: l.as_str().into(),
+            precision,
+            recall,
+            f1,
+            support,
+        });
+    }
+    let o = Label::Opposes.index();
+    let d = Label::DoesNotSupport.index();
+    let od_items: u64 = confusion[o].iter().sum::<u64>() + confusion[d].iter().sum::<u64>();
+    let od_conf = confusion[o][d] + confusion[d][o];
+    Metrics {
+        n,
+        accuracy: if n > 0 { right as f64 / n as f64 } else { 0.0 },
+        macro_f1: if f1s.is_empty() {
+            0.0
+        } else {
+            f1s.iter().sum::<f64>() / f1s.len() as f64
+        },
+        per_label,
+        confusion,
+        stance_score_mae: if abs_err.is_empty() {
+            None
+        } else {
+            Some(abs_err.iter().sum::<f64>() / abs_err.len() as f64)
+        },
+        ece: expected_calibration_error(&conf, &correct, 15),
+        opposes_dns_confusion_rate: if od_items > 0 {
+            od_conf as f64 / od_items as f64
+        } else {
+            0.0
+        },
+    }
+}
+
+/// A readable report: headline numbers, per-label table and confusion matrix.
+pub fn render(m: &Metrics) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "items {}   accuracy {:.4}   macro-F1 {:.4}   ECE {:.4}   stance-score MAE {}   opposes<->does_not_support confusion {:.2}%\n\n",
+        m.n,
+        m.accuracy,
+        m.macro_f1,
+        m.ece,
+        m.stance_score_mae
+            .map(|x| format!("{x:.4}"))
+            .unwrap_or_else(|| "n/a".into()),
+        100.0 * m.opposes_dns_confusion_rate
+    ));
+    s.push_str(&format!(
+        "{:<18} {:>9} {:>9} {:>9} {:>9}\n",
+        "label", "precision", "recall", "f1", "support"
+    ));
+    for l in &m.per_label {
+        s.push_str(&format!(
+            "{:<18} {:>9.4} {:>9.4} {:>9.4} {:>9}\n",
+            l.label, l.precision, l.recall, l.f1, l.support
+        ));
+    }
+    s.push_str("\nconfusion (rows: gold, columns: predicted)\n");
+    let short = ["opp", "dns", "neu", "lea", "sup", "off"];
+    s.push_str(&format!("{:<18}", ""));
+    for h in short {
+        s.push_str(&format!("{h:>7}"));
+    }
+    s.push('\n');
+    for l in Label::ALL {
+        s.push_str(&format!("{:<18}", l.as_str()));
+        for c in m.confusion[l.index()] {
+            s.push_str(&format!("{c:>7}"));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn onehot(l: Label, c: f32) -> [f32; NUM_LABELS] {
+        let mut p = [(1.0 - c) / 5.0; NUM_LABELS];
+        p[l.index()] = c;
+        p
+    }
+
+    #[test]
+    fn perfect_predictions() {
+        let gold: Vec<Label> = Label::ALL.to_vec();
+        let probs: Vec<_> = gold.iter().map(|l| onehot(*l, 1.0)).collect();
+        let m = compute(&gold, &probs);
+        assert!((m.accuracy - 1.0).abs() < 1e-9);
+        assert!((m.macro_f1 - 1.0).abs() < 1e-9);
+        assert!(m.ece < 1e-6);
+        assert!(m.stance_score_mae.unwrap() < 1e-6);
+    }
+
+    #[test]
+    fn known_confusion() {
+        let gold = vec![Label::Opposes, Label::Opposes, Label::DoesNotSupport, Label::OffTopic];
+        let probs = vec![
+            onehot(Label::Opposes, 0.9),
+            onehot(Label::DoesNotSupport, 0.9),
+            onehot(Label::DoesNotSupport, 0.9),
+            onehot(Label::OffTopic, 0.9),
+        ];
+        let m = compute(&gold, &probs);
+        assert!((m.accuracy - 0.75).abs() < 1e-9);
+        assert_eq!(m.confusion[0][1], 1);
+        assert!((m.opposes_dns_confusion_rate - 1.0 / 3.0).abs() < 1e-9);
+        // opposes: P=1, R=.5 → F1=2/3; dns: P=.5, R=1 → 2/3; off: 1.
+        assert!((m.macro_f1 - (2.0 / 3.0 + 2.0 / 3.0 + 1.0) / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn ece_of_overconfident_model() {
+        let e = expected_calibration_error(&[0.9, 0.9], &[true, false], 10);
+        assert!((e - 0.4).abs() < 1e-6);
+    }
+}
+
+/// Evaluation of a model on a labelled set, with optional evidence accuracy.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalReport {
+    /// The model's name.
+    pub model: String,
+    /// The model's digest.
+    pub model_sha256: String,
+    /// Metrics over all examples.
+    pub metrics: Metrics,
+    /// Metrics per `phrasing` value (e.g. `seen` / `held_out`), when the data has it.
+    pub by_phrasing: std::collections::BTreeMap<String, Metrics>,
+    /// Share of stance-bearing gold documents whose deciding sentence overlaps a gold evidence
+    /// span, when the data has spans.
+    pub evidence_accuracy: Option<f64>,
+    /// Documents evaluated for evidence.
+    pub evidence_n: u64,
+    /// Seconds spent classifying.
+    pub seconds: f64,
+}
+
+/// Classifies every example and computes the report.
+pub fn evaluate(
+    model: &crate::model::StanceModel,
+    examples: &[crate::input::labelled::Example],
+    settings: &crate::classify::ClassifierSettings,
+    cancel: &std::sync::atomic::AtomicBool,
+    reporter: &dyn crate::report::Reporter,
+) -> Result<EvalReport, crate::classify::ClassifyError> {
+    let t = std::time::Instant::now();
+    let mut probs = Vec::with_capacity(examples.len());
+    let mut evidence_hits = 0u64;
+    let mut evidence_n = 0u64;
+    reporter.begin("evaluating", Some(examples.len() as u64));
+    for group in examples.chunks(512) {
+        let texts: Vec<&str> = group.iter().map(|e| e.text.as_str()).collect();
+        let (results, _) = crate::classify::classify_documents(model, &texts, settings, cancel)?;
+        for (ex, res) in group.iter().zip(&results) {
+            probs.push(res.probs);
+            if let Some(spans) = &ex.evidence {
+                if ex.label != Label::OffTopic && !spans.is_empty() {
+                    evidence_n += 1;
+                    if let Some(r) = &res.evidence {
+                        let start = crate::segment::char_offset(&ex.text, r.start);
+                        let end = crate::segment::char_offset(&ex.text, r.end);
+                        // The deciding sentence is a gold stance sentence when the two overlap
+                        // by more than half of the shorter one.
+                        let hit = spans.iter().any(|s| {
+                            let overlap = end.min(s.end).saturating_sub(start.max(s.start));
+                            let shorter = (end - start).min(s.end - s.start).max(1);
+                            overlap * 2 > shorter
+                        });
+                        if hit {
+                            evidence_hits += 1;
+                        }
+                    }
+                }
+            }
+        }
+        reporter.advance(group.len() as u64);
+    }
+    reporter.end();
+    let gold: Vec<Label> = examples.iter().map(|e| e.label).collect();
+    let metrics = compute(&gold, &probs);
+    let mut by_phrasing = std::collections::BTreeMap::new();
+    let mut groups: std::collections::BTreeMap<String, (Vec<Label>, Vec<[f32; NUM_LABELS]>)> =
+        Default::default();
+    for (e, p) in examples.iter().zip(&probs) {
+        if let Some(ph) = &e.phrasing {
+            let g = groups.entry(ph.clone()).or_default();
+            g.0.push(e.label);
+            g.1.push(*p);
+        }
+    }
+    for (k, (g, p)) in groups {
+        by_phrasing.insert(k, compute(&g, &p));
+    }
+    Ok(EvalReport {
+        model: model.info.name.clone(),
+        model_sha256: model.info.sha256.clone(),
+        metrics,
+        by_phrasing,
+        evidence_accuracy: if evidence_n > 0 {
+            Some(evidence_hits as f64 / evidence_n as f64)
+        } else {
+            None
+        },
+        evidence_n,
+        seconds: t.elapsed().as_secs_f64(),
+    })
+}

@@ -1,0 +1,131 @@
+//! Labelled data for training and evaluation: any input format with a text and a label column.
+//! Unlike `classify`, these readers are strict: a bad line is an error naming the line, since a
+//! silently dropped training example changes the model.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::{read_all, ColumnMap, InputError, InputSpec, Passthrough};
+use crate::labels::Label;
+
+/// A gold span: the sentence(s) that carry a long document's stance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// Start, in characters.
+    pub start: usize,
+    /// End (exclusive), in characters.
+    pub end: usize,
+}
+
+/// A labelled example.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// 1-based record number in the file.
+    pub ordinal: u64,
+    /// The text.
+    pub text: String,
+    /// The gold label.
+    pub label: Label,
+    /// Gold evidence spans (long-document sets), if the file has an `evidence` column.
+    pub evidence: Option<Vec<Span>>,
+    /// The `phrasing` column (`seen`/`held_out`) if present.
+    pub phrasing: Option<String>,
+}
+
+/// Why a labelled file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LabelledError {
+    /// The file as a whole.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// One record.
+    #[error("{}: record {ordinal}: {message}", path.display())]
+    Record {
+        /// The file.
+        path: PathBuf,
+        /// 1-based record number (the line for JSONL).
+        ordinal: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// No examples.
+    #[error("{} holds no examples", .0.display())]
+    Empty(PathBuf),
+}
+
+fn spans(v: &Value) -> Option<Vec<Span>> {
+    let arr = v.as_array()?;
+    arr.iter()
+        .map(|e| {
+            Some(Span {
+                start: e.get("start")?.as_u64()? as usize,
+                end: e.get("end")?.as_u64()? as usize,
+            })
+        })
+        .collect()
+}
+
+/// Reads every example of `path`; any bad record is an error.
+pub fn read_labelled(path: &Path, text_col: &str, label_col: &str) -> Result<Vec<Example>, LabelledError> {
+    let spec = InputSpec::parse(path)?;
+    let columns = ColumnMap {
+        text: text_col.to_string(),
+        ..ColumnMap::default()
+    };
+    let (records, rejects, frame) = read_all(&spec, &columns)?;
+    if let Some(r) = rejects.first() {
+        return Err(LabelledError::Record {
+            path: path.to_path_buf(),
+            ordinal: r.ordinal,
+            message: r.message.clone(),
+        });
+    }
+    let frame_labels: Option<Vec<Option<String>>> = frame.as_ref().and_then(|f| {
+        let c = f.column(label_col).ok()?;
+        let c = c.cast(&polars::prelude::DataType::String).ok()?;
+        let s = c.str().ok()?;
+        Some(s.iter().map(|v| v.map(str::to_string)).collect())
+    });
+    let mut out = Vec::with_capacity(records.len());
+    for r in records {
+        let err = |message: String| LabelledError::Record {
+            path: path.to_path_buf(),
+            ordinal: r.ordinal,
+            message,
+        };
+        let (label, evidence, phrasing) = match &r.passthrough {
+            Passthrough::Values(v) => {
+                let get = |k: &str| v.iter().find(|(n, _)| n == k).map(|(_, v)| v);
+                let label = match get(label_col) {
+                    Some(Value::String(s)) => Some(s.clone()),
+                    Some(Value::Null) | None => None,
+                    Some(other) => Some(other.to_string()),
+                };
+                (
+                    label,
+                    get("evidence").and_then(spans),
+                    get("phrasing").and_then(|v| v.as_str()).map(str::to_string),
+                )
+            }
+            Passthrough::Row(i) => (
+                frame_labels.as_ref().and_then(|l| l[*i].clone()),
+                None,
+                None,
+            ),
+        };
+        let label = label.ok_or_else(|| err(format!("no {label_col:?} field")))?;
+        let label: Label = label.trim().parse().map_err(|e| err(format!("{e}")))?;
+        out.push(Example {
+            ordinal: r.ordinal,
+            text: r.text,
+            label,
+            evidence,
+            phrasing,
+        });
+    }
+    if out.is_empty() {
+        return Err(LabelledError::Empty(path.to_path_buf()));
+    }
+    Ok(out)
+}

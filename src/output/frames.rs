@@ -1,0 +1,578 @@
+//! Building Polars frames for the three tables from rows.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use polars::prelude::*;
+use serde_json::Value;
+
+use crate::input::{Passthrough, Reject};
+use crate::labels::{Label, NUM_LABELS};
+
+/// One document's prediction.
+#[derive(Debug, Clone)]
+pub struct PredictionRow {
+    /// Input id, else derived from the text hash.
+    pub id: String,
+    /// The statement.
+    pub text: String,
+    /// Hex sha256 of the text's UTF-8 bytes.
+    pub text_sha256: String,
+    /// Calibrated probabilities in [`Label::ALL`] order.
+    pub probs: [f32; NUM_LABELS],
+    /// Date, if known.
+    pub date: Option<NaiveDate>,
+    /// Actor, if known.
+    pub actor: Option<String>,
+    /// Speaker, if known.
+    pub speaker: Option<String>,
+    /// Source, if known.
+    pub source: Option<String>,
+    /// The deciding sentence.
+    pub evidence: Option<String>,
+    /// Its start, in characters (Unicode scalars) into `text`.
+    pub evidence_start: Option<i64>,
+    /// Its end (exclusive), in characters.
+    pub evidence_end: Option<i64>,
+    /// Sentences the document was split into.
+    pub n_sentences: i32,
+    /// A non-fatal input problem (e.g. an unparseable date stored as null).
+    pub warning: Option<String>,
+    /// Passthrough columns.
+    pub passthrough: Passthrough,
+}
+
+impl PredictionRow {
+    /// The predicted label and its probability.
+    pub fn label(&self) -> (Label, f32) {
+        crate::labels::argmax(&self.probs)
+    }
+}
+
+/// One sentence's prediction (the drill-down table).
+#[derive(Debug, Clone)]
+pub struct SentenceRow {
+    /// Document id.
+    pub id: String,
+    /// Document text hash (joins to predictions).
+    pub text_sha256: String,
+    /// 0-based position in the document.
+    pub sentence_index: i32,
+    /// Start in characters into the document text.
+    pub start: i64,
+    /// End (exclusive) in characters.
+    pub end: i64,
+    /// The sentence.
+    pub text: String,
+    /// Calibrated probabilities in [`Label::ALL`] order.
+    pub probs: [f32; NUM_LABELS],
+    /// Whether this sentence decided the document's label.
+    pub is_evidence: bool,
+}
+
+/// Values every row of a run shares.
+#[derive(Debug, Clone)]
+pub struct RowContext {
+    /// Model name.
+    pub model: String,
+    /// Model digest.
+    pub model_sha256: String,
+    /// Run id.
+    pub run_id: String,
+    /// When the run classified (UTC).
+    pub classified_at: DateTime<Utc>,
+}
+
+/// Passthrough column types, fixed by a column's first non-null chunk so every part file of a
+/// run has the same schema.
+#[derive(Debug, Default)]
+pub struct PassthroughTypes {
+    fixed: HashMap<String, DataType>,
+    /// Values that did not fit their column's fixed type and were stored as null.
+    pub coerced_to_null: u64,
+}
+
+fn str_col(name: &str, v: Vec<Option<String>>) -> Column {
+    Column::new(name.into(), v)
+}
+
+fn f32_col(name: &str, v: Vec<f32>) -> Column {
+    Column::new(name.into(), v)
+}
+
+fn date_col(name: &str, v: &[Option<NaiveDate>]) -> PolarsResult<Column> {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let days: Vec<Option<i32>> = v
+        .iter()
+        .map(|d| d.map(|d| (d - epoch).num_days() as i32))
+        .collect();
+    Column::new(name.into(), days).cast(&DataType::Date)
+}
+
+fn timestamp_col(name: &str, at: DateTime<Utc>, n: usize) -> PolarsResult<Column> {
+    Column::new(name.into(), vec![at.timestamp_micros(); n]).cast(&DataType::Datetime(
+        TimeUnit::Microseconds,
+        Some(TimeZone::UTC),
+    ))
+}
+
+/// Type a JSON column would get on its own.
+fn infer(values: &[Option<&Value>]) -> Option<DataType> {
+    let mut t: Option<DataType> = None;
+    for v in values.iter().flatten() {
+        let this = match v {
+            Value::Null => continue,
+            Value::Bool(_) => DataType::Boolean,
+            Value::Number(n) if n.is_i64() => DataType::Int64,
+            Value::Number(_) => DataType::Float64,
+            _ => DataType::String,
+        };
+        t = Some(match (t, this) {
+            (None, x) => x,
+            (Some(a), b) if a == b => a,
+            (Some(DataType::Int64), DataType::Float64) | (Some(DataType::Float64), DataType::Int64) => {
+                DataType::Float64
+            }
+            _ => DataType::String,
+        });
+    }
+    t
+}
+
+fn json_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl PassthroughTypes {
+    /// Builds one passthrough column from JSON values, in the column's fixed type.
+    fn json_column(&mut self, name: &str, values: &[Option<&Value>]) -> PolarsResult<Column> {
+        let dtype = match self.fixed.get(name) {
+            Some(t) => t.clone(),
+            None => match infer(values) {
+                Some(t) => {
+                    self.fixed.insert(name.to_string(), t.clone());
+                    t
+                }
+                None => DataType::String,
+            },
+        };
+        let mut lost = 0u64;
+        let col = match dtype {
+            DataType::Boolean => {
+                let v: Vec<Option<bool>> = values
+                    .iter()
+                    .map(|v| match v {
+                        Some(Value::Bool(b)) => Some(*b),
+                        Some(Value::Null) | None => None,
+                        Some(_) => {
+                            lost += 1;
+                            None
+                        }
+                    })
+                    .collect();
+                Column::new(name.into(), v)
+            }
+            DataType::Int64 => {
+                let v: Vec<Option<i64>> = values
+                    .iter()
+                    .map(|v| match v {
+                        Some(Value::Number(n)) if n.is_i64() => n.as_i64(),
+                        Some(Value::Null) | None => None,
+                        Some(_) => {
+                            lost += 1;
+                            None
+                        }
+                    })
+                    .collect();
+                Column::new(name.into(), v)
+            }
+            DataType::Float64 => {
+                let v: Vec<Option<f64>> = values
+                    .iter()
+                    .map(|v| match v {
+                        Some(Value::Number(n)) => n.as_f64(),
+                        Some(Value::Null) | None => None,
+                        Some(_) => {
+                            lost += 1;
+                            None
+                        }
+                    })
+                    .collect();
+                Column::new(name.into(), v)
+            }
+            _ => {
+                let v: Vec<Option<String>> = values
+                    .iter()
+                    .map(|v| match v {
+                        Some(Value::Null) | None => None,
+                        Some(v) => Some(json_text(v)),
+                    })
+                    .collect();
+                Column::new(name.into(), v)
+            }
+        };
+        self.coerced_to_null += lost;
+        Ok(col)
+    }
+}
+
+/// Renames a passthrough column that collides with an output column: `input_<name>` (more
+/// prefixes if that collides too). Never drops it. Comparison ignores case, since some readers
+/// (duckdb) treat `ID` and `id` as the same column.
+pub fn passthrough_name(name: &str, taken: &dyn Fn(&str) -> bool) -> String {
+    let mut n = name.to_string();
+    while taken(&n) {
+        n = format!("input_{n}");
+    }
+    n
+}
+
+/// Output names for passthrough columns `names` (in order): each avoids the core columns,
+/// the other passthrough columns' own names and names already given.
+pub fn passthrough_names(names: &[String], core: &[&str]) -> Vec<String> {
+    let lower = |s: &str| s.to_lowercase();
+    let mut assigned: Vec<String> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let taken = |n: &str| {
+            let n = lower(n);
+            core.iter().any(|c| lower(c) == n)
+                || names
+                    .iter()
+                    .enumerate()
+                    .any(|(j, o)| j != i && lower(o) == n)
+                || assigned.iter().any(|a| lower(a) == n)
+        };
+        let renamed = if core.iter().any(|c| lower(c) == lower(name)) {
+            passthrough_name(&format!("input_{name}"), &taken)
+        } else {
+            passthrough_name(name, &taken)
+        };
+        assigned.push(renamed);
+    }
+    assigned
+}
+
+/// Builds the passthrough columns for `rows`, renaming collisions with `core`.
+fn passthrough_columns<'a>(
+    rows: impl Iterator<Item = &'a Passthrough> + Clone,
+    frame: Option<&DataFrame>,
+    core: &[&str],
+    types: &mut PassthroughTypes,
+) -> PolarsResult<Vec<Column>> {
+    // Parquet rows: take them from the chunk's frame, keeping Arrow types.
+    let frame_rows: Vec<IdxSize> = rows
+        .clone()
+        .filter_map(|p| match p {
+            Passthrough::Row(i) => Some(*i as IdxSize),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    if let Some(frame) = frame {
+        if !frame_rows.is_empty() && frame.width() > 0 {
+            let idx = IdxCa::from_vec("".into(), frame_rows);
+            let taken_df = frame.take(&idx)?;
+            let originals: Vec<String> =
+                taken_df.columns().iter().map(|c| c.name().to_string()).collect();
+            let renamed = passthrough_names(&originals, core);
+            for (col, name) in taken_df.columns().iter().zip(renamed) {
+                out.push(col.clone().with_name(name.into()));
+            }
+        }
+        return Ok(out);
+    }
+    // JSON/CSV rows: union of keys in first-seen order.
+    let mut names: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for p in rows.clone() {
+        if let Passthrough::Values(v) = p {
+            for (k, _) in v {
+                if seen.insert(k.clone()) {
+                    names.push(k.clone());
+                }
+            }
+        }
+    }
+    let renamed = passthrough_names(&names, core);
+    for (name, renamed) in names.into_iter().zip(renamed) {
+        let values: Vec<Option<&Value>> = rows
+            .clone()
+            .map(|p| match p {
+                Passthrough::Values(v) => v.iter().find(|(k, _)| *k == name).map(|(_, v)| v),
+                Passthrough::Row(_) => None,
+            })
+            .collect();
+        let col = types.json_column(&name, &values)?;
+        out.push(col.with_name(renamed.into()));
+    }
+    Ok(out)
+}
+
+/// The predictions frame for a chunk.
+pub fn predictions_frame(
+    rows: &[PredictionRow],
+    frame: Option<&DataFrame>,
+    ctx: &RowContext,
+    types: &mut PassthroughTypes,
+) -> PolarsResult<DataFrame> {
+    let n = rows.len();
+    let labels: Vec<(Label, f32)> = rows.iter().map(|r| r.label()).collect();
+    let mut cols = vec![
+        str_col("id", rows.iter().map(|r| Some(r.id.clone())).collect()),
+        str_col("text", rows.iter().map(|r| Some(r.text.clone())).collect()),
+        str_col(
+            "text_sha256",
+            rows.iter().map(|r| Some(r.text_sha256.clone())).collect(),
+        ),
+        str_col(
+            "label",
+            labels.iter().map(|(l, _)| Some(l.as_str().to_string())).collect(),
+        ),
+        f32_col("confidence", labels.iter().map(|(_, p)| *p).collect()),
+        f32_col(
+            "stance_score",
+            rows.iter()
+                .map(|r| crate::labels::stance_score(&r.probs))
+                .collect(),
+        ),
+    ];
+    for l in Label::ALL {
+        cols.push(f32_col(
+            &l.prob_column(),
+            rows.iter().map(|r| r.probs[l.index()]).collect(),
+        ));
+    }
+    cols.push(str_col("model", vec![Some(ctx.model.clone()); n]));
+    cols.push(str_col("model_sha256", vec![Some(ctx.model_sha256.clone()); n]));
+    cols.push(timestamp_col("classified_at", ctx.classified_at, n)?);
+    cols.push(date_col(
+        "date",
+        &rows.iter().map(|r| r.date).collect::<Vec<_>>(),
+    )?);
+    cols.push(str_col("actor", rows.iter().map(|r| r.actor.clone()).collect()));
+    cols.push(str_col(
+        "speaker",
+        rows.iter().map(|r| r.speaker.clone()).collect(),
+    ));
+    cols.push(str_col("source", rows.iter().map(|r| r.source.clone()).collect()));
+    cols.push(str_col(
+        "evidence",
+        rows.iter().map(|r| r.evidence.clone()).collect(),
+    ));
+    cols.push(Column::new(
+        "evidence_start".into(),
+        rows.iter().map(|r| r.evidence_start).collect::<Vec<_>>(),
+    ));
+    cols.push(Column::new(
+        "evidence_end".into(),
+        rows.iter().map(|r| r.evidence_end).collect::<Vec<_>>(),
+    ));
+    cols.push(Column::new(
+        "n_sentences".into(),
+        rows.iter().map(|r| r.n_sentences).collect::<Vec<_>>(),
+    ));
+    cols.push(str_col(
+        "warning",
+        rows.iter().map(|r| r.warning.clone()).collect(),
+    ));
+    cols.push(str_col("run_id", vec![Some(ctx.run_id.clone()); n]));
+    debug_assert_eq!(cols.len(), super::PREDICTION_COLUMNS.len());
+    cols.extend(passthrough_columns(
+        rows.iter().map(|r| &r.passthrough),
+        frame,
+        super::PREDICTION_COLUMNS,
+        types,
+    )?);
+    DataFrame::new(n, cols)
+}
+
+/// The sentences table's columns.
+pub const SENTENCE_COLUMNS: &[&str] = &[
+    "id",
+    "text_sha256",
+    "sentence_index",
+    "start",
+    "end",
+    "text",
+    "label",
+    "confidence",
+    "stance_score",
+    "p_opposes",
+    "p_does_not_support",
+    "p_neutral",
+    "p_leans_supports",
+    "p_supports",
+    "p_off_topic",
+    "is_evidence",
+    "model_sha256",
+    "classified_at",
+    "run_id",
+];
+
+/// The sentences frame for a chunk.
+pub fn sentences_frame(rows: &[SentenceRow], ctx: &RowContext) -> PolarsResult<DataFrame> {
+    let n = rows.len();
+    let labels: Vec<(Label, f32)> = rows
+        .iter()
+        .map(|r| crate::labels::argmax(&r.probs))
+        .collect();
+    let mut cols = vec![
+        str_col("id", rows.iter().map(|r| Some(r.id.clone())).collect()),
+        str_col(
+            "text_sha256",
+            rows.iter().map(|r| Some(r.text_sha256.clone())).collect(),
+        ),
+        Column::new(
+            "sentence_index".into(),
+            rows.iter().map(|r| r.sentence_index).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "start".into(),
+            rows.iter().map(|r| r.start).collect::<Vec<_>>(),
+        ),
+        Column::new("end".into(), rows.iter().map(|r| r.end).collect::<Vec<_>>()),
+        str_col("text", rows.iter().map(|r| Some(r.text.clone())).collect()),
+        str_col(
+            "label",
+            labels.iter().map(|(l, _)| Some(l.as_str().to_string())).collect(),
+        ),
+        f32_col("confidence", labels.iter().map(|(_, p)| *p).collect()),
+        f32_col(
+            "stance_score",
+            rows.iter()
+                .map(|r| crate::labels::stance_score(&r.probs))
+                .collect(),
+        ),
+    ];
+    for l in Label::ALL {
+        cols.push(f32_col(
+            &l.prob_column(),
+            rows.iter().map(|r| r.probs[l.index()]).collect(),
+        ));
+    }
+    cols.push(Column::new(
+        "is_evidence".into(),
+        rows.iter().map(|r| r.is_evidence).collect::<Vec<_>>(),
+    ));
+    cols.push(str_col("model_sha256", vec![Some(ctx.model_sha256.clone()); n]));
+    cols.push(timestamp_col("classified_at", ctx.classified_at, n)?);
+    cols.push(str_col("run_id", vec![Some(ctx.run_id.clone()); n]));
+    DataFrame::new(n, cols)
+}
+
+/// The rejects table's columns.
+pub const REJECT_COLUMNS: &[&str] = &[
+    "run_id",
+    "input_path",
+    "record_ordinal",
+    "byte_offset",
+    "stage",
+    "error_code",
+    "error_message",
+    "column",
+    "raw",
+    "raw_len",
+    "reject_key",
+    "rejected_at",
+];
+
+/// A reject with where it came from.
+#[derive(Debug, Clone)]
+pub struct RejectRow {
+    /// Input as given on the command line.
+    pub input_path: String,
+    /// Key that identifies this bad record across runs (input, position, bytes).
+    pub key: String,
+    /// The reject.
+    pub reject: Reject,
+}
+
+/// The rejects frame for a chunk.
+pub fn rejects_frame(rows: &[RejectRow], ctx: &RowContext) -> PolarsResult<DataFrame> {
+    let n = rows.len();
+    let cols = vec![
+        str_col("run_id", vec![Some(ctx.run_id.clone()); n]),
+        str_col(
+            "input_path",
+            rows.iter().map(|r| Some(r.input_path.clone())).collect(),
+        ),
+        Column::new(
+            "record_ordinal".into(),
+            rows.iter()
+                .map(|r| r.reject.ordinal as i64)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "byte_offset".into(),
+            rows.iter()
+                .map(|r| r.reject.byte_offset.map(|b| b as i64))
+                .collect::<Vec<_>>(),
+        ),
+        str_col(
+            "stage",
+            rows.iter()
+                .map(|r| Some(r.reject.stage.as_str().to_string()))
+                .collect(),
+        ),
+        str_col(
+            "error_code",
+            rows.iter().map(|r| Some(r.reject.code.to_string())).collect(),
+        ),
+        str_col(
+            "error_message",
+            rows.iter().map(|r| Some(r.reject.message.clone())).collect(),
+        ),
+        str_col("column", rows.iter().map(|r| r.reject.column.clone()).collect()),
+        str_col(
+            "raw",
+            rows.iter()
+                .map(|r| Some(String::from_utf8_lossy(&r.reject.raw).to_string()))
+                .collect(),
+        ),
+        Column::new(
+            "raw_len".into(),
+            rows.iter()
+                .map(|r| r.reject.raw_len as i64)
+                .collect::<Vec<_>>(),
+        ),
+        str_col("reject_key", rows.iter().map(|r| Some(r.key.clone())).collect()),
+        timestamp_col("rejected_at", ctx.classified_at, n)?,
+    ];
+    DataFrame::new(n, cols)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_passthrough_types_are_fixed_per_run() {
+        let mut t = PassthroughTypes::default();
+        let a = json!(1);
+        let b = json!(2.5);
+        let c = json!("x");
+        let col = t.json_column("n", &[Some(&a), Some(&b), None]).unwrap();
+        assert_eq!(col.dtype(), &DataType::Float64);
+        // A later chunk with a string in a float column: stored as null, counted.
+        let col = t.json_column("n", &[Some(&c), Some(&a)]).unwrap();
+        assert_eq!(col.dtype(), &DataType::Float64);
+        assert_eq!(t.coerced_to_null, 1);
+        let obj = json!({"k": [1, 2]});
+        let col = t.json_column("o", &[Some(&obj), Some(&c)]).unwrap();
+        assert_eq!(col.dtype(), &DataType::String);
+    }
+
+    #[test]
+    fn collisions_are_prefixed_and_never_duplicated() {
+        let names: Vec<String> = ["label", "input_label", "ID", "topic"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let out = passthrough_names(&names, &["id", "label", "text"]);
+        assert_eq!(out, vec!["input_input_label", "input_label", "input_ID", "topic"]);
+    }
+}
