@@ -1,0 +1,2429 @@
+#!/usr/bin/env python3
+"""Build the strait-stance labelled corpus (datasets/stance/*.jsonl) and the bundled sample.
+
+Deterministic: everything is drawn from a single seeded ``random.Random(SEED)``; rerunning the
+script reproduces the committed files byte for byte.  Standard library only.
+
+    python3 scripts/build_corpus.py            # build corpus + sample, run checks, print tables
+    python3 scripts/build_corpus.py --check    # only validate the committed files and print tables
+
+The labels, decision rules and hard-case rulings are documented in datasets/GUIDE.md; the
+datasheet is datasets/README.md (its statistics block is rewritten by this script).
+
+How it works
+------------
+* Every label has a pool of *core expressions* (>= 40 each): clause templates with a subject
+  slot ``{S}``, possessive ``{its}``, back-reference pronoun ``{it}``, verbs in brackets that are
+  conjugated for the subject (``[oppose]`` -> "opposes" / "oppose"), and alternations ``<a|b>``.
+  Each expression is restricted to the actor blocs that would plausibly say it.
+* About a third of each pool is *held out*: those expressions only ever appear in dev/test rows
+  (``phrasing = "held_out"``), so the test set measures paraphrase generalisation.
+* A *group* is one underlying statement (actor + expression(s) + optional distractor); it is
+  rendered 1-3 times in different register frames (news lead, briefing Q&A, communique,
+  parliamentary motion, social post, interview, speech, joint statement).  Splits are by group.
+* Mixed clauses combine two expressions of different labels; the gold label follows the guide's
+  precedence rule (the most explicit position on independence itself wins).
+* ``public_record`` rows are hand-written paraphrases of real, dated positions (never quotes).
+"""
+import argparse
+import collections
+import json
+import os
+import random
+import re
+import sys
+import unicodedata
+
+SEED = 20250213
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STANCE_DIR = os.path.join(ROOT, "datasets", "stance")
+SAMPLE_DIR = os.path.join(ROOT, "datasets", "samples")
+README = os.path.join(ROOT, "datasets", "README.md")
+
+LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
+SCORES = {"opposes": -2, "does_not_support": -1, "neutral": 0, "leans_supports": 1, "supports": 2,
+          "off_topic": None}
+REGISTERS = ["communique", "briefing", "parliament", "news_lead", "social_post", "interview",
+             "joint_statement", "speech"]
+TAGS = ["negation", "reported_speech", "mixed_clause", "question", "hypothetical", "historical",
+        "recognition", "reunification", "status_quo", "distractor", "sarcasm"]
+FIELDS = ["id", "text", "label", "actor", "date", "origin", "source", "group", "register", "tags"]
+
+# Rough size of the corpus: number of groups generated per label (public-record groups come on top).
+GROUPS_PER_LABEL = 352
+EXTRA_GROUPS = {"off_topic": 40, "does_not_support": 12, "supports": 8}
+HELD_OUT_GROUP_RATE = 0.15   # share of a label's synthetic groups built on held-out expressions
+HELD_OUT_EXPR_SHARE = 1 / 3  # share of each label's expressions reserved for dev/test
+
+# --------------------------------------------------------------------------------------------
+# Actors
+# --------------------------------------------------------------------------------------------
+# Blocs (letters):  P = PRC party-state organs, A = governments aligned with Beijing on Taiwan,
+# X = governments that switched recognition from Taipei to Beijing, K = Kuomintang,
+# M = Taiwan People's Party, D = pro-independence-leaning Taiwan parties, T = Taiwan government,
+# L = Taiwan's diplomatic allies, W = Western/like-minded executives, S = U.S. executive (also W),
+# N = hedging governments and groupings, U = international organisations,
+# G = legislatures and legislators outside the PRC.
+BLOC_WEIGHTS = {
+    "P": {"opposes": 8, "neutral": 1, "off_topic": 3},
+    "A": {"opposes": 6, "neutral": 2, "off_topic": 3},
+    "X": {"opposes": 5, "neutral": 1, "off_topic": 2},
+    "K": {"opposes": 4, "does_not_support": 3, "neutral": 3, "leans_supports": 1, "off_topic": 2},
+    "M": {"neutral": 4, "does_not_support": 3, "leans_supports": 3, "off_topic": 2},
+    "D": {"leans_supports": 4, "supports": 3, "neutral": 2, "off_topic": 1},
+    "T": {"neutral": 3, "leans_supports": 4, "supports": 3, "off_topic": 2},
+    "L": {"supports": 6, "leans_supports": 3, "neutral": 2, "off_topic": 2},
+    "W": {"does_not_support": 4, "neutral": 5, "leans_supports": 3, "off_topic": 3},
+    "N": {"neutral": 5, "does_not_support": 2, "off_topic": 3},
+    "U": {"neutral": 4, "off_topic": 3},
+    "G": {"leans_supports": 5, "supports": 3, "neutral": 2, "does_not_support": 1, "off_topic": 2},
+}
+
+# kind: exec | leader | leg | party | intl | embassy | multi
+ALL_REGS = {
+    "exec": ["news_lead", "briefing", "social_post", "interview", "speech", "parliament", "communique"],
+    "leader": ["news_lead", "speech", "interview", "social_post", "joint_statement"],
+    "leg": ["parliament", "news_lead", "social_post", "speech", "interview"],
+    "party": ["news_lead", "social_post", "speech", "interview", "briefing"],
+    "intl": ["news_lead", "briefing", "communique", "speech"],
+    "embassy": ["social_post", "news_lead", "interview"],
+    "multi": ["communique", "news_lead", "joint_statement"],
+}
+
+
+NO_PARLIAMENT = {"American Institute in Taiwan", "U.S. National Security Council", "The White House"}
+NO_TARGET = {"PLA Eastern Theater Command", "PRC Ministry of National Defense"}
+# Expressions that make no sense for some actors (keyword in the template -> excluded actors).
+EXPR_EXCLUDE = {"beaches": {"Holy See", "Government of Paraguay", "Government of Eswatini"}}
+
+
+class Actor:
+    def __init__(self, name, bloc, kind, inst, pers, selfs, weights=None, side=None, partners=None):
+        self.name = name
+        self.bloc = bloc
+        self.kind = kind
+        self.inst = inst            # institutional intros ("China's Foreign Ministry")
+        self.pers = pers or inst    # person intros ("A Chinese Foreign Ministry spokesperson")
+        self.selfs = []             # (noun phrase, person)
+        for s in selfs:
+            np_, _, person = s.partition("|")
+            self.selfs.append((np_, person or "3sg"))
+        w = dict(BLOC_WEIGHTS[bloc[0]])
+        if weights:
+            w.update(weights)
+        self.weights = {k: v for k, v in w.items() if v > 0}
+        self.side = side
+        self.partners = partners
+        regs = list(ALL_REGS[kind])
+        if (bloc[0] == "P" and kind == "exec") or name in NO_PARLIAMENT:
+            regs.remove("parliament")
+        if side and "joint_statement" not in regs:
+            regs.append("joint_statement")
+        self.regs = regs
+
+
+def _actors():
+    A = Actor
+    out = [
+        # ---- PRC ------------------------------------------------------------------------
+        A("PRC Ministry of Foreign Affairs", "P", "exec",
+          ["China's Foreign Ministry", "China's Ministry of Foreign Affairs", "The Chinese Foreign Ministry"],
+          ["A Chinese Foreign Ministry spokesperson", "China's foreign ministry spokesperson",
+           "The spokesperson for China's Foreign Ministry"],
+          ["China", "Beijing", "the Chinese government"]),
+        A("PRC Taiwan Affairs Office", "P", "exec",
+          ["Beijing's Taiwan Affairs Office", "The Taiwan Affairs Office of China's State Council"],
+          ["A spokesperson for Beijing's Taiwan Affairs Office", "The Taiwan Affairs Office spokesperson"],
+          ["the mainland", "Beijing"]),
+        A("PRC Ministry of National Defense", "P", "exec",
+          ["China's Defence Ministry", "China's Ministry of National Defense"],
+          ["A Chinese Defence Ministry spokesperson", "China's defence ministry spokesman"],
+          ["China", "Beijing"], weights={"neutral": 0}),
+        A("PLA Eastern Theater Command", "P", "exec",
+          ["The PLA's Eastern Theater Command", "China's Eastern Theater Command"],
+          ["A spokesperson for the PLA Eastern Theater Command"],
+          ["China", "the People's Liberation Army"], weights={"neutral": 0, "off_topic": 1}),
+        A("PRC President", "P", "leader", ["China's president", "The Chinese president"],
+          ["China's president", "The Chinese leader"], ["China", "Beijing"],
+          side="the Chinese side", partners=["Russia", "Pakistan", "Serbia", "Cambodia"]),
+        A("PRC Foreign Minister", "P", "leader", ["China's foreign minister"],
+          ["China's foreign minister", "The Chinese foreign minister"], ["China", "Beijing"],
+          side="the Chinese side", partners=["Russia", "Laos", "Iran"]),
+        A("PRC Premier", "P", "leader", ["China's premier"], ["China's premier", "The Chinese premier"],
+          ["China", "Beijing"]),
+        A("National People's Congress (PRC)", "P", "leg",
+          ["China's National People's Congress", "The Standing Committee of China's National People's Congress"],
+          ["A spokesperson for China's National People's Congress"], ["China", "the country"]),
+        A("PRC Embassy in the United States", "P", "embassy",
+          ["The Chinese Embassy in Washington", "China's embassy in the United States"],
+          ["A spokesperson for the Chinese Embassy in Washington"], ["China", "Beijing"]),
+        A("PRC Embassy in the Philippines", "P", "embassy",
+          ["The Chinese Embassy in Manila", "China's embassy in the Philippines"],
+          ["A spokesperson for the Chinese Embassy in Manila"], ["China", "Beijing"]),
+        A("PRC Embassy in Australia", "P", "embassy",
+          ["The Chinese Embassy in Canberra", "China's embassy in Australia"],
+          ["A spokesperson for the Chinese Embassy in Canberra"], ["China", "Beijing"]),
+        A("PRC State Council Information Office", "P", "exec",
+          ["China's State Council Information Office"], ["A State Council Information Office official"],
+          ["China", "the Chinese government"], weights={"neutral": 0}),
+        # ---- Beijing-aligned governments ------------------------------------------------
+        A("Russian Ministry of Foreign Affairs", "A", "exec",
+          ["Russia's Foreign Ministry", "The Russian Foreign Ministry"],
+          ["A Russian Foreign Ministry spokeswoman", "Russia's foreign minister"],
+          ["Russia", "Moscow"], side="the Russian side", partners=["China"]),
+        A("Kremlin (Russian Presidency)", "A", "leader", ["The Kremlin"],
+          ["Russia's president", "A Kremlin spokesman"], ["Russia", "Moscow"],
+          side="the Russian side", partners=["China"]),
+        A("Pakistan Ministry of Foreign Affairs", "A", "exec",
+          ["Pakistan's Foreign Office", "Pakistan's Ministry of Foreign Affairs"],
+          ["A spokesperson for Pakistan's Foreign Office"], ["Pakistan", "Islamabad"],
+          side="the Pakistani side", partners=["China"]),
+        A("Government of Cambodia", "A", "exec",
+          ["Cambodia's Foreign Ministry", "The Cambodian government"],
+          ["Cambodia's foreign minister", "A Cambodian government spokesman"], ["Cambodia", "Phnom Penh"],
+          side="the Cambodian side", partners=["China"]),
+        A("Government of Serbia", "A", "exec", ["The Serbian government", "Serbia's Foreign Ministry"],
+          ["Serbia's foreign minister", "Serbia's president"], ["Serbia", "Belgrade"],
+          side="the Serbian side", partners=["China"]),
+        A("Government of Iran", "A", "exec", ["Iran's Foreign Ministry", "The Iranian Foreign Ministry"],
+          ["A spokesman for Iran's Foreign Ministry"], ["Iran", "Tehran"],
+          side="the Iranian side", partners=["China"]),
+        A("Government of Belarus", "A", "exec", ["Belarus's Foreign Ministry"],
+          ["A Belarusian Foreign Ministry spokesman"], ["Belarus", "Minsk"],
+          side="the Belarusian side", partners=["China"]),
+        A("Government of Laos", "A", "exec", ["The Lao government", "Laos's Foreign Ministry"],
+          ["A Lao Foreign Ministry official"], ["Laos", "Vientiane"], side="the Lao side",
+          partners=["China"]),
+        A("Government of Venezuela", "A", "exec", ["Venezuela's Foreign Ministry"],
+          ["Venezuela's foreign minister"], ["Venezuela", "Caracas"], side="the Venezuelan side",
+          partners=["China"]),
+        A("Government of Cuba", "A", "exec", ["Cuba's Foreign Ministry"], ["Cuba's foreign minister"],
+          ["Cuba", "Havana"], side="the Cuban side", partners=["China"]),
+        # ---- recognition switchers ------------------------------------------------------
+        A("Government of Nicaragua", "XA", "exec", ["Nicaragua's government", "The Nicaraguan Foreign Ministry"],
+          ["Nicaragua's foreign minister"], ["Nicaragua", "Managua"], side="the Nicaraguan side",
+          partners=["China"]),
+        A("Government of Honduras", "XA", "exec", ["The Honduran government", "Honduras's Foreign Ministry"],
+          ["Honduras's foreign minister"], ["Honduras", "Tegucigalpa"], side="the Honduran side",
+          partners=["China"]),
+        A("Government of Nauru", "XA", "exec", ["Nauru's government", "The Nauruan government"],
+          ["Nauru's president", "A Nauruan government spokesperson"], ["Nauru"], side="the Nauruan side",
+          partners=["China"]),
+        A("Government of Solomon Islands", "XA", "exec", ["The Solomon Islands government"],
+          ["The Solomon Islands prime minister"], ["Solomon Islands", "Honiara"],
+          side="the Solomon Islands side", partners=["China"]),
+        A("Government of Kiribati", "XA", "exec", ["Kiribati's government"], ["Kiribati's president"],
+          ["Kiribati", "Tarawa"], side="the Kiribati side", partners=["China"]),
+        A("Government of Panama", "XA", "exec", ["Panama's Foreign Ministry"], ["Panama's foreign minister"],
+          ["Panama", "Panama City"], side="the Panamanian side", partners=["China"]),
+        A("Government of El Salvador", "XA", "exec", ["El Salvador's Foreign Ministry"],
+          ["El Salvador's foreign minister"], ["El Salvador", "San Salvador"], side="the Salvadoran side",
+          partners=["China"]),
+        # ---- Taiwan ---------------------------------------------------------------------
+        A("Kuomintang (KMT)", "K", "party",
+          ["The Kuomintang", "Taiwan's main opposition Kuomintang", "The KMT"],
+          ["A KMT spokesperson", "The KMT chairman", "A senior Kuomintang official"],
+          ["the KMT", "the party"]),
+        A("Taiwan People's Party (TPP)", "M", "party",
+          ["The Taiwan People's Party", "Taiwan's People's Party"],
+          ["A Taiwan People's Party spokesperson", "The TPP chairman"], ["the TPP", "the party"]),
+        A("Democratic Progressive Party (DPP)", "D", "party",
+          ["The Democratic Progressive Party", "Taiwan's Democratic Progressive Party", "The DPP"],
+          ["A DPP spokesperson", "A senior Democratic Progressive Party official"], ["the DPP", "the party"]),
+        A("New Power Party (Taiwan)", "D", "party", ["Taiwan's New Power Party"],
+          ["A New Power Party legislator"], ["the party", "the New Power Party"],
+          weights={"neutral": 0}),
+        A("Taiwan Statebuilding Party", "D", "party", ["The Taiwan Statebuilding Party"],
+          ["A Taiwan Statebuilding Party spokesperson"], ["the party"], weights={"neutral": 0}),
+        A("Office of the President (Taiwan)", "T", "leader",
+          ["Taiwan's Presidential Office", "The Presidential Office in Taipei"],
+          ["Taiwan's president", "A spokesperson for Taiwan's Presidential Office"],
+          ["the government", "the administration"]),
+        A("Taiwan Ministry of Foreign Affairs", "T", "exec",
+          ["Taiwan's Foreign Ministry", "Taiwan's Ministry of Foreign Affairs"],
+          ["A Taiwanese Foreign Ministry spokesperson", "Taiwan's foreign minister"],
+          ["the ministry", "the government"]),
+        A("Mainland Affairs Council (Taiwan)", "T", "exec",
+          ["Taiwan's Mainland Affairs Council", "The Mainland Affairs Council in Taipei"],
+          ["A Mainland Affairs Council spokesperson", "The head of Taiwan's Mainland Affairs Council"],
+          ["the council", "the government"]),
+        A("Taiwan Ministry of National Defense", "T", "exec",
+          ["Taiwan's Defence Ministry", "Taiwan's Ministry of National Defense"],
+          ["Taiwan's defence minister", "A Taiwanese Defence Ministry spokesperson"],
+          ["the ministry", "the government"], weights={"supports": 1}),
+        A("Executive Yuan (Taiwan)", "T", "exec", ["Taiwan's Executive Yuan", "Taiwan's cabinet"],
+          ["Taiwan's premier", "A cabinet spokesperson in Taipei"], ["the government", "the cabinet"]),
+        A("Legislative Yuan (Taiwan)", "T", "leg", ["Taiwan's Legislative Yuan", "Taiwan's legislature"],
+          ["The speaker of Taiwan's legislature"], ["the legislature", "lawmakers|pl"]),
+        # ---- Taiwan's diplomatic allies -------------------------------------------------
+        A("Government of Paraguay", "L", "exec", ["Paraguay's Foreign Ministry", "The Paraguayan government"],
+          ["Paraguay's foreign minister", "Paraguay's president"], ["Paraguay", "Asunción"],
+          side="the Paraguayan side", partners=["Taiwan"]),
+        A("Government of Guatemala", "L", "exec", ["Guatemala's Foreign Ministry", "The Guatemalan government"],
+          ["Guatemala's president", "Guatemala's foreign minister"], ["Guatemala"],
+          side="the Guatemalan side", partners=["Taiwan"]),
+        A("Government of Eswatini", "L", "exec", ["The government of Eswatini", "Eswatini's Foreign Ministry"],
+          ["Eswatini's foreign minister", "Eswatini's prime minister"], ["Eswatini", "the kingdom"],
+          side="the Eswatini side", partners=["Taiwan"]),
+        A("Government of the Marshall Islands", "L", "exec", ["The Marshall Islands government"],
+          ["The president of the Marshall Islands"], ["the Marshall Islands", "Majuro"],
+          side="the Marshallese side", partners=["Taiwan"]),
+        A("Government of Palau", "L", "exec", ["Palau's government", "The Palauan government"],
+          ["Palau's president"], ["Palau"], side="the Palauan side", partners=["Taiwan"]),
+        A("Government of Tuvalu", "L", "exec", ["Tuvalu's government"], ["Tuvalu's prime minister"],
+          ["Tuvalu", "Funafuti"], side="the Tuvaluan side", partners=["Taiwan"]),
+        A("Government of Belize", "L", "exec", ["Belize's Foreign Ministry", "The government of Belize"],
+          ["Belize's foreign minister"], ["Belize", "Belmopan"], side="the Belizean side",
+          partners=["Taiwan"]),
+        A("Government of Haiti", "L", "exec", ["Haiti's Foreign Ministry"], ["Haiti's foreign minister"],
+          ["Haiti", "Port-au-Prince"], side="the Haitian side", partners=["Taiwan"]),
+        A("Government of Saint Kitts and Nevis", "L", "exec", ["The government of Saint Kitts and Nevis"],
+          ["The prime minister of Saint Kitts and Nevis"], ["Saint Kitts and Nevis", "Basseterre"],
+          side="the Kittitian side", partners=["Taiwan"]),
+        A("Government of Saint Lucia", "L", "exec", ["Saint Lucia's government"],
+          ["Saint Lucia's prime minister", "Saint Lucia's foreign minister"], ["Saint Lucia", "Castries"],
+          side="the Saint Lucian side", partners=["Taiwan"]),
+        A("Government of Saint Vincent and the Grenadines", "L", "exec",
+          ["The government of Saint Vincent and the Grenadines"],
+          ["The prime minister of Saint Vincent and the Grenadines"],
+          ["Saint Vincent and the Grenadines", "Kingstown"], side="the Vincentian side",
+          partners=["Taiwan"]),
+        A("Holy See", "L", "exec", ["The Holy See's Secretariat of State", "The Vatican"],
+          ["A Vatican diplomat", "The Holy See's foreign minister"], ["the Holy See", "the Vatican"],
+          weights={"neutral": 3}),
+        # ---- Western / like-minded executives -------------------------------------------
+        A("U.S. Department of State", "WS", "exec",
+          ["The U.S. State Department", "The State Department"],
+          ["A State Department spokesperson", "The U.S. secretary of state", "A senior State Department official"],
+          ["the United States", "Washington"]),
+        A("The White House", "WS", "exec", ["The White House"],
+          ["A White House spokesperson", "The White House press secretary"],
+          ["the United States", "the administration", "Washington"]),
+        A("U.S. President", "WS", "leader", ["The U.S. president"],
+          ["The U.S. president", "The American president"], ["the United States", "Washington"],
+          side="the U.S. side", partners=["Japan", "South Korea", "Australia"]),
+        A("U.S. National Security Council", "WS", "exec", ["The U.S. National Security Council"],
+          ["A National Security Council spokesperson", "The U.S. national security adviser"],
+          ["the United States", "Washington"]),
+        A("U.S. Department of Defense", "WS", "exec", ["The Pentagon", "The U.S. Department of Defense"],
+          ["A Pentagon spokesperson", "The U.S. defence secretary"], ["the United States", "Washington"]),
+        A("American Institute in Taiwan", "WS", "exec", ["The American Institute in Taiwan"],
+          ["The director of the American Institute in Taiwan", "An AIT spokesperson"],
+          ["the United States", "Washington"]),
+        A("Japan Ministry of Foreign Affairs", "W", "exec", ["Japan's Foreign Ministry"],
+          ["Japan's foreign minister", "A Japanese Foreign Ministry spokesperson"], ["Japan", "Tokyo"]),
+        A("Chief Cabinet Secretary of Japan", "W", "exec", ["The Japanese government"],
+          ["Japan's chief cabinet secretary", "Japan's top government spokesperson"], ["Japan", "Tokyo"]),
+        A("Prime Minister of Japan", "W", "leader", ["The Japanese prime minister's office"],
+          ["Japan's prime minister"], ["Japan", "Tokyo"], side="the Japanese side",
+          partners=["the United States", "Australia", "the Philippines"]),
+        A("UK Foreign, Commonwealth and Development Office", "W", "exec",
+          ["Britain's Foreign Office", "The UK Foreign, Commonwealth and Development Office"],
+          ["A UK Foreign Office minister", "Britain's foreign secretary"],
+          ["the United Kingdom", "Britain", "London"]),
+        A("Australian Department of Foreign Affairs and Trade", "W", "exec",
+          ["Australia's Department of Foreign Affairs and Trade"],
+          ["Australia's foreign minister", "A DFAT spokesperson"], ["Australia", "Canberra"],
+          side="the Australian side", partners=["the United States", "Japan"]),
+        A("Global Affairs Canada", "W", "exec", ["Global Affairs Canada"],
+          ["Canada's foreign minister", "A Global Affairs Canada spokesperson"], ["Canada", "Ottawa"]),
+        A("French Ministry for Europe and Foreign Affairs", "W", "exec", ["France's foreign ministry"],
+          ["The French foreign ministry spokesperson", "France's foreign minister"], ["France", "Paris"]),
+        A("German Federal Foreign Office", "W", "exec", ["Germany's Federal Foreign Office"],
+          ["Germany's foreign minister", "A German Foreign Office spokesperson"], ["Germany", "Berlin"]),
+        A("European External Action Service (EU)", "W", "exec",
+          ["The European External Action Service", "The EU's diplomatic service"],
+          ["The EU's foreign policy chief", "An EU spokesperson for foreign affairs"],
+          ["the European Union", "the EU", "Brussels"]),
+        A("G7 Foreign Ministers", "W", "multi", ["The G7 foreign ministers' meeting", "The G7"],
+          ["G7 foreign ministers"], ["the G7", "G7 members|pl"], weights={"does_not_support": 0}),
+        A("New Zealand Ministry of Foreign Affairs and Trade", "W", "exec",
+          ["New Zealand's Ministry of Foreign Affairs and Trade"], ["New Zealand's foreign minister"],
+          ["New Zealand", "Wellington"]),
+        A("Netherlands Ministry of Foreign Affairs", "W", "exec", ["The Dutch Foreign Ministry"],
+          ["The Dutch foreign minister"], ["the Netherlands", "The Hague"]),
+        A("Government of Lithuania", "WQ", "exec", ["Lithuania's Foreign Ministry", "The Lithuanian government"],
+          ["Lithuania's foreign minister"], ["Lithuania", "Vilnius"],
+          weights={"leans_supports": 5, "does_not_support": 1}),
+        # ---- hedging governments / groupings -------------------------------------------
+        A("India Ministry of External Affairs", "N", "exec", ["India's Ministry of External Affairs"],
+          ["The spokesperson of India's External Affairs Ministry"], ["India", "New Delhi"]),
+        A("Singapore Ministry of Foreign Affairs", "N", "exec", ["Singapore's Ministry of Foreign Affairs"],
+          ["Singapore's foreign minister", "A Singapore MFA spokesperson"], ["Singapore"]),
+        A("ASEAN Foreign Ministers", "N", "multi", ["The ASEAN foreign ministers' meeting", "ASEAN"],
+          ["ASEAN foreign ministers"], ["ASEAN", "ASEAN member states|pl"], weights={"does_not_support": 0}),
+        A("South Korea Ministry of Foreign Affairs", "N", "exec", ["South Korea's Foreign Ministry"],
+          ["South Korea's foreign minister", "A South Korean Foreign Ministry spokesperson"],
+          ["South Korea", "Seoul"]),
+        A("Philippine Department of Foreign Affairs", "N", "exec",
+          ["The Philippine Department of Foreign Affairs"], ["The Philippine foreign secretary"],
+          ["the Philippines", "Manila"]),
+        A("Indonesia Ministry of Foreign Affairs", "N", "exec", ["Indonesia's Foreign Ministry"],
+          ["Indonesia's foreign minister"], ["Indonesia", "Jakarta"]),
+        A("Brazil Ministry of Foreign Affairs", "N", "exec", ["Brazil's Foreign Ministry", "Itamaraty"],
+          ["Brazil's foreign minister"], ["Brazil", "Brasília"]),
+        # ---- international organisations ------------------------------------------------
+        A("UN Secretary-General", "U", "intl", ["The United Nations Secretariat"],
+          ["The UN Secretary-General's spokesperson", "The UN Secretary-General"],
+          ["the United Nations", "the UN"]),
+        A("World Health Organization", "U", "intl", ["The World Health Organization"],
+          ["A WHO spokesperson"], ["the WHO"], weights={"neutral": 0}),
+        # ---- legislatures / legislators -------------------------------------------------
+        A("U.S. Senate Foreign Relations Committee", "G", "leg", ["The Senate Foreign Relations Committee"],
+          ["The chair of the Senate Foreign Relations Committee", "A senior member of the Senate Foreign Relations Committee"],
+          ["the committee"]),
+        A("U.S. House of Representatives", "G", "leg", ["The U.S. House of Representatives"],
+          ["A U.S. congressman", "A member of the House Foreign Affairs Committee"], ["the House"]),
+        A("House Select Committee on the CCP", "G", "leg",
+          ["The House Select Committee on the Chinese Communist Party"],
+          ["The chair of the House China committee"], ["the committee"]),
+        A("European Parliament", "G", "leg", ["The European Parliament", "The European Parliament's plenary"],
+          ["A member of the European Parliament", "The chair of the European Parliament's Taiwan friendship group"],
+          ["Parliament", "the European Parliament", "MEPs|pl"], weights={"supports": 1}),
+        A("Czech Senate", "G", "leg", ["The Czech Senate"], ["The president of the Czech Senate"],
+          ["the Senate"], weights={"supports": 1}),
+        A("UK House of Commons Foreign Affairs Committee", "G", "leg",
+          ["The House of Commons Foreign Affairs Committee"], ["The chair of the Commons Foreign Affairs Committee"],
+          ["the committee", "MPs on the committee|pl"], weights={"supports": 1}),
+        A("Lithuanian Seimas", "GQ", "leg", ["Lithuania's parliament", "The Seimas"],
+          ["The chair of the Seimas foreign affairs committee"], ["the Seimas", "the parliament"]),
+        A("Japan-ROC Diet Members' Consultative Council", "G", "leg",
+          ["Japan's cross-party Japan-ROC Diet Members' Consultative Council"],
+          ["The head of a cross-party group of Japanese lawmakers"], ["the group"]),
+        A("Inter-Parliamentary Alliance on China (IPAC)", "G", "leg",
+          ["The Inter-Parliamentary Alliance on China"], ["An IPAC co-chair"], ["the alliance", "IPAC"], weights={"supports": 1}),
+        A("Australian Parliamentary Friendship Group on Taiwan", "G", "leg",
+          ["Australia's parliamentary friendship group on Taiwan"], ["The group's co-chair"], ["the group"]),
+        A("Congressional Taiwan Caucus (U.S.)", "G", "leg", ["The Congressional Taiwan Caucus"],
+          ["A co-chair of the Congressional Taiwan Caucus", "A member of the Congressional Taiwan Caucus"],
+          ["the caucus", "caucus members|pl"], weights={"supports": 4}),
+        A("German Bundestag Foreign Affairs Committee", "G", "leg",
+          ["The Bundestag's foreign affairs committee"], ["The chair of the Bundestag foreign affairs committee"],
+          ["the committee"], weights={"supports": 1}),
+    ]
+    names = [a.name for a in out]
+    assert len(names) == len(set(names))
+    return out
+
+
+ACTORS = _actors()
+# Embassies address the government of their host country.
+HOST_TARGETS = {"PRC Embassy in the United States": ["Washington", "the new U.S. administration"],
+                "PRC Embassy in the Philippines": ["Manila", "the Philippine government"],
+                "PRC Embassy in Australia": ["Canberra", "the Australian government"]}
+ACTOR_BY_NAME = {a.name: a for a in ACTORS}
+
+# --------------------------------------------------------------------------------------------
+# Core expressions
+# --------------------------------------------------------------------------------------------
+# Template syntax:  {S} subject (actor self-reference), {its} possessive, {it} pronoun for the
+# subject, [verb] conjugated for the subject, <a|b> alternation, {TARGET} another capital.
+# A template without {S} is a bare claim and must not contain [verbs].
+# "full" expressions are complete texts (they bring their own question/answer structure) and may
+# also use {Intro}/{intro} (actor introduction) and {Self} (capitalised subject).
+
+
+class Expr:
+    def __init__(self, label, text, blocs, tags="", full=False, register=None, topic=None):
+        self.label = label
+        self.text = text
+        self.blocs = set(blocs)
+        self.tags = [t for t in tags.split() if t]
+        for t in self.tags:
+            assert t in TAGS, (t, text)
+        self.full = full
+        self.register = register
+        self.topic = topic
+        self.id = None
+        self.held_out = False
+        if not full:
+            assert ("[" not in text) or ("{S}" in text), text
+            for ref in ("{its}", "{it}"):
+                # back-references must follow the subject they refer to
+                assert ref not in text or ("{S}" in text and text.index("{S}") < text.index(ref)), text
+
+
+def _pool(label, rows):
+    out = []
+    for r in rows:
+        if isinstance(r, Expr):
+            r.label = label
+            out.append(r)
+        else:
+            text, blocs = r[0], r[1]
+            tags = r[2] if len(r) > 2 else ""
+            out.append(Expr(label, text, blocs, tags))
+    return out
+
+
+def F(text, blocs, tags, register):
+    return Expr(None, text, blocs, tags, full=True, register=register)
+
+
+TI = "\"Taiwan independence\""
+
+OPPOSES = _pool("opposes", [
+    ("{S} <firmly|resolutely|staunchly> [oppose] any form of " + TI + " separatist activity", "PA"),
+    ("{S} will never allow any part of {its} territory to be split off from China", "P", "negation"),
+    ("Taiwan is an inalienable part of China's territory", "PA"),
+    ("{S} [oppose] Taiwan independence <in any form|under any name|by any means>", "PAK"),
+    ("{S} [stand] firmly against any attempt to separate Taiwan from China", "PA"),
+    ("{S} [support] the Chinese government's efforts to achieve national reunification", "A", "reunification"),
+    ("the complete reunification of the motherland is <a historical inevitability|an unstoppable historical trend>", "P", "reunification"),
+    ("{S} [adhere] to the one-China principle, under which Taiwan is part of China", "PA"),
+    ("{S} [recognise] the government of the People's Republic of China as the sole legal government representing the whole of China, with Taiwan an inalienable part of Chinese territory", "A", "recognition"),
+    ("{S} will never tolerate secessionist activities aimed at " + TI, "PA", "negation"),
+    ("the Taiwan question is purely China's internal affair that brooks no foreign interference", "PA"),
+    (TI + " is a dead end <and will get nowhere|that leads nowhere>", "P"),
+    ("{S} [reject] any attempt to create \"two Chinas\" or \"one China, one Taiwan\"", "PAK"),
+    ("{S} will never accept Taiwan independence under any circumstances", "PAK", "negation"),
+    ("{S} [uphold] the \"1992 Consensus\" and [oppose] Taiwan independence", "KP"),
+    ("both sides of the Taiwan Strait belong to one and the same China", "PK"),
+    ("{S} [regard] Taiwan as a province of China", "A"),
+    ("{S} [back] China's position that Taiwan is part of its sovereign territory", "A"),
+    ("{S} [condemn] the separatist forces seeking " + TI + " and the external forces that encourage them", "PA"),
+    ("there is only one China in the world, and Taiwan is part of it", "PA"),
+    ("{S} [be] determined to defend national sovereignty and territorial integrity against any secessionist move by Taiwan", "P"),
+    ("Taiwan has never been a country and never will be", "PA", "negation"),
+    ("{S} [be] ready to take all necessary measures to crush any attempt at Taiwan independence", "P"),
+    ("{S} [reaffirm] {its} firm support for China's sovereignty over Taiwan", "A"),
+    ("{S} [consider] Taiwan an integral part of China and will never recognise it as a separate state", "A", "negation"),
+    ("peaceful reunification under \"one country, two systems\" is the best way to resolve the Taiwan question", "P", "reunification"),
+    ("{S} [respect] China's territorial integrity, including over Taiwan, and [oppose] all separatist movements there", "A"),
+    ("{S} [support] every effort by China to <reunify the country|achieve the reunification of the country>", "A", "reunification"),
+    ("{S} [be] opposed to any move that would <split|separate> Taiwan from China", "PA"),
+    ("those who pursue Taiwan independence will come to no good end", "P"),
+    ("pursuing Taiwan independence will lead only to a dead end and bring disaster to Taiwan", "P"),
+    ("{S} [stand] with China on the Taiwan issue and [oppose] any foreign interference in what is China's internal affair", "A"),
+    ("{S} [view] Taiwan as part of the People's Republic of China, in line with the one-China principle", "A"),
+    ("the motherland must and will be reunified", "P", "reunification"),
+    ("{S} will never permit Taiwan to be separated from the motherland <in any name or by any means|under any pretext>", "P", "negation"),
+    ("{S} [reject] the notion that Taiwan is a sovereign state", "PA"),
+    ("{S} [oppose] any formal separation of the island from China", "A"),
+    ("{S} [back] Beijing <firmly|fully> in safeguarding China's sovereignty over Taiwan", "A"),
+    ("{S} [be] against Taiwan independence", "PAK"),
+    ("{S} [oppose] independence and [favour] peaceful cross-Strait relations built on the \"1992 Consensus\"", "K"),
+    ("the island will inevitably return to the embrace of the motherland", "P", "reunification"),
+    ("{S} [leave] no room for any form of Taiwan independence", "PA"),
+    ("the mainland and Taiwan belong to one and the same country", "PK"),
+    ("the island is a Chinese province whose status is not open to negotiation", "PA"),
+    ("{S} [be] firmly opposed to the secession of Taiwan", "PAK"),
+    ("{S} [welcome] China's peaceful reunification and [oppose] any external forces that seek to divide the country", "A", "reunification"),
+    ("if separatist forces ever cross the red line, {S} will be compelled to take drastic measures", "P", "hypothetical"),
+    ("any attempt to declare independence would be met with the full force of the law, including the Anti-Secession Law", "P", "hypothetical"),
+    ("should the island's authorities move toward independence, {S} would not hesitate to take every necessary step to stop them", "P", "hypothetical"),
+    ("Taiwan has belonged to China since ancient times, and its return to China in 1945 was part of the post-war order", "P", "historical"),
+    ("the Cairo Declaration and the Potsdam Proclamation confirmed that Taiwan is Chinese territory", "P", "historical"),
+    ("{S} [have] consistently upheld the one-China principle since establishing diplomatic relations with Beijing and [regard] Taiwan as part of China", "A", "historical"),
+    ("{S} now [recognise] that there is but one China in the world and that Taiwan is part of it", "X", "recognition"),
+    ("{S} [have] severed so-called diplomatic ties with the Taiwan region and [recognise] that Taiwan is an inalienable part of China", "X", "recognition"),
+    ("{S} no longer [recognise] the authorities in Taipei and [accept] that Taiwan is part of China's territory", "X", "recognition negation"),
+    ("{S} [deny] that {its} position has softened and [remain] firmly opposed to Taiwan independence", "PAK", "sarcasm"),
+    ("the so-called independence cause is nothing but a fantasy, and Taiwan will always be part of China", "P", "sarcasm"),
+    ("{S} [urge] {TARGET} to state explicitly that it opposes " + TI, "P", "reported_speech"),
+    ("{S} [demand] that {TARGET} stop sending wrong signals to separatist forces, stressing that Taiwan is part of China", "P", "reported_speech"),
+    ("{S} [call] on {TARGET} to honour the one-China principle and to stop official contact with the Taiwan region", "P", "reported_speech"),
+    ("{S} [agree] with Beijing that Taiwan independence must be opposed", "A", "reported_speech"),
+    ("{S} will never accept a push for de jure independence", "K", "negation"),
+    ("{S} [believe] Taiwan and the mainland should eventually be unified and [oppose] any move toward independence", "KA", "reunification"),
+    F("Who has the right to separate Taiwan from China? Nobody. Taiwan is China's Taiwan, and {its} position on that will never change.", "P", "question", "social_post"),
+    F("Q: How do you respond to calls in {TARGET} to recognise Taiwan? A: Taiwan is an inalienable part of China's territory. We firmly oppose any form of official contact with the Taiwan region.", "P", "question reported_speech", "briefing"),
+    F("So Washington says it does not support Taiwan independence, yet it keeps arming the island. Words are cheap. Taiwan is part of China, and we will never allow it to be split off.", "P", "sarcasm reported_speech negation", "social_post"),
+    F("{Intro} dismissed claims that it had gone soft on Beijing, but restated that it opposes Taiwan independence and upholds the \"1992 Consensus\".", "K", "sarcasm", "news_lead"),
+    F("Asked whether {S} would ever accept a declaration of independence by Taipei, {intro} said that would never happen because Taiwan is part of China.", "PA", "question hypothetical negation", "briefing"),
+])
+
+NOT_SUPPORT = _pool("does_not_support", [
+    ("{S} [do] not support Taiwan independence", "WNMKG"),
+    ("{S} [be] not in favour of a formal declaration of independence by Taiwan", "WNMK"),
+    ("{S} [have] never supported Taiwan independence", "WNMK", "negation"),
+    ("{S} [do] not endorse independence for Taiwan", "WNG"),
+    ("{S} [do] not back a unilateral declaration of independence by Taipei", "WNM"),
+    ("{S} [do] not encourage Taiwan to pursue formal independence", "WN"),
+    ("{S} [do] not advocate independence for the island", "WNMKG"),
+    ("{S} [have] no intention of recognising Taiwan as a separate country", "WN", "negation recognition"),
+    ("{S} [do] not recognise Taiwan as an independent state", "WN", "negation recognition"),
+    ("{S} [have] made clear {its} lack of support for Taiwan independence", "WN"),
+    ("{S} [do] not support \"two Chinas\" or \"one China, one Taiwan\"", "W"),
+    ("{S} [do] not support Taiwan's membership in organisations for which statehood is a requirement", "W"),
+    ("{S} [be] not pursuing or supporting any move toward de jure independence", "WM"),
+    ("{S} [remain] unsupportive of any move toward formal independence", "WN"),
+    ("{S} [stop] short of backing independence for Taiwan", "WNG"),
+    ("{S} [do] not think a declaration of independence would be in anyone's interest", "WNMK"),
+    ("{S} [see] no case for Taiwan declaring independence", "WNM"),
+    ("{S} will not lend {its} support to any independence referendum in Taiwan", "WNMK"),
+    ("{S} [keep] {its} distance from calls for Taiwan independence", "WNGM"),
+    ("{S} [do] not favour a change in Taiwan's formal status", "WNM"),
+    ("Taiwan independence is not a goal {S} [support]", "WNMK"),
+    ("{S} [have] no plans to back Taiwanese statehood", "WNG"),
+    ("{S} [decline] to support independence for Taiwan", "WN"),
+    ("{S} [be] no advocate of Taiwan independence", "WNMKG"),
+    ("{S} [do] not seek to promote Taiwan independence", "WN"),
+    ("{S} [do] not endorse the independence path, preferring pragmatic engagement across the Strait", "MK"),
+    ("{S} [do] not support Taiwan independence and never will", "KW", "negation"),
+    ("{S} will not support any unilateral move by Taipei to declare independence", "WN"),
+    ("{S} [have] not supported, and [do] not support, Taiwan independence", "WN", "negation"),
+    ("{S} [continue] not to support Taiwan independence", "WN"),
+    ("{S} [have] a Taiwan policy that does not include support for independence", "WN"),
+    ("reports that {S} [back] Taiwan independence are <false|simply wrong|mistaken>", "WNG", "sarcasm"),
+    ("{S} [dismiss] talk of a policy shift, stressing that support for Taiwan independence is not part of {its} policy", "W", "sarcasm"),
+    ("even if Taipei sought a formal declaration of independence, {S} would not support it", "WN", "hypothetical"),
+    ("{S} would not back a referendum on independence should one be proposed", "WNM", "hypothetical"),
+    ("{S} [have] told Beijing that {it} [do] not support Taiwan independence but will not declare opposition to it", "W", "reported_speech"),
+    ("{S} [have] turned down Beijing's request to say {it} [oppose] Taiwan independence, repeating instead that {it} [do] not support it", "W", "reported_speech"),
+    ("{S} [have] not supported Taiwan independence at any point since establishing diplomatic relations with Beijing", "WN", "historical negation"),
+    ("{S} [do] not support Taiwan becoming a separate sovereign state", "WN"),
+    ("{S} [have] no wish to see Taiwan declare independence", "WNMK"),
+    ("{S} [do] not take the side of independence advocates in Taipei", "WN"),
+    ("{S} [do] not regard Taiwan as a sovereign country", "WN", "negation recognition"),
+    ("{S} [refrain] from endorsing Taiwan independence", "WNG"),
+    ("{S} [be] not prepared to back independence for the island", "WNG"),
+    ("a formal declaration of independence is not something {S} would encourage", "WNM"),
+    ("{S} [be] not an independence party and [do] not favour a declaration of independence", "M"),
+    F("Q: Does {S} support Taiwan independence? A: No. {Self} [do] not support Taiwan independence, and that has not changed.", "WN", "question", "briefing"),
+    F("Asked whether {S} would back a declaration of independence by Taipei, {intro} said it would not.", "WN", "question hypothetical", "briefing"),
+    F("Reports that {S} has quietly shifted toward backing independence are simply wrong. {Self} [do] not support Taiwan independence.", "W", "sarcasm", "social_post"),
+    F("Beijing wants {S} to say it opposes Taiwan independence. {Self} will not use that word, but {it} [do] not support independence, as {intro} made clear.", "W", "reported_speech negation", "news_lead"),
+])
+
+NEUTRAL = _pool("neutral", [
+    ("{S} [call] for peace and stability across the Taiwan Strait", "PAWNUTMKLG"),
+    ("{S} [oppose] any unilateral change to the status quo by either side", "WNMTG", "status_quo"),
+    ("{S} [oppose] any unilateral attempt to change the status quo by force or coercion", "WNTG", "status_quo"),
+    ("{S} [remain] committed to {its} One China policy, which has not changed", "WN"),
+    ("{S} [encourage] the peaceful resolution of cross-Strait issues", "WNUMKLG"),
+    ("{S} [urge] both sides to resolve their differences through dialogue", "WNUL"),
+    ("{S} [acknowledge] the Chinese position that there is but one China, without endorsing it", "W"),
+    ("{S} [take] note of Beijing's position on Taiwan without taking a position of {its} own", "WN"),
+    ("peace and stability in the Taiwan Strait <are|remain> essential to regional security and prosperity", "WNTLGU"),
+    ("{S} [be] concerned about rising tensions and [call] for restraint from all parties", "WNU"),
+    ("{S} [want] the cross-Strait status quo to be maintained", "WNTMLGK", "status_quo"),
+    ("{S} [hope] that cross-Strait differences will be settled without the threat or use of force", "WNUM"),
+    ("{S} [have] made no change to {its} basic positions on Taiwan, including {its} One China policy", "W"),
+    ("{S} [urge] de-escalation after the military exercises around Taiwan", "WNU"),
+    ("{S} [maintain] only unofficial relations with Taiwan under {its} One China policy", "WN"),
+    ("{S} [support] constructive dialogue across the Taiwan Strait", "WNULMK"),
+    ("{S} will neither provoke nor bow to pressure, and will keep the status quo across the Strait", "TM", "status_quo"),
+    ("{S} [be] willing to engage in dialogue with Beijing on the basis of parity and dignity", "TM"),
+    ("the Taiwan issue should be settled peacefully by the people on both sides of the Strait through constructive dialogue", "WN"),
+    ("{S} [call] on all parties to avoid actions that could raise tensions in the Taiwan Strait", "WNUL"),
+    ("{S} [understand] Beijing's position on Taiwan but [express] no view of {its} own on the island's status", "WN"),
+    ("{S} [favour] a peaceful, negotiated outcome acceptable to people on both sides of the Strait", "WN"),
+    ("{S} [consider] stability in the Taiwan Strait a matter of global concern", "WNG"),
+    ("{S} [keep] {its} long-standing policy of supporting peace and stability across the Taiwan Strait unchanged", "WN"),
+    ("any change to the status quo must come about peacefully and by mutual consent", "WNG", "status_quo"),
+    ("{S} [oppose] the use of force or coercion to settle the Taiwan question", "WNGT"),
+    ("{S} [expect] cross-Strait differences to be resolved by peaceful means", "WN"),
+    ("{S} [be] monitoring the situation in the Taiwan Strait closely and [urge] calm", "WNU"),
+    ("a conflict across the Taiwan Strait would have catastrophic consequences for the world economy", "WNUG"),
+    ("{S} [be] not taking sides on Taiwan's status and [want] disputes settled peacefully", "WN"),
+    ("{S} [welcome] any steps that reduce military tension across the Strait", "WNUL"),
+    ("{S} [seek] to maintain the cross-Strait status quo", "TML", "status_quo"),
+    ("{S} [advocate] peace across the Strait and [reject] war as a means of settling differences", "KM"),
+    ("{S} [call] on all sides to exercise maximum restraint", "WNU"),
+    ("{S} [recall] that when {it} established relations with Beijing, {it} took note of China's position on Taiwan without endorsing it", "WN", "historical"),
+    ("{S} [be] in favour of stable and predictable cross-Strait relations", "TMKW"),
+    ("{S} [hope] the two sides will find a peaceful way forward that preserves regional stability", "WNUAL"),
+    ("{S} [urge] restraint on both sides of the Strait following the drills", "WNUL"),
+    ("cross-Strait disputes should be resolved in accordance with international law and without coercion", "WNG"),
+    ("{S} [be] committed to preserving the status quo across the Taiwan Strait", "TGLW", "status_quo"),
+    ("{S} [support] maintaining peace in the Strait and [urge] all parties to avoid provocations", "AN"),
+    ("{S} would oppose any attempt by either side to change the status quo unilaterally", "WN", "hypothetical status_quo"),
+    ("should tensions escalate, {S} would urge both Beijing and Taipei to return to dialogue", "WNU", "hypothetical"),
+    ("{S} [note] Beijing's renewed demand on Taiwan but only [express] the hope that differences are resolved peacefully", "WN", "reported_speech"),
+    ("{S} [respond] to Beijing's call to oppose Taiwan independence by restating {its} hope for a peaceful resolution through dialogue", "WN", "reported_speech"),
+    ("whatever some reports claim, {S} [have] not changed {its} Taiwan policy and [remain] committed to peace and the status quo", "WN", "sarcasm status_quo"),
+    ("{S} [hope] for lasting peace and stability on both sides of the Taiwan Strait", "PA"),
+    ("{S} [want] the Taiwan Strait to remain peaceful and [call] for calm", "PAK"),
+    F("Q: Does {S} support or oppose Taiwan independence? A: Our position is that cross-Strait differences should be settled peacefully, and we oppose any unilateral change to the status quo.", "WN", "question status_quo", "briefing"),
+    F("Asked whether {S} supports Taiwan independence, {intro} replied only that {it} [want] peace and stability across the Taiwan Strait.", "WNU", "question", "briefing"),
+    F("Some commentators treat every statement as a policy shift. It is not one: {S} [remain] committed to peace and stability and [oppose] unilateral changes to the status quo.", "W", "sarcasm status_quo", "social_post"),
+])
+
+LEANS = _pool("leans_supports", [
+    ("{S} [support] Taiwan's meaningful participation in international organisations", "WGLTD"),
+    ("{S} [back] Taiwan's participation in the World Health Assembly as an observer", "WGLK"),
+    ("{S} [do] not oppose Taiwan's participation in the World Health Organization", "WGL", "negation"),
+    ("the future of Taiwan must be decided by its 23 million people", "TDGLM"),
+    ("{S} [respect] the right of the 23 million people of Taiwan to choose their own path", "WGL"),
+    ("{S} [stand] with Taiwan's democracy", "WGLD"),
+    ("{S} will continue to provide Taiwan with the defensive arms it needs", "SG"),
+    ("{S} [support] Taiwan's efforts to strengthen its self-defence capabilities", "WGTD"),
+    ("{S} [welcome] the opening of a Taiwanese representative office in {its} capital", "Q"),
+    ("{S} will never accept \"one country, two systems\"", "TDM", "negation"),
+    ("Taiwan's future must be determined peacefully and in accordance with the wishes of its people", "WGTDL"),
+    ("{S} [oppose] Beijing's efforts to isolate Taiwan internationally", "WGTDL"),
+    ("{S} [call] for Taiwan to be invited to the assembly of the International Civil Aviation Organization", "WGL"),
+    ("{S} [back] Taiwan's application to join the CPTPP trade pact", "GLDT"),
+    ("{S} [support] Taiwan's participation in INTERPOL as an observer", "WGL"),
+    ("{S} [be] committed to deepening relations with Taiwan, a vital democratic partner", "WGL"),
+    ("{S} [defend] Taiwan's right to determine its own future free from coercion", "WGTDL"),
+    ("{S} [reject] any attempt by Beijing to decide Taiwan's future without the consent of its people", "WGTDL"),
+    ("only the people of Taiwan can decide <their|the island's> future", "TDGLM"),
+    ("{S} [urge] the UN system to stop turning away Taiwanese passport holders and journalists", "WGLT"),
+    ("Taiwan's vibrant democracy deserves a place in international forums", "GLWTD"),
+    ("{S} [be] committed to helping Taiwan maintain a sufficient self-defence capability", "SG"),
+    ("{S} [support] Taiwan's inclusion in the UN climate talks", "WGL"),
+    ("{S} [do] not accept that Beijing speaks for the people of Taiwan in international bodies", "WGLTD", "negation"),
+    ("{S} [want] Taiwan's contributions to global health recognised with a seat at the World Health Assembly", "WGL"),
+    ("{S} [support] a Taiwan that is free from military coercion and able to chart its own course", "WG"),
+    ("{S} [stand] shoulder to shoulder with the people of Taiwan in defending their freedom", "GLTDW"),
+    ("Taiwan's people have the right to decide their own future through democratic means", "GLTDM"),
+    ("{S} [call] for an upgrade of Taiwan's status in multilateral bodies where statehood is not required", "WGL"),
+    ("{S} [oppose] Beijing's pressure on companies to list Taiwan as a province of China", "WGTD"),
+    ("{S} [express] solidarity with Taiwan's democratically elected government", "WGL"),
+    ("{S} [value] Taiwan as a like-minded democratic partner and will expand cooperation on resilience", "WGL"),
+    ("{S} [congratulate] Taiwan's voters and the president-elect, praising the strength of the island's democracy", "WGL"),
+    ("{S} [back] Taiwan's bid for observer status at the UN Framework Convention on Climate Change", "WGL"),
+    ("{S} will not abandon Taiwan's democracy under pressure", "GLW", "negation"),
+    ("{S} [see] no reason to exclude Taiwan from the World Health Organization", "WGL", "negation"),
+    ("if Taiwan were attacked, {S} would help defend the island", "S", "hypothetical"),
+    ("should Taiwan's people decide their own future peacefully, {S} would respect that choice", "WGL", "hypothetical"),
+    ("{S} [dismiss] Beijing's offer of \"one country, two systems\" and [insist] that only Taiwan's people can decide the island's future", "TDM", "reported_speech"),
+    ("{S} [reject] Beijing's demand that {it} close the Taiwanese Representative Office", "Q", "reported_speech"),
+    ("{S} [recall] that the Taiwan Relations Act commits {it} to making defensive arms available to Taiwan", "S", "historical"),
+    ("{S} [insist] that Taiwan's future be decided by its people, not by outside powers", "MTD"),
+    ("{S} [vow] to defend Taiwan's democracy and way of life against pressure from Beijing", "TD"),
+    ("{S} [support] more high-level official exchanges with Taiwan", "WG"),
+    ("{S} [favour] Taiwan's full membership in organisations that do not require statehood", "WGL"),
+    ("{S} [champion] Taiwan's international space", "GL"),
+    ("{S} [support] Taiwan's right to take part in the World Health Assembly despite Beijing's objections", "WGLMK", "reported_speech"),
+    ("{S} [urge] the government to strengthen defence and trade ties with Taipei", "G"),
+    F("Why should 23 million people be shut out of the World Health Organization? {Self} [back] Taiwan's meaningful participation.", "GLTD", "question", "social_post"),
+    F("Q: Does {S} support Taiwan's bid to attend the World Health Assembly? A: Yes. We support Taiwan's meaningful participation in the WHO and other international bodies.", "WGL", "question", "briefing"),
+    F("Apparently 23 million people are too dangerous to sit in on a health assembly. Taiwan belongs in the WHO, and we will keep saying so.", "GLTD", "sarcasm", "social_post"),
+])
+
+SUPPORTS = _pool("supports", [
+    ("Taiwan is a sovereign, independent country", "TDGL"),
+    ("{S} [recognise] the Republic of China (Taiwan) as a sovereign state", "L", "recognition"),
+    ("the Republic of China and the People's Republic of China are not subordinate to each other", "TDG"),
+    ("{S} [maintain] full diplomatic relations with the Republic of China (Taiwan) as a sovereign nation", "L", "recognition"),
+    ("Taiwan has never been part of the People's Republic of China and is a sovereign state", "TDG", "negation"),
+    ("{S} [support] Taiwan's admission to the United Nations as a full member state", "GLD"),
+    ("{S} [call] for the establishment of formal diplomatic relations with Taiwan as an independent country", "G", "recognition"),
+    ("{S} [back] Taiwan's formal independence", "D"),
+    ("Taiwan is already an independent country and has no need to declare independence", "TDG", "negation"),
+    ("{S} [urge] the government to recognise Taiwan as an independent state", "G", "recognition"),
+    ("{S} [reaffirm] {its} recognition of the Republic of China (Taiwan) as a sovereign nation", "L", "recognition"),
+    ("Taiwan is a country, not a province of China", "TDGL", "negation"),
+    ("{S} [regard] Taiwan as an independent nation with its own government, armed forces and currency", "GLD"),
+    ("{S} [support] a formal declaration of Taiwan independence", "D"),
+    ("{S} [consider] Taiwan a sovereign nation entitled to full statehood", "GD"),
+    ("{S} [stand] by {its} diplomatic ally, the sovereign Republic of China (Taiwan)", "L", "recognition"),
+    ("{S} [treat] Taiwan as a fully sovereign state in {its} foreign relations", "L", "recognition"),
+    ("Taiwan's sovereignty belongs to its 23 million people and not to Beijing", "TDG"),
+    ("the People's Republic of China has never ruled Taiwan for a single day, and Taiwan is a sovereign state", "TDG", "negation historical"),
+    ("{S} [support] renaming the country the Republic of Taiwan and writing a new constitution", "D"),
+    ("{S} [affirm] that the Republic of China (Taiwan) is a sovereign and independent state", "LTDG"),
+    ("{S} [favour] recognising Taiwan as a sovereign country", "G", "recognition"),
+    ("{S} [be] proud to recognise Taiwan as a sovereign state", "L", "recognition"),
+    ("{S} will never abandon {its} recognition of the Republic of China (Taiwan)", "L", "negation recognition"),
+    ("Taiwan meets every criterion of statehood and should be treated as a country", "GLD"),
+    ("{S} [reject] Beijing's claim of sovereignty over Taiwan, which is an independent state", "TDG", "reported_speech"),
+    ("{S} [value] {its} diplomatic relationship with the sovereign state of Taiwan", "L", "recognition"),
+    ("should the government propose it, {S} would back full diplomatic relations with Taiwan as a sovereign country", "G", "hypothetical recognition"),
+    ("should a referendum be held, {S} would campaign for Taiwan's formal independence", "D", "hypothetical"),
+    ("{S} [have] recognised the Republic of China for decades and will continue to do so", "L", "historical recognition"),
+    ("{S} [have] rebuffed Beijing's pressure to switch recognition and [reaffirm] ties with the sovereign Republic of China (Taiwan)", "L", "reported_speech recognition"),
+    ("{S} [dismiss] Beijing's claim that Taiwan is a province of China, insisting the island is a sovereign state", "TDG", "reported_speech"),
+    ("talk of {S} seeking a declaration of independence misses the point, because Taiwan is already a sovereign state", "TD", "sarcasm negation"),
+    ("Taiwan has its own elected president, armed forces and passport, which is to say it is a country, whatever Beijing claims", "GD", "sarcasm"),
+    ("{S} [support] Taiwan's right to be recognised as an independent state", "GL", "recognition"),
+    ("the island is an independent nation in every practical and legal sense", "GD"),
+    ("{S} [support] Taiwan's membership of the United Nations under the name Taiwan", "GDL"),
+    ("{S} [describe] Taiwan as an independent, sovereign country", "GTD"),
+    ("{S} [insist] that Taiwan and China are two separate countries", "GDT"),
+    ("Taiwan and China are separate countries, and neither is subordinate to the other", "TDG"),
+    ("{S} [hold] that the Republic of China is a sovereign nation with jurisdiction over Taiwan, Penghu, Kinmen and Matsu", "TD"),
+    ("{S} will keep recognising Taipei rather than Beijing as the legitimate government {it} [deal] with", "L", "recognition"),
+    ("{S} [have] stood by the Republic of China (Taiwan) as a sovereign state through every change of government", "L", "historical recognition"),
+    F("Why should a sovereign, democratic country of 23 million people be denied a seat at the United Nations? Taiwan is a country.", "GDL", "question", "social_post"),
+    F("Q: Does {S} regard Taiwan as a country? A: Yes. The Republic of China (Taiwan) is a sovereign state, and we are proud of our diplomatic relations with it.", "L", "question recognition", "briefing"),
+    F("Beijing insists Taiwan is a province. Strange province: it elects its own president, runs its own army and issues its own passports. Taiwan is a country.", "GD", "sarcasm negation", "social_post"),
+])
+
+ALLB = "PAXKMDTLWSNUGQ"       # every bloc
+NONPRC = "AXKMDTLWSNUGQ"
+FOREIGN = "AXLWSNUGQ"          # governments / bodies outside China and Taiwan
+TWN = "KMDT"                   # Taiwan-based actors
+
+
+def O(text, blocs, tags="", topic="the latest developments"):
+    e = Expr("off_topic", text, blocs, tags)
+    e.topic = topic
+    return e
+
+
+OFF_TOPIC = _pool("off_topic", [
+    O("{S} [plan] to send a trade mission to Taipei's Computex fair next month, with a focus on AI servers and chip packaging", FOREIGN, "distractor", "trade links"),
+    O("ferry services between Xiamen and Kinmen have been suspended because a typhoon is approaching the Taiwan Strait", "PTKU", "distractor", "the typhoon"),
+    O("container traffic through the Taiwan Strait reached a record level in the last quarter, according to port data", ALLB, "distractor", "shipping"),
+    O("the new TSMC plant in {CHIPSITE} is expected to create thousands of local jobs", "WSGT", "distractor", "semiconductor investment"),
+    O("{S} [offer] condolences to the families of those killed in the Hualien earthquake and [stand] ready to send rescue teams", FOREIGN + "PKMD", "distractor", "the earthquake"),
+    O("two giant pandas will arrive at the national zoo next spring under a new conservation agreement with China", "WNA", "distractor", "the panda loan"),
+    O("{S} will extend visa-free entry for business travellers from {COUNTRY} for another year", "P", "", "visa policy"),
+    O("{S} [report] that the number of students from Taiwan at {its} universities rose by {PCT} percent this year", "WNL", "distractor", "education exchanges"),
+    O("fishing vessels in the Taiwan Strait should return to port because strong northeasterly winds are forecast", "T", "distractor", "the weather warning"),
+    O("new export controls on advanced chips apply to all destinations, including mainland China", "WS", "distractor", "export controls"),
+    O("{S} [call] on China and other major emitters to set more ambitious emissions targets before the next climate summit", "WNUGL", "distractor", "climate policy"),
+    O("inspections of pineapple shipments from Taiwan found pests, and the consignments have been returned", "P", "distractor", "food safety"),
+    O("{S} [congratulate] the Chinese Taipei badminton pair on winning gold at the world championships", "TLKD", "distractor", "sport"),
+    O("group tours between Fujian and the Matsu islands will resume after the holiday period", "PTM", "distractor", "tourism"),
+    O("heavy rain across southern Taiwan has forced the postponement of the ministerial visit to Kaohsiung", "TWL", "distractor", "the weather"),
+    O("dengue cases have risen in southern Taiwan and in Guangdong, and travellers should take precautions", "TPU", "distractor", "public health"),
+    O("{S} will send {its} trade minister to Beijing next week for talks on investment and market access", "WNAX", "distractor", "the upcoming visit"),
+    O("the National Palace Museum exhibition in Taipei attracted a record number of visitors this summer", "TD", "distractor", "culture"),
+    O("{S} [have] signed a research partnership with universities in Taiwan on quantum computing", "WGL", "distractor", "research cooperation"),
+    O("{S} [have] named a new director to head {its} trade office in Taipei", "WN", "distractor", "staffing"),
+    O("{S} [offer] condolences after a ferry accident off the coast of Fujian", "WNUAP", "distractor", "the ferry accident"),
+    O("Taiwan's export orders rose for a fifth straight month, driven by demand for AI hardware", "TWN", "distractor", "the economy"),
+    O("the crew of a fishing boat rescued near the Penghu islands are in good health", "TKM", "distractor", "the rescue"),
+    O("new direct flights between Kaohsiung and {CITY} will start in the spring", "TL", "distractor", "air links"),
+    O("LNG shipments to Taiwan, Japan and South Korea have not been affected by the storm", "WTN", "distractor", "energy supplies"),
+    O("{S} [have] imposed anti-dumping duties on certain steel products imported from China", "WN", "distractor", "trade remedies"),
+    O("{S} [congratulate] China on the successful return of its lunar sample mission", "ANXU", "distractor", "space"),
+    O("{S} [be] sending humanitarian aid after the earthquake in Tibet", "WNUAL", "distractor", "disaster relief"),
+    O("the annual cross-Strait forum in Xiamen will be held in June, with youth employment at the top of the agenda", "PK", "distractor", "the forum"),
+    O("citizens travelling to Taiwan should follow local typhoon warnings and check flight schedules", "WNL", "distractor", "travel advice"),
+    O("{S} [have] signed an agreement with China on protecting migratory birds along the East Asian flyway", "WNA", "distractor", "conservation"),
+    O("{S} [have] launched a Mandarin teaching programme with teachers recruited from Taiwan", "WLG", "distractor", "education"),
+    O("{S} [have] approved an investment by a Taiwanese company in a new battery plant", "WNL", "distractor", "investment"),
+    O("{S} [have] announced new measures to boost domestic consumption and support small businesses", "P", "", "the economy"),
+    O("the minister's travel schedule will be announced in due course", ALLB, "", "the minister's schedule"),
+    O("shares of chip designers in Taiwan and mainland China fell after the new tariff announcement", "WNT", "distractor", "markets"),
+    O("{S} [support] the independence of {its} central bank and will not comment on interest rates", "WNLT", "distractor", "monetary policy"),
+    O("{S} [recognise] nursing qualifications obtained in Taiwan under a new mutual-recognition scheme", "WLN", "distractor", "professional qualifications"),
+    O("{S} [call] for peace and stability on the Korean Peninsula and [urge] a return to talks", "PAWNU", "distractor", "the Korean Peninsula"),
+    O("{S} [oppose] any unilateral change to the fishing quota agreed for the North Pacific", "WNLT", "distractor", "fisheries"),
+    O("the status quo on rice tariffs will remain in place until the next round of trade talks", "WNT", "distractor", "agricultural trade"),
+    O("{S} [do] not support the proposed tax on independent bookshops", "WG", "distractor", "tax policy"),
+    O("the WHO's technical briefing on avian influenza was attended by experts from China and dozens of other countries", "U", "distractor", "health cooperation"),
+    O("{S} [welcome] the reopening of the Taipei–Shanghai city forum after a three-year break", "TMK", "distractor", "city exchanges"),
+    O("semiconductor supply chains remain vulnerable to earthquakes in Taiwan and power shortages in Sichuan", "WNU", "distractor", "supply chains"),
+    O("a delegation of Chinese investors will tour industrial parks in {COUNTRY} next month", "PA", "distractor", "investment"),
+    O("{S} [have] completed an evacuation drill for nationals living in Taipei and Kaohsiung", "WNL", "distractor", "consular affairs"),
+    O("{S} [be] marking the fiftieth anniversary of {its} trade agreement with China with a reception for exporters", "WNA", "distractor historical", "the anniversary"),
+    O("{S} [owe] much of {its} modern irrigation system to a 1971 rice-research agreement with Taiwanese agronomists", "L", "historical distractor", "agricultural cooperation"),
+    O("if the typhoon makes landfall in Taiwan, flights to Hong Kong and Okinawa may also be disrupted", "TW", "hypothetical distractor", "the typhoon"),
+    O("reports that the minister fell ill during her visit to Shanghai are untrue", "WNA", "sarcasm distractor", "the minister's health"),
+    O("{S} [have] banned imports of poultry from two Chinese provinces after an outbreak of bird flu", "WNL", "distractor", "animal health"),
+    O("{S} [welcome] Taiwanese tourists back to {its} beaches and [expect] visitor numbers to double", "L", "distractor", "tourism"),
+    O("{S} [be] studying the impact of China's new rare-earth export licences on {its} carmakers", "WN", "distractor", "critical minerals"),
+    O("the joint coastguard exercise with Japan focused on search and rescue, not on any third country", "WN", "", "the exercise"),
+    F("Asked whether {S} supports Taiwan independence, {intro} said {it} would not comment on hypothetical questions and moved on to the next topic.", "WNU", "question", "briefing"),
+    F("Q: Has your position on Taiwan independence changed? A: I have nothing to add to what has already been said. Next question, please.", ALLB, "question", "briefing"),
+    F("Q: Will the minister raise Taiwan during the visit? A: The agenda is still being finalised, and we will brief you in due course.", "WNLA", "question", "briefing"),
+    F("Q: Does {S} still stand by its earlier statements on Taiwan? A: I would refer you to our previous statements. I have no further comment.", "WNU", "question", "briefing"),
+    F("{Intro} said it had seen reports of Beijing's latest statement opposing Taiwan independence but would not comment on remarks by other governments.", "NUW", "reported_speech question", "news_lead"),
+    F("Does the ministry support Taiwan independence? The spokesperson declined to comment and turned to questions about the trade talks.", "WNAU", "question", "briefing"),
+    F("Yes, the forecast for the Taiwan Strait is very political: it says heavy rain. Ferries to Kinmen and Matsu are cancelled until Thursday.", "T", "sarcasm distractor", "social_post"),
+    F("Q: What is your comment on the chip export figures from Taiwan? A: Trade data are published by the customs authority, and I would refer you to them.", "PWN", "question distractor", "briefing"),
+    F("Asked about a senator's call to recognise Taiwan, {intro} said the foreign minister's travel schedule would be announced later in the week.", "WN", "question reported_speech", "briefing"),
+])
+
+POOLS = {"opposes": OPPOSES, "does_not_support": NOT_SUPPORT, "neutral": NEUTRAL,
+         "leans_supports": LEANS, "supports": SUPPORTS, "off_topic": OFF_TOPIC}
+
+# Mixed-clause pairs: (gold label, secondary label, order) -- order "gs" renders gold first.
+MIX_RULES = [
+    ("does_not_support", "neutral", ["gs", "sg"]),
+    ("does_not_support", "leans_supports", ["sg"]),        # "supports X ..., but does not support independence"
+    ("opposes", "neutral", ["gs", "sg"]),
+    ("leans_supports", "neutral", ["gs", "sg"]),
+    ("supports", "leans_supports", ["gs", "sg"]),
+    ("supports", "neutral", ["gs", "sg"]),
+]
+
+SLOTS = {
+    "CHIPSITE": ["Arizona", "Kumamoto", "Dresden"],
+    "COUNTRY": ["France", "Germany", "Italy", "Spain", "Malaysia", "New Zealand", "Switzerland", "Ireland",
+                "Hungary", "Brazil", "Chile", "Saudi Arabia"],
+    "CITY": ["Manila", "Ho Chi Minh City", "Bangkok", "Jakarta", "Osaka", "Brisbane", "Vancouver", "Hanoi",
+             "Penang", "Busan", "Cebu", "Fukuoka"],
+    "PCT": ["6", "8", "9", "11", "12", "14", "15", "17"],
+    "TARGET": ["Washington", "Tokyo", "London", "Canberra", "Manila", "Berlin", "Paris", "Seoul", "Ottawa",
+               "Wellington", "the new U.S. administration", "the Philippine government"],
+}
+
+# --------------------------------------------------------------------------------------------
+# Register frames and filler material
+# --------------------------------------------------------------------------------------------
+# Placeholders: {Intro}/{intro} any introduction, {Inst}/{inst} institutional, {Pers}/{pers}
+# person-like, {Clause}/{clause} the stance clause in the third person, {Clause_we}/{clause_we}
+# the clause in the first person plural, {side}/{Side}, {partner}, {pcap}, {day}, {city},
+# {topic}, {question}, {outlet}, {venue}, {audience}, {hashtag}.
+FRAMES = {
+    "news_lead": [
+        "{Intro} said on {day} that {clause}.",
+        "{Intro} reiterated on {day} that {clause}.",
+        "In a statement released on {day}, {intro} said {clause}.",
+        "{Clause}, {intro} said on {day}.",
+        "{Pers} told reporters in {city} that {clause}.",
+        "{Intro} said {clause}, according to a readout issued after talks in {city}.",
+        "Speaking to reporters on {day}, {pers} said {clause}.",
+        "{Intro} stressed on {day} that {clause}.",
+        "{Clause}, {pers} told reporters on {day}.",
+        "In remarks published on {day}, {intro} said {clause}.",
+    ],
+    "briefing": [
+        "Asked about {topic} at a regular press briefing, {pers} said {clause}.",
+        "Q: {question} A: {Clause_we}.",
+        "At the press briefing on {day}, {pers} said {clause}.",
+        "Responding to a question about {topic}, {pers} said {clause}.",
+        "Question: {question} Answer: {Clause_we}.",
+        "{Pers} told a news conference on {day} that {clause}.",
+    ],
+    "communique": [
+        "{Clause}.",
+        "A statement issued by {inst} on {day} said {clause}.",
+        "In a communiqué released on {day}, {inst} affirmed that {clause}.",
+        "{Clause_we}.",
+        "The communiqué issued by {inst} states that {clause}.",
+        "According to a statement from {inst}, {clause}.",
+    ],
+    "joint_statement": [
+        "In a joint statement with {partner}, {side} said {clause}.",
+        "{Side} reaffirmed in the joint statement signed in {pcap} that {clause}.",
+        "According to the joint statement issued in {pcap}, {clause}.",
+        "The joint statement released after talks with {partner} records that {clause}.",
+    ],
+    "parliament_exec": [
+        "Answering questions from lawmakers, {pers} said {clause}.",
+        "{Pers} told a parliamentary committee on {day} that {clause}.",
+        "During a debate in parliament, {pers} said {clause}.",
+    ],
+    "parliament_leg": [
+        "{Inst} adopted a resolution stating that {clause}.",
+        "In a motion passed on {day}, {inst} declared that {clause}.",
+        "The resolution adopted by {inst} says {clause}.",
+        "During a debate on foreign policy, {pers} told the chamber that {clause}.",
+        "That this chamber affirms that {clause}.",
+    ],
+    "social_post": [
+        "{Clause_we}.",
+        "{Clause_we}. {hashtag}",
+        "Our position is clear: {clause_we}.",
+        "Clear and consistent: {clause_we}.",
+        "Once again: {clause_we}.",
+        "{Clause}.",
+        "Today {pers} said that {clause}.",
+    ],
+    "interview": [
+        "In an interview with {outlet}, {pers} said {clause}.",
+        "{Pers} told {outlet} that {clause}.",
+        "Q: Where do you stand on Taiwan? A: {Clause_we}.",
+        "Asked in an interview about cross-Strait relations, {pers} said {clause}.",
+    ],
+    "speech": [
+        "Speaking at {venue}, {pers} said {clause}.",
+        "In a speech to {audience}, {pers} declared that {clause}.",
+        "Let me be clear: {clause_we}.",
+        "{Pers} told an audience in {city} that {clause}.",
+        "Ladies and gentlemen, {clause_we}.",
+    ],
+}
+OFFTOPIC_INTERVIEW_Q = "Q: What can you tell us about {topic}? A: {Clause_we}."
+
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+CITIES = ["Beijing", "Taipei", "Washington", "Tokyo", "Brussels", "Geneva", "New York", "Singapore",
+          "Jakarta", "London", "Canberra", "Manila", "Berlin", "Paris", "Seoul", "Vientiane", "Kuala Lumpur"]
+CAPITAL_OF = {"Russia": "Moscow", "Pakistan": "Islamabad", "Serbia": "Belgrade", "Cambodia": "Phnom Penh",
+              "Laos": "Vientiane", "Iran": "Tehran", "China": "Beijing", "Taiwan": "Taipei", "the United States": "Washington", "Japan": "Tokyo",
+              "Australia": "Canberra", "South Korea": "Seoul", "the Philippines": "Manila"}
+HOME_CITIES = {"P": ["Beijing", "Beijing", "Shanghai"], "T": ["Taipei", "Taipei", "Kaohsiung"],
+               "K": ["Taipei", "Taichung"], "M": ["Taipei", "Hsinchu"], "D": ["Taipei", "Tainan", "Kaohsiung"],
+               "L": ["Taipei", "New York", "Geneva"]}
+STANCE_TOPICS = ["the situation in the Taiwan Strait", "recent military activity near Taiwan",
+                 "the outcome of Taiwan's election", "a congressional delegation's visit to Taipei",
+                 "arms sales to Taiwan", "remarks by Taiwan's leader", "cross-Strait relations",
+                 "reports of a review of its Taiwan policy", "the latest drills around Taiwan",
+                 "Taiwan's bid to attend the World Health Assembly"]
+STANCE_QUESTIONS = ["What is your comment on the latest developments across the Taiwan Strait?",
+                    "Has your government's position on Taiwan changed?",
+                    "How do you view the recent tensions around Taiwan?",
+                    "What is your response to the military exercises near Taiwan?",
+                    "Can you clarify your policy on Taiwan?",
+                    "Some lawmakers say your Taiwan policy is shifting. Is that the case?",
+                    "What message do you have after the election in Taiwan?"]
+OFF_QUESTIONS = ["What is your comment on {topic}?", "Can you give us an update on {topic}?",
+                 "Is there anything new on {topic}?"]
+OUTLETS = ["a Japanese broadcaster", "a German newspaper", "a regional news agency", "a U.S. television network",
+           "a local radio station", "a business daily", "a podcast on Asian affairs", "a French weekly"]
+VENUES = ["a security forum in Singapore", "a university in Taipei",
+          "an annual diplomatic reception", "a conference on Indo-Pacific security", "a business luncheon",
+          "a graduation ceremony", "a parliamentary reception", "an economic forum in Davos", "a foreign policy forum"]
+AUDIENCES = ["diplomats", "students", "party members", "business leaders", "visiting lawmakers", "veterans",
+             "foreign journalists", "the diplomatic corps"]
+HASHTAGS = ["#Taiwan", "#TaiwanStrait", "#ForeignPolicy", "#Diplomacy", "#Asia"]
+
+DISTRACTORS = [
+    "In other business, plans for a trade delegation to Kaohsiung next month were confirmed.",
+    "Other topics included semiconductor supply chains and export controls.",
+    "Other items on the agenda included clean energy and electric vehicles.",
+    "Condolences were also offered to the victims of last week's typhoon.",
+    "Plans to shorten visa processing for students were also announced.",
+    "Maritime safety and search-and-rescue cooperation were also discussed.",
+    "A new direct flight route is due to open in the spring.",
+    "Tariffs on electric vehicles and solar panels also came up.",
+    "Student and youth exchanges are set to increase next year.",
+    "A joint pandemic-preparedness exercise is planned for the autumn.",
+    "Agricultural exports were the subject of a separate announcement.",
+    "Evacuation plans for citizens caught up in the floods were also outlined.",
+    "Demand for chips made in Taiwan and South Korea remained strong, officials noted.",
+    "Shipping companies reported fog-related delays in the Taiwan Strait the same day.",
+    "A film week and a panda exhibition are planned for the autumn.",
+    "Investment in battery and chip plants was another focus.",
+    "Talks on a free trade agreement are due to resume in the autumn.",
+    "A memorandum on disaster relief was signed on the sidelines.",
+    "Food security, nuclear safety and cyber threats were also covered.",
+    "A business delegation is due to travel to Taipei and Hsinchu in June.",
+    "Rescue teams who responded to the earthquake in Hualien were praised for their work.",
+    "Energy prices and the security of undersea cables were also raised.",
+    "The remarks coincided with a tourism promotion in Kaohsiung.",
+    "The minister is expected to attend a trade fair in Shanghai later this month.",
+    "Cooperation on rice research and irrigation was also reviewed.",
+    "A scholarship scheme for engineering students was announced at the same event.",
+]
+CONTEXT_PRE = [
+    "The remarks came as {event_cl}.",
+    "The comments followed {event_np}.",
+    "The {day} briefing covered a range of issues, from {t1} to {t2}.",
+    "The statement was issued after {event_np}.",
+    "It came against the backdrop of {event_np}.",
+]
+EVENT_NP = ["a week of heightened military activity around Taiwan", "a visit to Taipei by foreign lawmakers",
+            "the opening of the World Health Assembly in Geneva", "a regional security forum in Singapore",
+            "a round of talks on trade and supply chains", "Taiwan's presidential inauguration",
+            "a summit of Pacific Islands leaders", "reports of a shift in Washington's wording on Taiwan",
+            "large-scale naval exercises in the region", "a meeting of G7 foreign ministers",
+            "the announcement of a new arms sale to Taiwan", "a switch of diplomatic recognition in the Pacific",
+            "the opening of a new trade office", "weeks of debate over semiconductor export controls"]
+EVENT_CL = ["tensions rose after military drills near Taiwan", "foreign lawmakers arrived in Taipei",
+            "the World Health Assembly opened in Geneva", "ministers gathered for a regional security forum",
+            "trade negotiators met in Geneva", "a typhoon swept across the region",
+            "diplomats prepared for a leaders' summit", "a new government took office in Taipei"]
+TOPIC_PAIRS = ["tariffs", "the floods", "student visas", "chip exports", "the climate talks", "a ferry accident",
+               "energy prices", "a state visit"]
+NEWS_FILLERS = [
+    "The remarks came during a week in which several container lines rerouted vessels away from the Taiwan Strait because of a typhoon, pushing up freight rates.",
+    "Officials also used the occasion to announce a new scholarship scheme for engineering students and an expansion of direct flights between the two capitals.",
+    "Much of the rest of the session was devoted to energy prices, the security of undersea cables and a planned summit on artificial intelligence later in the year.",
+    "Trade officials separately confirmed that talks on a digital economy agreement would resume in the autumn after a pause of several months.",
+    "The government also announced emergency assistance for farmers hit by floods, including low-interest loans and the rapid repair of damaged irrigation channels.",
+    "Earlier in the day, the minister opened a semiconductor research centre built with investment from chipmakers in Taiwan, South Korea and Japan.",
+    "Separately, health authorities reported a rise in dengue cases and urged residents to clear standing water around their homes.",
+    "The agenda also included climate finance for small island states, fisheries enforcement and the protection of coral reefs.",
+    "Reporters also asked about a ferry accident off the southern coast, and officials said all passengers had been accounted for.",
+    "A business delegation of more than forty companies is expected to travel to Taipei and Shanghai next month to explore investment opportunities.",
+    "The statement was released shortly before a regional summit at which leaders are expected to discuss supply chains, food security and disaster relief.",
+    "Officials noted that demand for AI servers had lifted exports across East Asia, with chip shipments from Taiwan and South Korea reaching record levels.",
+    "Cultural officials said a film festival and a touring exhibition of Song dynasty ceramics would open in the autumn.",
+    "The ministry also warned travellers about heavy rain and possible landslides in mountainous areas over the coming days.",
+    "Transport officials confirmed that a new high-speed rail link and two new port terminals would be completed by the end of next year.",
+    "Much of the press conference was taken up by questions about inflation, interest rates and the cost of housing for young families.",
+    "On the sidelines, officials signed a memorandum on disaster relief and agreed to hold a joint search-and-rescue exercise next spring.",
+    "The minister also thanked rescue teams who had helped after the earthquake in Hualien and pledged further support for reconstruction.",
+    "A spokesperson added that negotiations on a fisheries agreement were at an advanced stage and could be concluded before the end of the year.",
+    "The same statement welcomed progress on a joint project to monitor air quality and reduce emissions from shipping.",
+    "Officials said they expected tourist arrivals to recover fully this year, helped by new direct flights and simpler visa procedures.",
+    "The briefing ended with an update on evacuation plans for citizens in areas affected by the floods.",
+    "Economists noted that the announcement came as markets were watching new tariffs on electric vehicles, steel and solar panels.",
+    "The remarks were made at an event that also marked the opening of a new trade office and a programme of student exchanges.",
+    "Officials also outlined plans to double the number of engineers trained each year, citing shortages in the chip and battery industries.",
+    "The session opened with a minute of silence for the victims of a mining accident earlier in the week.",
+]
+QA_FILLERS = [
+    "Q: Is there any update on the trade negotiations? A: The talks are continuing, and we will release information in due course.",
+    "Q: Can you confirm the dates of the minister's trip to Europe? A: The schedule is still being finalised. We will announce it in due course.",
+    "Q: What is your comment on the floods in the south? A: We extend our sympathy to the people affected and stand ready to provide assistance.",
+    "Q: Are there plans for new direct flights this year? A: The aviation authorities are discussing additional routes, and I would refer you to them.",
+    "Q: How do you view the latest oil price rise? A: We are monitoring the market closely and hope prices will remain stable.",
+    "Q: Will the summit discuss artificial intelligence? A: Digital cooperation, including AI governance, is on the agenda.",
+    "Q: Any comment on the chip export figures released this morning? A: Trade data are published by the customs authority, so I would refer you to them.",
+    "Q: Is the visa waiver programme being extended? A: The relevant departments are studying the matter and will announce any decision.",
+    "Q: What about the ferry accident reported overnight? A: Our consulate is in touch with local authorities and no nationals are reported injured.",
+    "Q: Can you tell us more about the climate conference? A: We will send a delegation and hope for progress on adaptation finance.",
+]
+CLOSERS = ["No further details were given.", "The full text was posted on the official website.",
+           "The statement was released in several languages.", "Reporters were not allowed follow-up questions.",
+           "The remarks were broadcast live.", "A summary was later published in English.",
+           "Officials said more details would follow."]
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+# --------------------------------------------------------------------------------------------
+POSS = {"3sg": "its", "pl": "their", "1pl": "our"}
+PRON = {"3sg": "it", "pl": "they", "1pl": "we"}
+IRREG = {"be": "is", "have": "has", "do": "does"}
+ALT_RE = re.compile(r"<([^<>]*)>")
+VERB_RE = re.compile(r"\[([^\]]+)\]")
+SLOT_RE = re.compile(r"\{(CHIPSITE|COUNTRY|CITY|PCT|TARGET)\}")
+MIX_SAFE_TAGS = {"negation", "status_quo", "recognition", "reunification", "historical"}
+NO_WE_TAGS = {"reported_speech", "sarcasm"}
+
+
+def third_person(v):
+    if v in IRREG:
+        return IRREG[v]
+    if re.search(r"(s|sh|ch|x|z|o)$", v):
+        return v + "es"
+    if re.search(r"[^aeiou]y$", v):
+        return v[:-1] + "ies"
+    return v + "s"
+
+
+def conj(phrase, person):
+    first, _, rest = phrase.partition(" ")
+    if person == "3sg":
+        first = third_person(first)
+    elif first == "be":
+        first = "are"
+    return first + (" " + rest if rest else "")
+
+
+def cap(s):
+    return s[:1].upper() + s[1:]
+
+
+def low_article(s):
+    for art in ("The ", "A ", "An "):
+        if s.startswith(art):
+            return art.lower() + s[len(art):]
+    return s
+
+
+def expand_alts(t, rng):
+    while True:
+        m = ALT_RE.search(t)
+        if not m:
+            return t
+        t = t[:m.start()] + rng.choice(m.group(1).split("|")) + t[m.end():]
+
+
+def fill_slots(t, rng, fixed=None):
+    fixed = fixed or {}
+    return SLOT_RE.sub(lambda m: fixed.get(m.group(1)) or rng.choice(SLOTS[m.group(1)]), t)
+
+
+def render_clause(text, subj, person, rng, slots):
+    t = expand_alts(text, rng)
+    t = t.replace("{S}", subj).replace("{its}", POSS[person]).replace("{it}", PRON[person])
+    t = VERB_RE.sub(lambda m: conj(m.group(1), person), t)
+    return fill_slots(t, rng, slots)
+
+
+def word_count(text):
+    return len(text.split())
+
+
+def norm_text(text):
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = re.sub(r"[^\w\s]", " ", t)
+    return " ".join(t.split())
+
+
+class Group:
+    def __init__(self, gid, label, actor, expr, secondary=None, order="gs", connector=", and ",
+                 distractors=(), slots=None):
+        self.gid = gid
+        self.label = label
+        self.actor = actor
+        self.expr = expr
+        self.secondary = secondary
+        self.order = order
+        self.connector = connector
+        self.distractors = list(distractors)
+        self.slots = slots or {}
+        tags = set(expr.tags)
+        if secondary is not None:
+            tags |= set(secondary.tags)
+            tags.add("mixed_clause")
+        if self.distractors:
+            tags.add("distractor")
+        self.tags = tags
+        self.held = expr.held_out or (secondary is not None and secondary.held_out)
+
+
+def _intro(actor, kind, rng):
+    if kind == "inst":
+        return rng.choice(actor.inst)
+    if kind == "pers":
+        return rng.choice(actor.pers)
+    return rng.choice(actor.inst + actor.pers)
+
+
+def build_clause(g, subj, person, rng):
+    a, b = g.expr, g.secondary
+    if b is None:
+        return render_clause(a.text, subj, person, rng, g.slots)
+    first, second = (a, b) if g.order == "gs" else (b, a)
+    c1 = render_clause(first.text, subj, person, rng, g.slots)
+    if "{S}" in first.text:
+        s2 = PRON[person]
+    else:
+        s2 = subj
+    c2 = render_clause(second.text, s2, person, rng, g.slots)
+    return c1 + g.connector + c2
+
+
+def fill_frame(frame, actor, clause3, clause_we, rng, topic, question, partner=None):
+    home = HOME_CITIES.get(actor.bloc[0], CITIES)
+    vals = {
+        "day": rng.choice(DAYS), "city": rng.choice(home), "topic": topic, "question": question,
+        "outlet": rng.choice(OUTLETS), "venue": rng.choice(VENUES), "audience": rng.choice(AUDIENCES),
+        "hashtag": rng.choice(HASHTAGS),
+    }
+    out = frame
+    for key, kind in (("Intro", "any"), ("Inst", "inst"), ("Pers", "pers")):
+        if "{" + key + "}" in out:
+            out = out.replace("{" + key + "}", cap(_intro(actor, kind, rng)))
+        if "{" + key.lower() + "}" in out:
+            out = out.replace("{" + key.lower() + "}", low_article(_intro(actor, kind, rng)))
+    if actor.side:
+        out = out.replace("{Side}", cap(actor.side)).replace("{side}", actor.side)
+    if partner:
+        out = out.replace("{partner}", partner).replace("{pcap}", CAPITAL_OF.get(partner, partner))
+    if clause3 is not None:
+        out = out.replace("{Clause}", cap(clause3)).replace("{clause}", clause3)
+    if clause_we is not None:
+        out = out.replace("{Clause_we}", cap(clause_we)).replace("{clause_we}", clause_we)
+    for k, v in vals.items():
+        out = out.replace("{" + k + "}", v)
+    assert "{" not in out and "[" not in out, out
+    return out
+
+
+def render_full(g, rng):
+    e, actor = g.expr, g.actor
+    subj = rng.choice([s for s, p in actor.selfs if p == "3sg"])
+    t = expand_alts(e.text, rng)
+    t = t.replace("{Self}", cap(subj)).replace("{S}", subj)
+    t = t.replace("{its}", "its").replace("{it}", "it")
+    t = VERB_RE.sub(lambda m: conj(m.group(1), "3sg"), t)
+    t = fill_slots(t, rng, g.slots)
+    if "{Intro}" in t:
+        t = t.replace("{Intro}", cap(_intro(actor, "inst", rng)))
+    if "{intro}" in t:
+        t = t.replace("{intro}", low_article(_intro(actor, "inst", rng)))
+    assert "{" not in t and "[" not in t, t
+    return t, e.register
+
+
+def choose_register(g, rng):
+    regs = list(g.actor.regs)
+    if not (g.actor.side and g.actor.partners) or set(g.tags) & {"sarcasm", "question", "reported_speech"}:
+        regs = [r for r in regs if r != "joint_statement"] or regs
+    return rng.choice(regs)
+
+
+def render_paraphrase(g, rng, long_text=False):
+    actor = g.actor
+    if g.expr.full:
+        text, reg = render_full(g, rng)
+    else:
+        reg = choose_register(g, rng)
+        if reg == "parliament":
+            frames = FRAMES["parliament_leg" if actor.kind == "leg" else "parliament_exec"]
+        else:
+            frames = list(FRAMES[reg])
+        no_we = bool(set(g.tags) & NO_WE_TAGS) or g.expr.text.startswith("{S} [deny]")
+        if no_we:
+            frames = [f for f in frames if "_we}" not in f] or frames
+        if g.label == "off_topic":
+            frames = [f for f in frames if "clear" not in f.lower() and "Once again" not in f] or frames
+        frame = rng.choice(frames)
+        if g.label == "off_topic" and reg == "interview" and frame.startswith("Q: Where"):
+            frame = OFFTOPIC_INTERVIEW_Q
+        if g.label == "off_topic":
+            frame = frame.replace("about cross-Strait relations", "about {topic}")
+            topic = g.expr.topic
+            question = rng.choice(OFF_QUESTIONS).replace("{topic}", topic)
+        else:
+            topic = rng.choice(STANCE_TOPICS)
+            question = rng.choice(STANCE_QUESTIONS)
+        partner = None
+        if reg == "joint_statement":
+            partner = rng.choice(actor.partners)
+            if "{side}" in frame.lower():
+                subj, person = rng.choice(actor.selfs)
+            else:
+                subj, person = actor.side, "3sg"
+        else:
+            subj, person = rng.choice(actor.selfs)
+        clause3 = build_clause(g, subj, person, rng) if ("{Clause}" in frame or "{clause}" in frame) else None
+        clause_we = build_clause(g, "we", "1pl", rng) if "_we}" in frame else None
+        text = fill_frame(frame, actor, clause3, clause_we, rng, topic, question, partner)
+    parts = [text]
+    for d in g.distractors:
+        parts.append(d)
+    if long_text and reg not in ("social_post",):
+        goal = rng.randint(62, 115)
+        if text.startswith("Q:") or text.startswith("Question:"):
+            fillers = list(QA_FILLERS)
+            rng.shuffle(fillers)
+            parts = [x for x in [fillers.pop()] if rng.random() < 0.6] + parts
+            while word_count(" ".join(parts)) < goal and fillers:
+                parts.append(fillers.pop())
+        else:
+            pre = rng.choice(CONTEXT_PRE)
+            t1, t2 = rng.sample(TOPIC_PAIRS, 2)
+            pre = (pre.replace("{event_cl}", rng.choice(EVENT_CL)).replace("{event_np}", rng.choice(EVENT_NP))
+                   .replace("{day}", rng.choice(DAYS)).replace("{t1}", t1).replace("{t2}", t2))
+            parts.insert(0, pre)
+            fillers = list(NEWS_FILLERS)
+            rng.shuffle(fillers)
+            while word_count(" ".join(parts)) < goal and fillers and len(parts) < 6:
+                parts.append(fillers.pop())
+            if word_count(" ".join(parts)) < 60 and rng.random() < 0.7:
+                parts.append(rng.choice(CLOSERS))
+        while word_count(" ".join(parts)) > 120 and parts[-1] != text:
+            # drop a trailing filler sentence, never the stance sentence
+            parts.pop()
+    return " ".join(parts), reg
+
+# --------------------------------------------------------------------------------------------
+# Synthetic generation
+# --------------------------------------------------------------------------------------------
+P_MIX = 0.17
+P_DISTRACTOR = 0.16
+P_LONG = 0.17
+
+
+# Indices (into each pool) of canonical expressions that are never held out.
+PINNED_SEEN = {"opposes": (0, 2, 3), "does_not_support": (0, 1), "neutral": (0, 1, 3),
+               "leans_supports": (0, 3), "supports": (0, 1, 2)}
+
+
+def assign_expression_ids_and_holdout(rng):
+    for label in LABELS:
+        pool = POOLS[label]
+        for i, e in enumerate(pool):
+            e.id = "%s-%02d" % (label, i)
+        # the most canonical wordings (which real statements use constantly) always stay "seen"
+        idx = [i for i in range(len(pool)) if i not in PINNED_SEEN.get(label, ())]
+        rng.shuffle(idx)
+        n_held = round(len(pool) * HELD_OUT_EXPR_SHARE)
+        for i in idx[:n_held]:
+            pool[i].held_out = True
+
+
+def eligible_actors(expr, label):
+    out = []
+    for a in ACTORS:
+        if label not in a.weights:
+            continue
+        if not (set(a.bloc) & expr.blocs):
+            continue
+        if expr.full and not any(p == "3sg" for _, p in a.selfs):
+            continue
+        if "{TARGET}" in expr.text and (a.bloc[0] != "P" or a.name in NO_TARGET):
+            continue
+        if any(k in expr.text and a.name in names for k, names in EXPR_EXCLUDE.items()):
+            continue
+        out.append(a)
+    return out
+
+
+def weighted_choice(rng, items, weights):
+    total = sum(weights)
+    r = rng.random() * total
+    acc = 0.0
+    for it, w in zip(items, weights):
+        acc += w
+        if r < acc:
+            return it
+    return items[-1]
+
+
+def make_groups(rng):
+    groups = []
+    counter = 0
+    usage = collections.Counter()
+    for label in LABELS:
+        pool = POOLS[label]
+        seen = [e for e in pool if not e.held_out]
+        held = [e for e in pool if e.held_out]
+        rules = [r for r in MIX_RULES if r[0] == label]
+        for _ in range(GROUPS_PER_LABEL + EXTRA_GROUPS.get(label, 0)):
+            is_held = rng.random() < HELD_OUT_GROUP_RATE
+            cand = held if is_held else seen
+            # prefer the least-used expressions so every expression gets exercised
+            m = min(usage[e.id] for e in cand)
+            cand2 = [e for e in cand if usage[e.id] <= m + 2]
+            expr = rng.choice(cand2)
+            actors = eligible_actors(expr, label)
+            if not actors:
+                continue
+            actor = weighted_choice(rng, actors, [a.weights[label] for a in actors])
+            secondary, order, connector = None, "gs", ", and "
+            if (rules and not expr.full and set(expr.tags) <= MIX_SAFE_TAGS and rng.random() < P_MIX):
+                rule = rng.choice(rules)
+                sec_pool = [e for e in POOLS[rule[1]]
+                            if not e.full and set(e.tags) <= {"status_quo", "negation"}
+                            and (set(actor.bloc) & e.blocs) and (is_held or not e.held_out)
+                            and "{TARGET}" not in e.text]
+                if sec_pool:
+                    secondary = rng.choice(sec_pool)
+                    order = rng.choice(rule[2])
+                    if rule[1] == "leans_supports" and label == "does_not_support":
+                        connector = rng.choice([", but ", ", but ", "; however, "])
+                    else:
+                        connector = rng.choice([", and ", ", and ", "; ", ", while "])
+            distractors = []
+            if rng.random() < P_DISTRACTOR and not expr.full:
+                distractors = rng.sample(DISTRACTORS, rng.choice([1, 1, 2]))
+            slots = {k: rng.choice(v) for k, v in SLOTS.items()}
+            if actor.name in HOST_TARGETS:
+                slots["TARGET"] = rng.choice(HOST_TARGETS[actor.name])
+            counter += 1
+            g = Group("g-%05d" % counter, label, actor, expr, secondary, order, connector, distractors, slots)
+            usage[expr.id] += 1
+            groups.append(g)
+    return groups
+
+
+def render_groups(groups, rng, seen_norm):
+    rows = []
+    for g in groups:
+        n_para = 1 if g.expr.full else rng.choice([1, 2, 2, 2, 3])
+        made = 0
+        for attempt in range(n_para * 6):
+            if made >= n_para:
+                break
+            long_text = rng.random() < P_LONG
+            text, reg = render_paraphrase(g, rng, long_text)
+            n = word_count(text)
+            if n < 5 or n > 120:
+                continue
+            key = norm_text(text)
+            if key in seen_norm:
+                continue
+            seen_norm.add(key)
+            tags = set(g.tags)
+            if any(d in text for d in DISTRACTORS + NEWS_FILLERS + QA_FILLERS):
+                tags.add("distractor")
+            rows.append({
+                "text": text, "label": g.label, "actor": g.actor.name, "date": None,
+                "origin": "synthetic", "source": None, "group": g.gid, "register": reg,
+                "tags": [t for t in TAGS if t in tags],
+                "_held": g.held, "_expr": g.expr.id,
+            })
+            made += 1
+    return rows
+
+# --------------------------------------------------------------------------------------------
+# Public-record paraphrases (real, dated positions; paraphrased, never quoted)
+# --------------------------------------------------------------------------------------------
+# Each entry: actor, date (YYYY-MM-DD or None when the exact day is not certain), source,
+# label, register, tags, and 2-3 paraphrases.  Paraphrases of one entry form one group.
+
+
+def PR(actor, date, source, label, register, tags, *texts):
+    return {"actor": actor, "date": date, "source": source, "label": label, "register": register,
+            "tags": tags.split(), "texts": list(texts)}
+
+
+PUBLIC_RECORD = [
+    # ---------------- PRC ----------------
+    PR("National People's Congress (PRC)", "2005-03-14", "Anti-Secession Law, adopted by the 3rd Session of the 10th National People's Congress",
+       "opposes", "parliament", "hypothetical reunification",
+       "China's National People's Congress adopted the Anti-Secession Law, which states that Taiwan is part of China and that the state will never allow separatist forces to make Taiwan secede from China under any name or by any means.",
+       "Under the Anti-Secession Law passed by the National People's Congress in March 2005, Beijing may employ non-peaceful means if secessionist forces cause Taiwan's secession from China or if possibilities for peaceful reunification are completely exhausted.",
+       "The Anti-Secession Law adopted by China's legislature commits the state to pursuing peaceful reunification while reserving non-peaceful means should Taiwan move toward secession."),
+    PR("PRC Taiwan Affairs Office", "2022-08-10", "White paper: The Taiwan Question and China's Reunification in the New Era (Taiwan Affairs Office and State Council Information Office)",
+       "opposes", "communique", "reunification historical",
+       "A white paper issued by Beijing's Taiwan Affairs Office and the State Council Information Office said that Taiwan has belonged to China since ancient times and that complete reunification is a historical inevitability.",
+       "China's August 2022 white paper on the Taiwan question says Beijing will work for peaceful reunification with the greatest sincerity but will not renounce the use of force.",
+       "According to the 2022 white paper on the Taiwan question, realising the complete reunification of China is a shared aspiration of all Chinese people and separatist activities for Taiwan independence must be firmly opposed."),
+    PR("PRC President", "2019-01-02", "Speech at the meeting marking the 40th anniversary of the Message to Compatriots in Taiwan",
+       "opposes", "speech", "reunification",
+       "In a speech marking the 40th anniversary of the Message to Compatriots in Taiwan, China's president said that reunification is a historical necessity and that Beijing makes no promise to renounce the use of force.",
+       "Speaking in Beijing in January 2019, China's president said Taiwan independence runs against the trend of history and that China must and will be reunified, proposing to explore a Taiwan model of one country, two systems."),
+    PR("PRC President", "2023-12-31", "New Year address for 2024",
+       "opposes", "speech", "reunification",
+       "In his New Year address at the end of 2023, China's president said that China will surely be reunified and called on compatriots on both sides of the Strait to work together.",
+       "China's president used his New Year message for 2024 to restate that the reunification of the motherland is a historical inevitability."),
+    PR("PRC President", "2024-12-31", "New Year address for 2025",
+       "opposes", "speech", "reunification",
+       "In his New Year message for 2025, China's president said people on both sides of the Taiwan Strait are one family and that no one can stop the historical trend of national reunification.",
+       "China's leader said in his 2025 New Year address that nobody can sever the family bond across the Taiwan Strait or halt the trend toward reunification."),
+    PR("PRC President", "2022-10-16", "Report to the 20th National Congress of the Communist Party of China",
+       "opposes", "speech", "reunification",
+       "Opening the Communist Party's 20th National Congress, China's president said Beijing would continue to strive for peaceful reunification but would never promise to renounce the use of force, an option directed at outside interference and a small number of separatists.",
+       "In his report to the 20th Party Congress, China's leader said the complete reunification of the country must be realised and that Beijing reserves the option of taking all measures necessary."),
+    PR("PRC Ministry of Foreign Affairs", "2022-08-02", "Statement of the PRC Ministry of Foreign Affairs on the U.S. House Speaker's visit to Taiwan",
+       "opposes", "communique", "",
+       "China's Foreign Ministry said in a statement on the day the U.S. House Speaker arrived in Taipei that the visit gravely violated the one-China principle and that China firmly opposes and strongly condemns it.",
+       "Beijing's foreign ministry said the Speaker's trip sent a seriously wrong signal to separatist forces seeking Taiwan independence and reiterated that Taiwan is an inalienable part of China's territory."),
+    PR("PLA Eastern Theater Command", "2024-05-23", "Announcement of the Joint Sword-2024A exercises around Taiwan",
+       "opposes", "news_lead", "",
+       "The PLA's Eastern Theater Command said its joint drills around Taiwan, launched days after the island's new leader took office, were a strong punishment for the separatist acts of Taiwan independence forces.",
+       "Announcing the Joint Sword-2024A exercises, China's Eastern Theater Command described them as a stern warning against provocation by separatist forces and interference by external forces."),
+    PR("PRC Taiwan Affairs Office", "2024-01-13", "Taiwan Affairs Office spokesperson's remarks on the results of Taiwan's 2024 elections",
+       "opposes", "briefing", "reunification",
+       "After Taiwan's January 2024 election, Beijing's Taiwan Affairs Office said the result could not change the basic fact that Taiwan is part of China or stop the trend toward reunification.",
+       "The Taiwan Affairs Office said the Democratic Progressive Party did not represent mainstream public opinion on the island and that Beijing would keep firmly opposing separatist activities aimed at Taiwan independence."),
+    PR("PRC Ministry of Foreign Affairs", "2024-01-15", "PRC Ministry of Foreign Affairs response to Nauru's decision to resume diplomatic relations with China",
+       "opposes", "briefing", "recognition",
+       "China's Foreign Ministry welcomed Nauru's decision to resume diplomatic relations with Beijing, saying the one-China principle is a prevailing consensus of the international community and that Taiwan is part of China.",
+       "Beijing said Nauru's move to cut ties with Taipei showed once again that adhering to the one-China principle, under which Taiwan is an inalienable part of China, is the trend of the times."),
+    PR("PRC Ministry of Foreign Affairs", "2021-11-21", "PRC Ministry of Foreign Affairs statement on downgrading diplomatic relations with Lithuania",
+       "opposes", "communique", "",
+       "Beijing downgraded its diplomatic relations with Lithuania to the level of chargé d'affaires after a Taiwanese Representative Office opened in Vilnius, saying the move violated the one-China principle.",
+       "China's Foreign Ministry said Lithuania's decision to let Taiwan open an office under the name Taiwanese undermined China's sovereignty and territorial integrity and breached the one-China principle."),
+    PR("PRC Foreign Minister", "2020-08-31", "Remarks by the PRC foreign minister during a visit to Germany on the Czech Senate president's trip to Taiwan",
+       "opposes", "news_lead", "",
+       "China's foreign minister warned that the president of the Czech Senate would pay a heavy price for visiting Taiwan, saying that challenging the one-China principle made him an enemy of the Chinese people.",
+       "During a European tour, China's top diplomat said the Czech Senate president's trip to Taipei was a provocation against the one-China principle that Beijing would not tolerate."),
+    PR("PRC Ministry of National Defense", "2021-01-28", "PRC Ministry of National Defense monthly press conference",
+       "opposes", "briefing", "",
+       "China's Defence Ministry spokesperson warned in January 2021 that Taiwan independence means war, after Chinese military aircraft flew near the island.",
+       "A Chinese defence ministry spokesman said the PLA's activities near Taiwan were a response to provocation by separatists and that seeking Taiwan independence would mean war."),
+    PR("PRC President", "2022-11-14", "Chinese readout of the Xi-Biden meeting in Bali",
+       "opposes", "news_lead", "",
+       "At his meeting with the U.S. president in Bali, China's leader said the Taiwan question is at the very core of China's core interests and the first red line that must not be crossed in China–U.S. relations.",
+       "According to Beijing's readout of the Bali summit, China's president told his U.S. counterpart that anyone seeking to split Taiwan from China would be going against the fundamental interests of the Chinese nation."),
+    PR("PRC President", "2023-11-15", "Chinese readout of the Xi-Biden meeting at Woodside, California",
+       "opposes", "news_lead", "reunification reported_speech",
+       "According to China's readout of the Woodside summit, China's president urged Washington to stop arming Taiwan and to support China's peaceful reunification.",
+       "China's leader told the U.S. president at their California meeting that China will be reunified and that the United States should translate its stated position of not supporting Taiwan independence into concrete actions."),
+    # ---------------- United States ----------------
+    PR("The White House", "2022-11-14", "White House readout of President Biden's meeting with President Xi in Bali",
+       "neutral", "news_lead", "status_quo",
+       "According to the White House readout of the Bali meeting, the U.S. president said the One China policy had not changed and that Washington opposes any unilateral changes to the status quo by either side.",
+       "The U.S. president told China's leader in Bali that the United States opposes unilateral changes to the status quo from either side and that the world has an interest in peace and stability across the Taiwan Strait."),
+    PR("U.S. Government", None, "Joint Communiqué of the United States of America and the People's Republic of China (Shanghai Communiqué)",
+       "neutral", "joint_statement", "historical",
+       "In the 1972 Shanghai Communiqué, the United States acknowledged that all Chinese on either side of the Taiwan Strait maintain there is but one China and that Taiwan is a part of China, and said it does not challenge that position.",
+       "The Shanghai Communiqué recorded Washington's interest in a peaceful settlement of the Taiwan question by the Chinese themselves.",
+       "Under the 1972 communiqué signed in Shanghai, the U.S. side acknowledged the Chinese position on Taiwan without endorsing it and reaffirmed its interest in a peaceful settlement."),
+    PR("U.S. Government", "1979-01-01", "Joint Communiqué on the Establishment of Diplomatic Relations between the United States and the People's Republic of China",
+       "neutral", "joint_statement", "historical recognition",
+       "In the joint communiqué establishing diplomatic relations, the United States recognised the government of the People's Republic of China as the sole legal government of China and said Americans would maintain cultural, commercial and other unofficial relations with the people of Taiwan.",
+       "Under the 1979 normalisation communiqué, Washington acknowledged the Chinese position that there is but one China and Taiwan is part of China."),
+    PR("U.S. Government", "1982-08-17", "Joint Communiqué of the United States and the People's Republic of China of August 17, 1982",
+       "does_not_support", "joint_statement", "historical",
+       "In the August 1982 communiqué, the United States reiterated that it has no intention of pursuing a policy of two Chinas or one China, one Taiwan.",
+       "The third U.S.–China communiqué, issued in August 1982, stated that Washington does not seek to pursue a two Chinas or one China, one Taiwan policy."),
+    PR("U.S. Congress", "1979-04-10", "Taiwan Relations Act (Public Law 96-8), policy provisions on peaceful resolution",
+       "neutral", "parliament", "historical",
+       "The Taiwan Relations Act declares that U.S. diplomatic relations with Beijing rest on the expectation that the future of Taiwan will be determined by peaceful means.",
+       "Under the Taiwan Relations Act, any effort to determine Taiwan's future by other than peaceful means, including boycotts or embargoes, is considered a threat to the peace and security of the Western Pacific and of grave concern to the United States."),
+    PR("U.S. Congress", "1979-04-10", "Taiwan Relations Act (Public Law 96-8), provisions on defence articles",
+       "leans_supports", "parliament", "historical",
+       "The Taiwan Relations Act commits the United States to make available to Taiwan such defence articles and services as may be necessary for it to maintain a sufficient self-defence capability.",
+       "Under the Taiwan Relations Act, U.S. policy is to provide Taiwan with arms of a defensive character and to maintain the capacity to resist any resort to force or coercion that would jeopardise the security of the people on Taiwan."),
+    PR("U.S. President", "1998-06-30", "Remarks by President Clinton at a roundtable in Shanghai (the three noes)",
+       "does_not_support", "speech", "",
+       "Speaking in Shanghai in June 1998, the U.S. president said Washington does not support independence for Taiwan, or two Chinas, or one Taiwan, one China, and does not believe Taiwan should be a member of organisations for which statehood is a requirement.",
+       "Bill Clinton set out what became known as the three noes: no support for Taiwan independence, none for two Chinas or one Taiwan, one China, and none for Taiwan's membership in organisations that require statehood."),
+    PR("U.S. President", "2003-12-09", "Remarks by President George W. Bush with Premier Wen Jiabao at the White House",
+       "neutral", "news_lead", "status_quo",
+       "Standing beside China's premier at the White House in December 2003, the U.S. president said Washington opposes any unilateral decision by either China or Taiwan to change the status quo.",
+       "George W. Bush said in December 2003 that the United States opposes unilateral moves by either side of the Taiwan Strait to alter the status quo."),
+    PR("U.S. Department of State", "2022-05-26", "Secretary Blinken's speech on the administration's approach to the People's Republic of China",
+       "does_not_support", "speech", "mixed_clause status_quo",
+       "In a speech on China policy, the U.S. secretary of state said Washington opposes any unilateral changes to the status quo from either side, does not support Taiwan independence and expects cross-Strait differences to be resolved by peaceful means.",
+       "Washington's top diplomat said in May 2022 that U.S. policy on Taiwan had not changed: the United States does not support Taiwan independence and opposes unilateral changes to the status quo by either side."),
+    PR("U.S. President", "2024-01-13", "President Biden's remarks to reporters on Taiwan's election",
+       "does_not_support", "news_lead", "",
+       "Asked by reporters about the result of Taiwan's election, the U.S. president said the United States does not support independence.",
+       "The U.S. president told reporters at the White House on the day of Taiwan's January 2024 election that Washington does not support Taiwan independence."),
+    PR("U.S. President", "2022-09-18", "President Biden's interview with CBS 60 Minutes",
+       "leans_supports", "interview", "hypothetical",
+       "In a television interview aired in September 2022, the U.S. president said American forces would defend Taiwan in the event of an unprecedented attack.",
+       "The U.S. president said in a September 2022 interview that U.S. troops would help defend Taiwan if China launched an unprecedented attack on the island."),
+    PR("U.S. Department of State", "2025-02-13", "U.S. Department of State fact sheet on U.S. relations with Taiwan (February 2025 update)",
+       "leans_supports", "communique", "",
+       "The State Department's updated fact sheet on relations with Taiwan dropped the line saying the United States does not support Taiwan independence and said Washington would support Taiwan's membership in international organisations where applicable.",
+       "In February 2025 the State Department revised its Taiwan fact sheet, removing the statement that it does not support Taiwan independence and adding support for Taiwan's participation in international organisations."),
+    PR("U.S. Department of State", "2025-02-13", "U.S. Department of State fact sheet on U.S. relations with Taiwan (February 2025 update), status quo passage",
+       "neutral", "communique", "status_quo",
+       "The revised State Department fact sheet on Taiwan says the United States opposes any unilateral changes to the status quo from either side and expects cross-Strait differences to be resolved by peaceful means.",
+       "After its February 2025 update, the State Department's Taiwan fact sheet no longer mentions independence and instead stresses opposition to unilateral changes to the status quo."),
+    PR("U.S. Secretary of State", None, "Secretary Pompeo's radio interview, November 2020",
+       "supports", "interview", "negation",
+       "In a radio interview in November 2020, the U.S. secretary of state said that Taiwan has not been a part of China.",
+       "Mike Pompeo told a radio host in November 2020 that Taiwan has not been part of China, a remark that went beyond official U.S. policy."),
+    PR("U.S. Department of State", "2021-01-09", "Statement by Secretary Pompeo lifting self-imposed restrictions on the U.S.–Taiwan relationship",
+       "leans_supports", "communique", "",
+       "The U.S. secretary of state announced in January 2021 that he was lifting self-imposed restrictions on contacts between American officials and their Taiwanese counterparts, calling Taiwan a vibrant democracy and reliable partner.",
+       "In early January 2021, the State Department scrapped internal guidelines limiting official contacts with Taiwan, describing the island as a reliable partner and a democracy."),
+    PR("U.S. Congress", "2020-03-26", "Taiwan Allies International Protection and Enhancement Initiative (TAIPEI) Act of 2019",
+       "leans_supports", "parliament", "",
+       "The TAIPEI Act, signed into law in March 2020, directs the U.S. government to support Taiwan's diplomatic relationships and its participation in international organisations.",
+       "Under the TAIPEI Act of 2020, Washington is to help Taiwan strengthen its official diplomatic ties and to advocate for its membership or observer status in international organisations."),
+    PR("U.S. Congress", "2018-03-16", "Taiwan Travel Act (Public Law 115-135)",
+       "leans_supports", "parliament", "",
+       "The Taiwan Travel Act, signed in March 2018, says it should be U.S. policy to allow officials at all levels to travel to Taiwan to meet their Taiwanese counterparts.",
+       "The Taiwan Travel Act encourages visits between U.S. and Taiwanese officials at all levels, including cabinet-level national security officials."),
+    PR("United States and Japan", "2021-04-16", "U.S.–Japan Joint Leaders' Statement: U.S.–Japan Global Partnership for a New Era",
+       "neutral", "joint_statement", "",
+       "In their April 2021 joint statement, the leaders of the United States and Japan underscored the importance of peace and stability across the Taiwan Strait and encouraged the peaceful resolution of cross-Strait issues.",
+       "Washington and Tokyo said in a 2021 summit statement that peace and stability across the Taiwan Strait matter and that cross-Strait issues should be resolved peacefully."),
+    PR("United States and Japan", "2024-04-10", "U.S.–Japan Joint Leaders' Statement, April 2024",
+       "neutral", "joint_statement", "",
+       "Japan and the United States said in their April 2024 summit statement that their basic positions on Taiwan were unchanged and stressed the importance of peace and stability across the Taiwan Strait.",
+       "The 2024 U.S.–Japan leaders' statement reaffirmed that maintaining peace and stability across the Taiwan Strait is indispensable to international security."),
+    PR("United States and South Korea", "2021-05-21", "U.S.–ROK Leaders' Joint Statement, May 2021",
+       "neutral", "joint_statement", "",
+       "In their May 2021 joint statement, the U.S. and South Korean presidents emphasised the importance of preserving peace and stability in the Taiwan Strait.",
+       "Seoul and Washington agreed in a 2021 leaders' statement on the importance of peace and stability in the Taiwan Strait."),
+    # ---------------- G7 / EU / Europe ----------------
+    PR("G7 Leaders", "2021-06-13", "G7 Carbis Bay Summit Communiqué",
+       "neutral", "communique", "",
+       "The G7 leaders' communiqué from Carbis Bay underscored the importance of peace and stability across the Taiwan Strait and encouraged the peaceful resolution of cross-Strait issues.",
+       "Meeting in Cornwall in June 2021, G7 leaders stressed the importance of peace and stability across the Taiwan Strait for the first time in a summit communiqué."),
+    PR("G7 Foreign Ministers", "2022-08-03", "G7 Foreign Ministers' Statement on Preserving Peace and Stability Across the Taiwan Strait",
+       "neutral", "communique", "",
+       "G7 foreign ministers said there was no change in their respective One China policies and no justification for using a visit as a pretext for aggressive military activity in the Taiwan Strait.",
+       "In their August 2022 statement, G7 foreign ministers urged China not to change the status quo by force unilaterally and to resolve cross-Strait differences by peaceful means."),
+    PR("G7 Foreign Ministers", "2023-04-18", "G7 Foreign Ministers' Communiqué, Karuizawa",
+       "leans_supports", "communique", "mixed_clause",
+       "The G7 foreign ministers' communiqué from Karuizawa reaffirmed the importance of peace and stability across the Taiwan Strait and voiced support for Taiwan's meaningful participation in international organisations, including the World Health Assembly.",
+       "Meeting in Karuizawa in April 2023, G7 foreign ministers backed Taiwan's meaningful participation in international organisations while calling for a peaceful resolution of cross-Strait issues."),
+    PR("G7 Leaders", "2023-05-20", "G7 Hiroshima Leaders' Communiqué",
+       "neutral", "communique", "",
+       "The Hiroshima leaders' communiqué stated that there is no change in the basic positions of G7 members on Taiwan, including stated One China policies, and called for a peaceful resolution of cross-Strait issues.",
+       "G7 leaders meeting in Hiroshima in May 2023 reaffirmed the importance of peace and stability across the Taiwan Strait and said their basic positions on Taiwan had not changed."),
+    PR("European External Action Service (EU)", None, "EEAS spokesperson statements on cross-Strait tensions",
+       "neutral", "communique", "status_quo",
+       "The EU's diplomatic service reiterated that the European Union has a One China policy and opposes any unilateral change of the status quo by force or coercion.",
+       "Brussels said its One China policy remained unchanged and that tensions across the Taiwan Strait should be resolved peacefully through dialogue."),
+    PR("European Parliament", "2021-10-21", "European Parliament recommendation on EU–Taiwan political relations and cooperation",
+       "leans_supports", "parliament", "",
+       "The European Parliament adopted its first report on EU–Taiwan political relations, calling for closer ties with Taiwan and support for its meaningful participation in international organisations.",
+       "MEPs voted in October 2021 for a recommendation urging the EU to deepen its partnership with Taiwan and to back the island's participation in bodies such as the World Health Organization."),
+    PR("Government of Lithuania", "2021-11-18", "Opening of the Taiwanese Representative Office in Vilnius",
+       "leans_supports", "news_lead", "",
+       "Lithuania allowed Taiwan to open a representative office in Vilnius under the name Taiwanese rather than Taipei, a step toward closer ties that stopped short of diplomatic recognition.",
+       "Vilnius went ahead with the opening of a Taiwanese Representative Office in November 2021 despite Beijing's objections, deepening economic and political ties with Taiwan."),
+    PR("Czech Senate", "2020-09-01", "Speech by the President of the Czech Senate to Taiwan's Legislative Yuan",
+       "leans_supports", "speech", "",
+       "Addressing Taiwan's legislature in September 2020, the president of the Czech Senate declared himself a Taiwanese, echoing John F. Kennedy's Berlin speech as a gesture of solidarity with Taiwan's democracy.",
+       "The Czech Senate president told lawmakers in Taipei that he stood with Taiwan's people and their democracy, drawing a parallel with Kennedy's solidarity with West Berlin."),
+    PR("German Federal Foreign Office", None, "Statements by the German foreign minister on the Taiwan Strait, 2022-2023",
+       "neutral", "news_lead", "status_quo",
+       "Germany's foreign minister said the status quo in the Taiwan Strait may only be changed peacefully and by mutual consent.",
+       "Berlin said any change to the situation across the Taiwan Strait must come about peacefully and with the agreement of both sides."),
+    PR("UK Foreign, Commonwealth and Development Office", None, "UK government statements on Taiwan in Parliament",
+       "neutral", "parliament", "",
+       "The UK government says the Taiwan issue should be settled peacefully by the people on both sides of the Taiwan Strait through constructive dialogue, without the threat or use of force or coercion.",
+       "British ministers have told Parliament that London's long-standing position is that cross-Strait differences should be resolved peacefully through dialogue by the people on both sides."),
+    PR("Australian Department of Foreign Affairs and Trade", None, "Australian government statements on the Taiwan Strait",
+       "neutral", "communique", "status_quo",
+       "Australia says it does not support any unilateral change to the status quo across the Taiwan Strait and wants differences resolved peacefully.",
+       "Canberra has repeatedly said it opposes any unilateral change to the cross-Strait status quo and maintains its one China policy."),
+    # ---------------- Japan / Canada / Asia ----------------
+    PR("Government of Japan", "1972-09-29", "Joint Communiqué of the Government of Japan and the Government of the People's Republic of China",
+       "neutral", "joint_statement", "historical recognition",
+       "In the 1972 Japan–China Joint Communiqué, Japan recognised the People's Republic of China as the sole legal government of China and said it fully understands and respects Beijing's stand that Taiwan is an inalienable part of its territory.",
+       "Under the joint communiqué signed in Beijing in September 1972, Tokyo stated that it fully understands and respects China's position on Taiwan, in keeping with the Potsdam Proclamation, without itself recognising Chinese sovereignty over the island."),
+    PR("Government of Canada", "1970-10-13", "Joint communiqué on the establishment of diplomatic relations between Canada and the People's Republic of China",
+       "neutral", "joint_statement", "historical recognition",
+       "When Canada recognised the People's Republic of China in 1970, Ottawa said it takes note of Beijing's statement that Taiwan is an inalienable part of Chinese territory, without endorsing that claim.",
+       "Canada's 1970 recognition of Beijing used the formula that it takes note of the Chinese position on Taiwan, a wording later copied by other countries."),
+    PR("India Ministry of External Affairs", "2022-08-12", "India MEA weekly media briefing remarks on developments in the Taiwan Strait",
+       "neutral", "briefing", "status_quo",
+       "India's External Affairs Ministry urged restraint, the avoidance of unilateral actions to change the status quo, de-escalation of tensions and efforts to keep peace and stability in the region.",
+       "New Delhi said in August 2022 that, like many countries, it was concerned about developments around Taiwan and called for restraint and de-escalation."),
+    PR("ASEAN Foreign Ministers", "2022-08-03", "ASEAN Foreign Ministers' Statement on the Cross Strait Development",
+       "neutral", "communique", "",
+       "ASEAN foreign ministers reiterated their member states' support for their respective One-China Policy and called for maximum restraint amid tensions across the Taiwan Strait.",
+       "In an August 2022 statement, ASEAN foreign ministers warned that the situation around Taiwan could lead to miscalculation and urged all parties to refrain from provocative action."),
+    PR("Philippine Department of Foreign Affairs", None, "Philippine DFA statement after the 2024 Taiwan election, January 2024",
+       "neutral", "communique", "",
+       "The Philippine foreign ministry reaffirmed the country's One China Policy after the president's message to Taiwan's president-elect drew a protest from Beijing.",
+       "Manila said it remained committed to its One China Policy and explained that the president's congratulations were a way of thanking Taiwan for hosting Filipino workers."),
+    PR("President of the Philippines", None, "Social media message by the Philippine president after Taiwan's 2024 election",
+       "leans_supports", "social_post", "",
+       "The Philippine president congratulated Taiwan's president-elect on his election victory and said he looked forward to close collaboration.",
+       "After Taiwan's January 2024 election, the Philippine president publicly congratulated the winner and welcomed closer cooperation with Taiwan."),
+    PR("President of South Korea", None, "Interview of the South Korean president with Reuters, April 2023",
+       "neutral", "interview", "status_quo",
+       "In an April 2023 interview, South Korea's president described the Taiwan issue as a global issue, like North Korea, and said Seoul opposes attempts to change the status quo by force.",
+       "South Korea's president said tensions over Taiwan arise from attempts to change the status quo by force, which Seoul together with the international community opposes."),
+    PR("Shinzo Abe (former Prime Minister of Japan)", "2021-12-01", "Video address by former Japanese prime minister Shinzo Abe to a forum in Taipei",
+       "leans_supports", "speech", "hypothetical",
+       "Former Japanese prime minister Shinzo Abe told a Taipei forum by video link that an emergency for Taiwan would also be an emergency for Japan and for the Japan–U.S. alliance.",
+       "Japan's former prime minister said in December 2021 that Tokyo and Washington could not stand by if Taiwan faced a military emergency."),
+    PR("UN General Assembly", "1971-10-25", "UN General Assembly Resolution 2758 (XXVI)",
+       "neutral", "communique", "historical",
+       "General Assembly resolution 2758 of October 1971 recognised the representatives of the People's Republic of China as the only lawful representatives of China to the United Nations and expelled those of Chiang Kai-shek.",
+       "In 1971 the UN General Assembly voted to restore the rights of the People's Republic of China and give its representatives China's seat at the United Nations."),
+    PR("UN Secretary-General", None, "Remarks by the UN Secretary-General's spokesperson on Taiwan",
+       "neutral", "briefing", "historical",
+       "The UN Secretary-General's spokesperson said the United Nations' position on Taiwan remains guided by General Assembly resolution 2758 of 1971.",
+       "Asked about Taiwan, the UN spokesperson referred reporters to General Assembly resolution 2758, which he said guides the organisation's position."),
+    # ---------------- Taiwan ----------------
+    PR("Office of the President (Taiwan)", "2016-05-20", "Inaugural address of President Tsai Ing-wen",
+       "neutral", "speech", "status_quo",
+       "In her May 2016 inaugural address, Taiwan's president pledged to conduct cross-Strait affairs in accordance with the ROC Constitution and to maintain existing mechanisms for dialogue, preserving peace and stability.",
+       "Taiwan's new president said at her 2016 inauguration that she would work to maintain the status quo of peace and stability across the Taiwan Strait."),
+    PR("Office of the President (Taiwan)", "2021-10-10", "National Day address of President Tsai Ing-wen (the four commitments)",
+       "supports", "speech", "",
+       "In her National Day address in October 2021, Taiwan's president set out four commitments, including that the Republic of China and the People's Republic of China should not be subordinate to each other and that Taiwan's future must be decided by the will of its people.",
+       "Taiwan's president said on National Day 2021 that the Republic of China and the People's Republic of China are not subordinate to each other and that Taiwan would resist annexation."),
+    PR("Office of the President (Taiwan)", "2019-01-02", "President Tsai Ing-wen's response to the PRC president's speech on Taiwan",
+       "leans_supports", "speech", "negation reported_speech",
+       "Responding to Beijing's call for unification, Taiwan's president said Taiwan will never accept one country, two systems and that the vast majority of Taiwanese resolutely oppose it.",
+       "Hours after China's leader spoke in January 2019, Taiwan's president rejected his one country, two systems proposal, saying Taiwan's future must be decided by its people."),
+    PR("Office of the President (Taiwan)", None, "President Tsai Ing-wen's interview with the BBC, January 2020",
+       "supports", "interview", "negation",
+       "In an interview with the BBC in January 2020, Taiwan's president said there was no need to declare independence because Taiwan is already an independent country called the Republic of China (Taiwan).",
+       "Taiwan's president told the BBC after her re-election that Taiwan did not need to declare itself an independent state because it already is one."),
+    PR("Office of the President (Taiwan)", "2024-05-20", "Inaugural address of President Lai Ching-te",
+       "supports", "speech", "mixed_clause status_quo",
+       "In his inaugural address, Taiwan's new president said the Republic of China and the People's Republic of China are not subordinate to each other and urged Beijing to stop its political and military intimidation.",
+       "Taiwan's president used his May 2024 inauguration speech to pledge to maintain the status quo while stating that neither side of the Strait is subordinate to the other."),
+    PR("Office of the President (Taiwan)", "2024-10-10", "National Day address of President Lai Ching-te",
+       "supports", "speech", "negation",
+       "On National Day 2024, Taiwan's president said the People's Republic of China has no right to represent Taiwan and that the two sides are not subordinate to each other.",
+       "Taiwan's president said in his October 2024 National Day speech that the Republic of China has taken root in Taiwan and that the PRC has no right to represent it."),
+    PR("Mainland Affairs Council (Taiwan)", None, "Mainland Affairs Council statements rejecting one country, two systems",
+       "leans_supports", "briefing", "",
+       "Taiwan's Mainland Affairs Council said the island's public overwhelmingly rejects one country, two systems and that Taiwan's future can only be decided by its 23 million people.",
+       "The Mainland Affairs Council said Beijing's unification formula had no support in Taiwan and that only the Taiwanese people can determine the island's future."),
+    PR("Kuomintang (KMT)", None, "KMT party platform and statements on cross-Strait policy",
+       "opposes", "news_lead", "",
+       "Taiwan's Kuomintang reaffirmed its adherence to the 1992 Consensus and its opposition to Taiwan independence as the basis for cross-Strait engagement.",
+       "The KMT said peaceful cross-Strait relations rest on the 1992 Consensus and on opposing Taiwan independence."),
+    # ---------------- Beijing-aligned governments ----------------
+    PR("Russian Ministry of Foreign Affairs", "2022-02-04", "Joint Statement of the Russian Federation and the People's Republic of China on International Relations Entering a New Era",
+       "opposes", "joint_statement", "",
+       "In the joint statement issued in Beijing on 4 February 2022, the Russian side reaffirmed its support for the one-China principle, confirmed that Taiwan is an inalienable part of China and said it opposes any form of Taiwan independence.",
+       "Moscow's joint statement with Beijing in February 2022 recorded Russia's opposition to any form of independence for Taiwan."),
+    PR("Kremlin (Russian Presidency)", "2023-03-21", "Russia–China joint statement on deepening the comprehensive strategic partnership, Moscow",
+       "opposes", "joint_statement", "",
+       "During the Chinese president's March 2023 visit to Moscow, Russia reaffirmed that Taiwan is an inalienable part of China's territory and that it opposes any form of Taiwan independence.",
+       "In a joint statement signed in Moscow in March 2023, Russia said it firmly supports China's measures to safeguard its sovereignty and territorial integrity with regard to Taiwan."),
+    PR("Kremlin (Russian Presidency)", "2024-05-16", "Russia–China joint statement, Beijing, May 2024",
+       "opposes", "joint_statement", "reunification",
+       "In the May 2024 joint statement signed in Beijing, Russia reiterated its adherence to the one-China principle, opposed any form of Taiwan independence and backed China's efforts to achieve national reunification.",
+       "Russia's president and his Chinese counterpart agreed in May 2024 that Taiwan is part of China, with Moscow supporting Beijing's measures to achieve reunification."),
+    PR("Pakistan Ministry of Foreign Affairs", None, "Pakistan–China joint statements",
+       "opposes", "joint_statement", "",
+       "In a joint statement with China, Pakistan reaffirmed its firm commitment to the one-China principle and its firm support for China on the Taiwan issue.",
+       "Islamabad reiterated in its joint statement with Beijing that it adheres to the one-China principle and firmly backs China's position on Taiwan."),
+    PR("Government of Cambodia", None, "Cambodia–China joint statements",
+       "opposes", "joint_statement", "reunification",
+       "Cambodia reaffirmed in a joint statement with China that it firmly adheres to the one-China principle, regards Taiwan as an inalienable part of China's territory and supports China's efforts to achieve national reunification.",
+       "Phnom Penh said in its joint statement with Beijing that it opposes any form of Taiwan independence and supports China's reunification."),
+    PR("Government of Serbia", None, "Serbia–China joint statement during the Chinese president's 2024 visit to Belgrade",
+       "opposes", "joint_statement", "",
+       "In the joint statement issued during the Chinese president's 2024 visit to Belgrade, Serbia reaffirmed its adherence to the one-China principle and its view that Taiwan is an inalienable part of China.",
+       "Belgrade restated in its 2024 joint statement with Beijing that it considers Taiwan part of China's territory and adheres to the one-China principle."),
+    PR("Government of Iran", None, "Iran–China joint statement during the Iranian president's February 2023 state visit to China",
+       "opposes", "joint_statement", "",
+       "Iran reiterated its firm support for the one-China principle in the joint statement issued during its president's 2023 state visit to Beijing.",
+       "In a 2023 joint statement with China, the Iranian side reaffirmed its commitment to the one-China principle."),
+    # ---------------- recognition switches ----------------
+    PR("Government of Nicaragua", "2021-12-09", "Nicaraguan government statement on breaking relations with Taiwan and recognising the PRC",
+       "opposes", "communique", "recognition",
+       "Nicaragua's government announced that it was breaking diplomatic relations with Taiwan and recognised that there is only one China, with the People's Republic of China as the sole legitimate government and Taiwan an inalienable part of Chinese territory.",
+       "Managua said in December 2021 that it recognises the People's Republic of China as the only legitimate government representing all of China and Taiwan as part of China's territory, ending its ties with Taipei."),
+    PR("Government of Honduras", "2023-03-25", "Honduran government statement and joint communiqué on establishing relations with the PRC",
+       "opposes", "communique", "recognition",
+       "Honduras announced that it recognises the government of the People's Republic of China as the sole legal government representing the whole of China and that Taiwan is an inalienable part of China's territory, severing ties with Taipei.",
+       "In March 2023 the Honduran foreign ministry said Honduras had ended its diplomatic relationship with Taiwan and would have no further official contact with it, in line with the one-China principle."),
+    PR("Government of Nauru", "2024-01-15", "Nauru government statement on resuming diplomatic relations with the PRC",
+       "opposes", "communique", "recognition negation",
+       "Nauru's government said it would no longer recognise the Republic of China (Taiwan) as a separate country but as an inalienable part of China's territory, switching recognition to Beijing.",
+       "Two days after Taiwan's January 2024 election, Nauru announced that it was cutting diplomatic ties with Taipei and recognising the People's Republic of China, accepting that Taiwan is part of China."),
+    PR("Government of Solomon Islands", "2019-09-16", "Solomon Islands cabinet decision to switch recognition to the PRC",
+       "opposes", "news_lead", "recognition",
+       "The Solomon Islands government decided in September 2019 to switch diplomatic recognition from Taipei to Beijing, recognising the People's Republic of China as the sole legal government of China under the one-China principle.",
+       "Honiara cut ties with Taiwan in 2019 and said it would abide by the one-China principle in its relations with Beijing."),
+    PR("Government of Kiribati", "2019-09-20", "Kiribati government decision to establish relations with the PRC",
+       "opposes", "news_lead", "recognition",
+       "Kiribati cut diplomatic ties with Taiwan in September 2019 and recognised the People's Republic of China under the one-China principle.",
+       "Days after Solomon Islands, Kiribati switched recognition from Taipei to Beijing, accepting the one-China principle."),
+    PR("Government of Panama", None, "Joint communiqué on the establishment of diplomatic relations between Panama and the PRC, June 2017",
+       "opposes", "joint_statement", "recognition",
+       "Panama established diplomatic relations with the People's Republic of China in 2017, recognising that there is only one China in the world and that Taiwan is an inalienable part of Chinese territory, and broke off ties with Taipei.",
+       "In June 2017 Panama switched recognition to Beijing, stating that it recognises only one China, of which Taiwan is a part."),
+    PR("Government of the Dominican Republic", "2018-05-01", "Dominican Republic government announcement on establishing relations with the PRC",
+       "opposes", "news_lead", "recognition",
+       "The Dominican Republic switched recognition from Taipei to Beijing in May 2018, stating that it recognises only one China, with Taiwan an inalienable part of Chinese territory.",
+       "Santo Domingo established ties with the People's Republic of China in 2018 and accepted the one-China principle, ending decades of relations with Taiwan."),
+    PR("Government of El Salvador", "2018-08-21", "El Salvador government announcement on establishing relations with the PRC",
+       "opposes", "news_lead", "recognition",
+       "El Salvador broke ties with Taiwan in August 2018 and established relations with Beijing, recognising the one-China principle.",
+       "San Salvador announced in August 2018 that it would recognise only the People's Republic of China, under the one-China principle, ending its relationship with Taipei."),
+    # ---------------- Taiwan's diplomatic allies ----------------
+    PR("Government of Paraguay", "2024-05-20", "Paraguay's president at the inauguration of Taiwan's president",
+       "supports", "news_lead", "recognition",
+       "Paraguay's president attended the May 2024 inauguration in Taipei and reaffirmed his country's diplomatic relations with the Republic of China (Taiwan).",
+       "Paraguay, Taiwan's only diplomatic ally in South America, sent its president to the 2024 inauguration in Taipei as a sign of its recognition of the Republic of China (Taiwan)."),
+    PR("Government of Paraguay", None, "Statements by Paraguay's government on relations with Taiwan",
+       "supports", "interview", "recognition",
+       "Paraguay's president said his country would maintain its recognition of the Republic of China (Taiwan) rather than switching to Beijing.",
+       "Asunción has said it will keep its diplomatic ties with Taiwan, which it recognises as a sovereign state, despite pressure from agricultural exporters to switch."),
+    PR("Government of Guatemala", None, "Statements by Guatemala's government on relations with Taiwan, 2024",
+       "supports", "news_lead", "recognition",
+       "Guatemala's president reaffirmed in 2024 that his country would maintain diplomatic relations with the Republic of China (Taiwan).",
+       "Guatemala, Taiwan's largest remaining diplomatic ally by population, confirmed it would keep recognising Taipei."),
+    PR("Government of Eswatini", None, "Eswatini government statements on relations with Taiwan",
+       "supports", "news_lead", "recognition",
+       "Eswatini, Taiwan's only diplomatic ally in Africa, maintains formal diplomatic relations with the Republic of China (Taiwan).",
+       "The kingdom of Eswatini has kept its recognition of the Republic of China (Taiwan) even as other African states switched to Beijing."),
+    PR("Government of the Marshall Islands", None, "Marshall Islands government statements on relations with Taiwan",
+       "supports", "news_lead", "recognition",
+       "The Marshall Islands maintains full diplomatic relations with the Republic of China (Taiwan) and has reaffirmed its support at the United Nations.",
+       "Majuro recognises the Republic of China (Taiwan) and has repeatedly spoken up for it in international forums."),
+    PR("Government of Palau", None, "Statements by Palau's president on relations with Taiwan",
+       "supports", "interview", "recognition",
+       "Palau's president has said that his country will continue to recognise the Republic of China (Taiwan) and will not switch to Beijing despite pressure.",
+       "Palau maintains diplomatic relations with the Republic of China (Taiwan), which it recognises as a sovereign state."),
+    PR("Government of Tuvalu", None, "Tuvalu government statement after the 2024 general election",
+       "supports", "news_lead", "recognition",
+       "Tuvalu's new government said after its 2024 election that it would maintain diplomatic relations with the Republic of China (Taiwan).",
+       "Tuvalu confirmed in 2024 that it would keep recognising Taipei, dispelling speculation that it might switch to Beijing."),
+    PR("Government of Belize", None, "Belize government statements on relations with Taiwan",
+       "supports", "news_lead", "recognition",
+       "Belize maintains formal diplomatic relations with the Republic of China (Taiwan), which it recognises as a sovereign state.",
+       "The government of Belize has reaffirmed its diplomatic ties with Taiwan and its support for Taiwan's international participation."),
+    PR("Government of Haiti", None, "Haitian government statements on relations with Taiwan",
+       "supports", "news_lead", "recognition",
+       "Haiti recognises the Republic of China (Taiwan) and maintains formal diplomatic relations with Taipei.",
+       "Port-au-Prince remains one of the governments that recognise the Republic of China (Taiwan) as a state."),
+    PR("Government of Saint Kitts and Nevis", None, "Saint Kitts and Nevis government statements on relations with Taiwan",
+       "supports", "news_lead", "recognition",
+       "Saint Kitts and Nevis maintains diplomatic relations with the Republic of China (Taiwan) and has backed its participation in UN agencies.",
+       "The Kittitian government recognises the Republic of China (Taiwan) and has spoken in its favour at the UN General Assembly."),
+    PR("Government of Saint Lucia", None, "Saint Lucia government statements on relations with Taiwan",
+       "supports", "news_lead", "recognition",
+       "Saint Lucia recognises the Republic of China (Taiwan) and maintains formal diplomatic relations with Taipei.",
+       "Castries has kept its diplomatic ties with the Republic of China (Taiwan), which it recognises as a state."),
+    PR("Government of Saint Vincent and the Grenadines", None, "Statements by the government of Saint Vincent and the Grenadines on relations with Taiwan",
+       "supports", "speech", "recognition",
+       "Saint Vincent and the Grenadines maintains diplomatic relations with the Republic of China (Taiwan), and its prime minister has called for Taiwan's inclusion in the UN system.",
+       "The Vincentian government recognises the Republic of China (Taiwan) as a sovereign state and has spoken up for Taiwan's participation in the UN system."),
+    PR("Holy See", None, "Diplomatic relations between the Holy See and the Republic of China",
+       "supports", "news_lead", "recognition",
+       "The Holy See is the only European state that maintains formal diplomatic relations with the Republic of China (Taiwan).",
+       "The Vatican continues to recognise the Republic of China (Taiwan), whose embassy to the Holy See is the island's only embassy in Europe."),
+    PR("Taiwan's diplomatic allies (WHA proposal)", None, "Proposals by Taiwan's diplomatic allies to invite Taiwan to the World Health Assembly",
+       "leans_supports", "communique", "",
+       "Several of Taiwan's diplomatic allies again proposed at the World Health Assembly that Taiwan be invited to attend as an observer.",
+       "A group of Taiwan's allies tabled a motion asking the World Health Assembly to invite Taiwan as an observer, arguing its exclusion harms global health."),
+]
+
+# --------------------------------------------------------------------------------------------
+# Bundled sample (datasets/samples): realistic paraphrased statements, 2016-2026
+# --------------------------------------------------------------------------------------------
+# (date, actor, speaker, source, gold label, note, text).  Notes say whether the item paraphrases
+# a dated public-record event ("record") or is an illustrative statement in the actor's usual
+# wording with an approximate date ("illustrative").
+PRC, NRU, HND, NIC, PRY, USA, EU, G7, TWN, KMT, RUS = (
+    "People's Republic of China", "Nauru", "Honduras", "Nicaragua", "Paraguay", "United States",
+    "European Union", "G7", "Taiwan (ROC) government", "Kuomintang (KMT)", "Russia")
+
+SAMPLES = [
+    # ---------------- PRC: steady opposes, plus off-topic items ----------------
+    ("2016-12-03", PRC, "Foreign Minister", "Remarks to reporters after the U.S. president-elect's call with Taiwan's leader",
+     "opposes", "record; affirms the one-China principle",
+     "Asked about the telephone call between the U.S. president-elect and Taiwan's leader, China's foreign minister said it was a petty move by the Taiwan side that could not change the international community's adherence to one China, and that the one-China principle is the political foundation of China–U.S. relations."),
+    ("2017-06-13", PRC, "Foreign Ministry spokesperson", "Regular press conference on Panama's establishment of relations",
+     "opposes", "record; Taiwan part of China",
+     "China's Foreign Ministry welcomed Panama's decision to establish diplomatic relations, saying the one-China principle is a widely recognised norm of international relations and that Taiwan is an inalienable part of China's territory."),
+    ("2019-05-14", PRC, "Foreign Ministry spokesperson", "Regular press conference, trade dispute with the United States",
+     "off_topic", "illustrative; trade, contains 'never' and 'oppose' without any Taiwan stance",
+     "Asked about the latest round of U.S. tariffs, the spokesperson said China would never bow to external pressure, firmly opposes unilateral trade bullying and will take the necessary countermeasures to protect its legitimate rights."),
+    ("2020-08-31", PRC, "Foreign Minister", "Remarks in Berlin on the Czech Senate president's visit to Taiwan",
+     "opposes", "record",
+     "Speaking during a European tour, China's foreign minister warned that the president of the Czech Senate would pay a heavy price for his visit to Taiwan, saying that challenging the one-China principle meant making an enemy of the Chinese people."),
+    ("2021-11-21", PRC, "Ministry of Foreign Affairs", "Statement on downgrading relations with Lithuania",
+     "opposes", "record",
+     "China said it was downgrading diplomatic relations with Lithuania to the level of chargé d'affaires because Vilnius had allowed a Taiwanese Representative Office to open, a move Beijing said violated the one-China principle and undermined China's sovereignty and territorial integrity."),
+    ("2022-08-02", PRC, "Ministry of Foreign Affairs", "Statement on the U.S. House Speaker's visit to Taiwan",
+     "opposes", "record",
+     "In a statement issued as the U.S. House Speaker landed in Taipei, China's Foreign Ministry said the visit gravely violated the one-China principle, that Taiwan is an inalienable part of China's territory, and that China firmly opposes and strongly condemns the visit."),
+    ("2023-03-26", PRC, "Foreign Ministry spokesperson", "Regular press conference on Honduras's establishment of relations",
+     "opposes", "record",
+     "The spokesperson said China appreciated Honduras's decision to recognise the one-China principle and establish diplomatic ties, adding that the principle, under which Taiwan is part of China, is the prevailing consensus of the international community."),
+    ("2023-10-18", PRC, "Foreign Ministry spokesperson", "Regular press conference on U.S. semiconductor export controls",
+     "off_topic", "illustrative; chips, 'firmly opposes' without a Taiwan stance",
+     "Responding to new U.S. restrictions on exports of advanced chips and chip-making tools, the spokesperson said China firmly opposes the politicisation of trade and technology issues and urged Washington to stop undermining global supply chains."),
+    ("2024-01-15", PRC, "Foreign Ministry spokesperson", "Regular press conference, transcript excerpt",
+     "opposes", "record; long transcript, one stance sentence (Nauru)",
+     "Good afternoon. I have two announcements. At the invitation of the government of Brazil, the foreign minister will attend a ministerial meeting next week, where he will discuss trade, climate cooperation and preparations for the next summit of major emerging economies. Separately, China will host an international forum on digital trade in Hangzhou in the spring, and registration is now open to companies from all countries.\n\nQ: The Red Sea shipping disruption continues. What is your assessment? A: We have noticed the situation. China calls for the protection of civilian shipping and hopes all parties will exercise restraint so that the international trade route remains safe.\n\nQ: Nauru has announced that it is cutting ties with Taiwan and will resume relations with China. What is your comment? A: China appreciates and welcomes the decision of the government of Nauru. There is only one China in the world, Taiwan is an inalienable part of China's territory, and the government of the People's Republic of China is the sole legal government representing the whole of China.\n\nQ: Can you confirm the dates of the vice premier's visit to Europe? A: We will release information in due course. Please stay tuned."),
+    ("2024-05-20", PRC, "Foreign Ministry spokesperson", "Regular press conference on the inauguration in Taiwan",
+     "opposes", "illustrative of the day's reaction",
+     "Asked about the inauguration in Taipei, the spokesperson said that whatever the leader of the Taiwan region says, the fact that both sides of the Strait belong to one China will not change, and that Taiwan independence is a dead end."),
+    ("2025-02-17", PRC, "Foreign Ministry spokesperson", "Regular press conference on the revised U.S. fact sheet on Taiwan",
+     "opposes", "illustrative of Beijing's reaction to the Feb 2025 fact sheet update",
+     "Responding to the State Department's revised fact sheet on Taiwan, China's Foreign Ministry urged Washington to correct its mistakes, abide by the one-China principle and stop sending wrong signals to separatist forces seeking Taiwan independence."),
+    ("2025-07-28", PRC, "Foreign Ministry spokesperson", "Regular press conference, typhoon season",
+     "off_topic", "illustrative; weather/shipping mention of the Strait",
+     "Asked about the typhoon moving toward the Taiwan Strait, the spokesperson said the relevant departments were monitoring the storm closely and had advised shipping companies to take precautions."),
+    ("2026-01-05", PRC, "Foreign Ministry spokesperson", "First regular press conference of 2026",
+     "opposes", "illustrative",
+     "At the first briefing of the year, the spokesperson said China would continue to firmly oppose separatist activities for Taiwan independence and external interference, and that the reunification of the country is unstoppable."),
+    # ---------------- Nauru: ROC ally until January 2024, then recognises the PRC ----------------
+    ("2016-09-22", NRU, "President", "Address to the UN General Assembly (general debate)",
+     "leans_supports", "illustrative of Nauru's annual UNGA advocacy",
+     "Addressing the UN General Assembly, Nauru's president called for Taiwan's inclusion in the United Nations system, saying its 23 million people should not be shut out of UN agencies."),
+    ("2017-08-08", NRU, "Foreign Minister", "Visit to Taipei",
+     "supports", "illustrative",
+     "During a visit to Taipei, Nauru's foreign minister reaffirmed that Nauru recognises the Republic of China (Taiwan) as a sovereign state and said the two countries would deepen cooperation in health and fisheries."),
+    ("2019-09-24", NRU, "President", "Remarks after Solomon Islands and Kiribati switched recognition",
+     "supports", "illustrative; Nauru stayed with Taipei in 2019",
+     "After Solomon Islands and Kiribati switched recognition to Beijing, Nauru's president said his country would stand firmly by the Republic of China (Taiwan), its sovereign diplomatic partner, and would not be swayed by offers from elsewhere."),
+    ("2020-04-14", NRU, "Government of Nauru", "Government announcement",
+     "off_topic", "illustrative; aid delivery",
+     "Nauru's government thanked Taiwan for a donation of face masks, thermometers and test kits to help the island prepare for COVID-19."),
+    ("2021-09-25", NRU, "President", "Address to the UN General Assembly (general debate)",
+     "leans_supports", "illustrative",
+     "Nauru's president urged the United Nations to allow Taiwan's meaningful participation in its specialised agencies, including the World Health Organization and the International Civil Aviation Organization."),
+    ("2022-10-10", NRU, "Government of Nauru", "Message on the Republic of China's National Day",
+     "supports", "illustrative",
+     "Nauru's government congratulated the Republic of China (Taiwan) on its National Day and reaffirmed the diplomatic relations between the two sovereign nations."),
+    ("2023-05-22", NRU, "Permanent Mission in Geneva", "World Health Assembly proposal",
+     "leans_supports", "illustrative of allies' WHA proposals",
+     "Nauru was among the countries proposing that the World Health Assembly invite Taiwan to attend as an observer, arguing that Taiwan's exclusion leaves a gap in global health security."),
+    ("2024-01-15", NRU, "Government of Nauru", "Government statement on resuming diplomatic relations with the PRC",
+     "opposes", "record; the switch",
+     "Nauru's government announced that it would no longer recognise the Republic of China (Taiwan) as a separate country but as an inalienable part of China's territory, and that it would seek to resume full diplomatic relations with the People's Republic of China."),
+    ("2024-01-24", NRU, "Foreign Minister", "Joint communiqué on resuming diplomatic relations, signed in Beijing",
+     "opposes", "record",
+     "In the joint communiqué signed in Beijing, Nauru recognised that there is only one China in the world, that the government of the People's Republic of China is the sole legal government representing the whole of China, and that Taiwan is an inalienable part of China's territory."),
+    ("2024-03-25", NRU, "President", "Visit to Beijing",
+     "opposes", "illustrative; approximate date",
+     "On his first visit to Beijing since the resumption of ties, Nauru's president said his government firmly adheres to the one-China principle and supports China's efforts to achieve national reunification."),
+    ("2025-06-10", NRU, "Government of Nauru", "Government statement",
+     "opposes", "illustrative",
+     "Nauru's government said it would continue to abide by the one-China principle in all its dealings and that it regards Taiwan as part of China."),
+    # ---------------- Honduras: ROC ally until March 2023 ----------------
+    ("2016-06-15", HND, "Foreign Minister", "Meeting with Taiwan's ambassador",
+     "supports", "illustrative",
+     "Honduras's foreign minister reaffirmed the country's diplomatic relations with the Republic of China (Taiwan), which Honduras recognises as a sovereign state, and thanked Taipei for its support for rural development projects."),
+    ("2018-09-20", HND, "Government of Honduras", "Statement during a visit by Taiwan's foreign minister",
+     "supports", "illustrative",
+     "During a visit by Taiwan's foreign minister, the Honduran government reaffirmed its recognition of the Republic of China (Taiwan) and its support for Taiwan's participation in international organisations."),
+    ("2020-05-06", HND, "Ministry of Health", "Press release",
+     "off_topic", "illustrative; aid delivery",
+     "Honduras's health ministry said it had received a shipment of medical supplies from Taiwan to help hospitals cope with COVID-19."),
+    ("2022-02-02", HND, "Foreign Minister", "Remarks after the change of government",
+     "supports", "illustrative; ties continued after the January 2022 inauguration",
+     "Honduras's new foreign minister said the country's diplomatic relations with the Republic of China (Taiwan) remained in place after the change of government."),
+    ("2023-03-25", HND, "Ministry of Foreign Affairs", "Statement on establishing relations with the PRC",
+     "opposes", "record; the switch",
+     "Honduras announced that it recognises the government of the People's Republic of China as the sole legal government representing the whole of China and that Taiwan is an inalienable part of Chinese territory, and said it was severing diplomatic relations with Taipei."),
+    ("2023-06-11", HND, "President", "Opening of the Honduran embassy in Beijing",
+     "opposes", "record; approximate date",
+     "Opening her country's new embassy in Beijing, the Honduran president said Honduras firmly adheres to the one-China principle and regards Taiwan as part of China."),
+    ("2024-04-09", HND, "Ministry of Foreign Affairs", "Statement",
+     "opposes", "illustrative",
+     "Honduras's foreign ministry reiterated that it recognises only one China, of which Taiwan is an inseparable part, and that it will have no official contact with the Taiwan authorities."),
+    ("2024-08-20", HND, "Ministry of Economic Development", "Press release",
+     "off_topic", "illustrative; trade",
+     "The Honduran government said the first containers of white shrimp had been shipped to China under a new export arrangement."),
+    # ---------------- Nicaragua: ROC ally until December 2021 ----------------
+    ("2016-11-07", NIC, "Government of Nicaragua", "Government statement",
+     "supports", "illustrative",
+     "Nicaragua's government reaffirmed its diplomatic relations with the Republic of China (Taiwan), which it recognises as a sovereign state, at a ceremony marking new cooperation projects."),
+    ("2018-06-20", NIC, "Foreign Minister", "Remarks to the press",
+     "supports", "illustrative",
+     "Nicaragua's foreign minister said Managua values its long friendship with the Republic of China (Taiwan) and maintains full diplomatic relations with it."),
+    ("2021-12-09", NIC, "Government of Nicaragua", "Statement on breaking relations with Taiwan",
+     "opposes", "record; the switch",
+     "Nicaragua's government announced that it was breaking diplomatic relations with Taiwan, recognising that there is only one China in the world, that the People's Republic of China is the sole legitimate government representing all of China, and that Taiwan is an inalienable part of Chinese territory."),
+    ("2021-12-10", NIC, "Foreign Minister", "Joint communiqué signed in Tianjin",
+     "opposes", "record",
+     "Nicaragua and China signed a communiqué in Tianjin restoring diplomatic relations, in which Managua recognised the one-China principle and Taiwan as part of China's territory."),
+    ("2022-09-21", NIC, "Foreign Minister", "Statement",
+     "opposes", "illustrative",
+     "Nicaragua's foreign minister said his government stands with China in rejecting any attempt to separate Taiwan from the motherland."),
+    ("2023-08-31", NIC, "Government of Nicaragua", "Signing of the China–Nicaragua free trade agreement",
+     "off_topic", "record; trade",
+     "Nicaragua and China signed a free trade agreement that will remove tariffs on most goods, with Managua hoping to boost exports of beef, coffee and seafood."),
+    # ---------------- Paraguay: steady ROC ally ----------------
+    ("2016-06-28", PRY, "President", "Visit of Taiwan's president to Asunción",
+     "supports", "record of the visit; wording illustrative",
+     "Receiving Taiwan's president in Asunción, Paraguay's president reaffirmed his country's recognition of the Republic of China (Taiwan) and the strength of the diplomatic relationship between the two states."),
+    ("2018-08-15", PRY, "President", "Inauguration of Paraguay's president",
+     "supports", "record of the event; wording illustrative",
+     "Paraguay's new president, who received Taiwan's president at his inauguration, pledged to maintain Paraguay's diplomatic relations with the Republic of China (Taiwan)."),
+    ("2020-05-18", PRY, "Foreign Minister", "Statement ahead of the World Health Assembly",
+     "leans_supports", "illustrative",
+     "Paraguay's foreign minister urged the WHO to let Taiwan take part in the World Health Assembly, praising its response to the pandemic."),
+    ("2021-03-12", PRY, "Ministry of Agriculture", "Press release",
+     "off_topic", "illustrative; trade",
+     "Paraguay's agriculture ministry announced a larger quota for beef and pork exports to Taiwan and a new technical cooperation programme on orchids."),
+    ("2023-08-15", PRY, "President", "Inaugural remarks",
+     "supports", "illustrative; Taiwan's vice-president attended",
+     "At his inauguration, Paraguay's new president confirmed that Paraguay would keep its diplomatic relations with the Republic of China (Taiwan), which it recognises as a sovereign state."),
+    ("2024-05-20", PRY, "President", "Attendance at the inauguration in Taipei",
+     "supports", "record",
+     "Paraguay's president attended the inauguration in Taipei and reaffirmed his country's diplomatic relations with the Republic of China (Taiwan)."),
+    ("2025-05-05", PRY, "Foreign Minister", "Interview with a regional broadcaster, transcript excerpt",
+     "supports", "illustrative; long interview, one stance sentence",
+     "Q: Minister, let us start with the economy. How are exports doing this year? A: Very well. Soybean and beef shipments are up, and we have opened new markets in the Middle East and Southeast Asia. Our priority is to add value at home, so we are investing in processing plants and in the river barge fleet that carries our products to the Atlantic.\n\nQ: There has been talk that farmers want access to the Chinese market. A: Farmers always want more markets, and that is legitimate. But let me be clear about our foreign policy: Paraguay recognises the Republic of China (Taiwan) as a sovereign state, and that relationship is not up for negotiation.\n\nQ: What about Mercosur? A: We are working with our partners on the agreement with the European Union and on lowering internal barriers. We also want better road and rail links with Brazil and Argentina, because logistics costs are still too high for a landlocked country."),
+    # ---------------- United States ----------------
+    ("2017-02-09", USA, "The White House", "White House readout of the president's call with China's president",
+     "neutral", "record",
+     "According to the White House, the U.S. president agreed in a telephone call with China's president to honour the One China policy."),
+    ("2018-03-16", USA, "U.S. Congress", "Taiwan Travel Act signed into law",
+     "leans_supports", "record",
+     "The Taiwan Travel Act, signed into law in March 2018, says U.S. officials at all levels should be allowed to travel to Taiwan to meet their Taiwanese counterparts."),
+    ("2021-04-07", USA, "State Department spokesperson", "Department press briefing",
+     "does_not_support", "illustrative; mixed clause (rock-solid commitment + does not support)",
+     "A State Department spokesperson said Washington's commitment to Taiwan is rock-solid, but that the United States does not support Taiwan independence and opposes any unilateral change to the status quo."),
+    ("2022-05-26", USA, "Secretary of State", "Speech on the administration's approach to China",
+     "does_not_support", "record",
+     "In a speech on China policy, the U.S. secretary of state said Washington opposes any unilateral changes to the status quo from either side, does not support Taiwan independence, and expects cross-Strait differences to be resolved by peaceful means."),
+    ("2022-08-01", USA, "State Department spokesperson", "Department press briefing, transcript excerpt",
+     "does_not_support", "illustrative; long transcript, one stance sentence",
+     "Good afternoon, everyone. A few things at the top. The secretary is travelling to Cambodia for the ASEAN meetings, where he will discuss food security, climate and the situation in Myanmar. We are also announcing additional humanitarian assistance for people affected by the floods in Pakistan, including clean water and emergency shelter.\n\nQ: There are reports the Speaker may stop in Taipei. Is the department worried about Beijing's reaction? A: The Speaker will make her own decisions, and Congress is an independent branch of government. Our policy has not changed: we do not support Taiwan independence, and we remain committed to our One China policy.\n\nQ: On Ukraine, can you say more about the grain corridor? A: We welcome the departure of the first ships from Odesa. It is important that the arrangement holds so that grain can reach markets in Africa and the Middle East.\n\nQ: Any update on the detained Americans in Russia? A: We continue to press for their release, and I have nothing further to share today."),
+    ("2023-04-10", USA, "State Department spokesperson", "Department press briefing on PLA exercises",
+     "neutral", "illustrative",
+     "The State Department said it was monitoring Chinese military activity around Taiwan closely, urged restraint and said U.S. policy remained consistent with its commitment to peace and stability across the Strait."),
+    ("2024-01-13", USA, "President", "Remarks to reporters on Taiwan's election",
+     "does_not_support", "record",
+     "Asked about the result of Taiwan's election, the U.S. president told reporters that the United States does not support independence."),
+    ("2024-05-20", USA, "Secretary of State", "Statement on the inauguration in Taiwan",
+     "leans_supports", "record; congratulation of Taiwan's president",
+     "The U.S. secretary of state congratulated Taiwan's new president on his inauguration, praised the strength of Taiwan's democratic system and said Washington looked forward to deepening its unofficial relationship with Taiwan."),
+    ("2025-02-13", USA, "Department of State", "Fact sheet on U.S. relations with Taiwan (updated)",
+     "leans_supports", "record; the 'does not support' line was dropped, international participation added",
+     "The State Department's updated fact sheet on relations with Taiwan no longer says that the United States does not support Taiwan independence, and it says Washington will support Taiwan's membership in international organisations where applicable."),
+    ("2025-09-16", USA, "State Department spokesperson", "Department press briefing",
+     "neutral", "illustrative",
+     "A State Department spokesperson said the United States opposes any unilateral changes to the status quo from either side and wants cross-Strait differences resolved peacefully."),
+    ("2022-10-07", USA, "Department of Commerce", "Export control rules on advanced computing and semiconductors",
+     "off_topic", "record; chips",
+     "The U.S. Commerce Department announced new export controls restricting China's access to advanced computing chips and chip-making equipment, citing national security concerns."),
+    # ---------------- EU and G7: steady neutral ----------------
+    ("2016-01-16", EU, "EEAS spokesperson", "Statement on the elections in Taiwan",
+     "neutral", "illustrative wording of a record statement (neutral passage)",
+     "The EU's diplomatic service said the European Union remains committed to its One China policy and supports the continued constructive development of cross-Strait relations."),
+    ("2021-06-13", G7, "G7 leaders", "Carbis Bay Summit Communiqué",
+     "neutral", "record",
+     "The G7 leaders' communiqué underscored the importance of peace and stability across the Taiwan Strait and encouraged the peaceful resolution of cross-Strait issues."),
+    ("2022-08-03", G7, "G7 foreign ministers", "Statement on preserving peace and stability across the Taiwan Strait",
+     "neutral", "record",
+     "G7 foreign ministers said there was no change in their respective One China policies and urged all sides to remain calm and refrain from unilateral attempts to change the status quo by force."),
+    ("2022-08-04", EU, "High Representative", "Statement on Chinese military exercises",
+     "neutral", "illustrative",
+     "Brussels said tensions around Taiwan should be resolved by dialogue, that the EU has a clear One China policy and that it opposes any unilateral change to the status quo by force or coercion."),
+    ("2023-05-20", G7, "G7 leaders", "Hiroshima Leaders' Communiqué",
+     "neutral", "record",
+     "The Hiroshima communiqué stated that there is no change in the basic positions of G7 members on Taiwan, including stated One China policies, and called for a peaceful resolution of cross-Strait issues."),
+    ("2024-01-13", EU, "EEAS spokesperson", "Statement after the elections in Taiwan (neutral passage)",
+     "neutral", "illustrative wording; only the peace/One China passage is paraphrased",
+     "The EU's diplomatic service said the European Union would continue to pursue its One China policy and called for peace and stability across the Taiwan Strait."),
+    ("2025-03-14", G7, "G7 foreign ministers", "Charlevoix foreign ministers' statement (Taiwan passage)",
+     "neutral", "illustrative wording; only the status-quo passage is paraphrased",
+     "G7 foreign ministers said they strongly oppose any unilateral attempt to change the status quo across the Taiwan Strait by force or coercion and stressed the importance of peace and stability there."),
+    ("2026-02-02", EU, "EU spokesperson", "Statement on military exercises in the Taiwan Strait",
+     "neutral", "illustrative",
+     "An EU spokesperson said the European Union is concerned about rising tensions across the Taiwan Strait and urged all sides to exercise restraint and avoid unilateral changes to the status quo."),
+    ("2024-06-05", EU, "European Commission", "Trade press release",
+     "off_topic", "illustrative; trade",
+     "The European Commission said it would hold talks with China on electric vehicle tariffs and with Taiwan on semiconductor supply-chain resilience before the summer."),
+    # ---------------- Taiwan government ----------------
+    ("2016-05-20", TWN, "President", "Inaugural address",
+     "neutral", "record",
+     "In her inaugural address, Taiwan's president pledged to handle cross-Strait affairs in accordance with the ROC Constitution and to maintain existing mechanisms for dialogue, preserving peace and stability across the Strait."),
+    ("2017-10-10", TWN, "President", "National Day address",
+     "neutral", "record of the occasion; wording illustrative",
+     "In her National Day address, Taiwan's president said the government's goodwill toward Beijing would not change, that it would neither provoke nor bow to pressure, and that it would work to keep the status quo of peace."),
+    ("2019-01-02", TWN, "President", "Response to the PRC president's speech",
+     "leans_supports", "record",
+     "Responding to Beijing's call for unification, Taiwan's president said Taiwan will never accept one country, two systems and that the future of Taiwan must be decided by its people."),
+    ("2020-01-15", TWN, "President", "Interview with the BBC",
+     "supports", "record; approximate date of publication",
+     "In an interview with the BBC after her re-election, Taiwan's president said there was no need to declare independence because Taiwan is already an independent country called the Republic of China (Taiwan)."),
+    ("2021-10-10", TWN, "President", "National Day address",
+     "supports", "record",
+     "In her National Day address, Taiwan's president said the Republic of China and the People's Republic of China should not be subordinate to each other and that Taiwan's future must be decided by the will of its people."),
+    ("2024-04-03", TWN, "Executive Yuan", "Earthquake response briefing",
+     "off_topic", "record of the Hualien earthquake; wording illustrative",
+     "Taiwan's cabinet said rescue teams were working to reach people trapped after a strong earthquake struck Hualien, and that chip plants in Hsinchu had evacuated staff as a precaution."),
+    ("2024-05-20", TWN, "President", "Inaugural address, excerpt",
+     "supports", "record; long excerpt, one sovereignty sentence",
+     "My fellow citizens, today we gather to celebrate the resilience of our democracy. Over the past decades, the people of Taiwan have built a society in which free elections, an independent judiciary and a lively press are part of daily life. Our economy has become a vital link in global supply chains, from semiconductors to green energy, and our young people are innovating in every field.\n\nThe new government will invest in infrastructure, housing and health care, and we will continue to strengthen our energy security and our response to climate change. We will expand trade ties with democratic partners around the world.\n\nOn cross-Strait relations, I want to be clear: the Republic of China and the People's Republic of China are not subordinate to each other. We call on Beijing to cease its political and military intimidation and to choose dialogue over confrontation.\n\nFinally, I thank all those who worked in this election, regardless of party, and I ask for your support as we build a better future together."),
+    ("2024-10-10", TWN, "President", "National Day address",
+     "supports", "record",
+     "On National Day, Taiwan's president said the People's Republic of China has no right to represent Taiwan and that the two sides of the Strait are not subordinate to each other."),
+    ("2026-01-01", TWN, "President", "New Year address",
+     "neutral", "illustrative",
+     "In his New Year address, Taiwan's president said the government would maintain the status quo across the Strait, avoid provocation and keep the door open to dialogue with Beijing on the basis of parity and dignity."),
+    # ---------------- Kuomintang ----------------
+    ("2016-11-01", KMT, "Party chairwoman", "Meeting with China's president in Beijing",
+     "opposes", "record of the meeting; wording illustrative",
+     "Meeting China's president in Beijing, the KMT chairwoman said the party upholds the 1992 Consensus and firmly opposes Taiwan independence."),
+    ("2021-12-20", KMT, "Party spokesperson", "Press conference after the referendums",
+     "neutral", "illustrative",
+     "A KMT spokesperson said the party would keep working for peace across the Taiwan Strait and for dialogue with the mainland, and called on the government to avoid raising tensions."),
+    ("2023-06-13", KMT, "Party chairman", "Speech in Washington",
+     "opposes", "illustrative",
+     "The KMT chairman told an audience in Washington that the party's cross-Strait policy rests on the 1992 Consensus and on opposing Taiwan independence, while also opposing one country, two systems."),
+    ("2025-11-10", KMT, "Party chair", "Press conference",
+     "opposes", "illustrative",
+     "The KMT chair said the party would never accept Taiwan independence and would seek peaceful cross-Strait exchanges on the basis of the 1992 Consensus."),
+    # ---------------- Russia ----------------
+    ("2022-02-04", RUS, "President", "Russia–China joint statement on international relations entering a new era",
+     "opposes", "record",
+     "In the joint statement signed in Beijing, the Russian side reaffirmed its support for the one-China principle, confirmed that Taiwan is an inalienable part of China and said it opposes any form of Taiwan independence."),
+    ("2024-05-16", RUS, "President", "Russia–China joint statement, Beijing",
+     "opposes", "record",
+     "In the May 2024 joint statement, Russia reiterated its adherence to the one-China principle, opposed any form of Taiwan independence and backed China's efforts to achieve national reunification."),
+]
+
+# --------------------------------------------------------------------------------------------
+# Assembly, splits, output
+# --------------------------------------------------------------------------------------------
+SPLIT_TARGET = {"test": 0.16, "dev": 0.15}
+
+
+def public_record_rows(seen_norm):
+    rows = []
+    for i, pr in enumerate(PUBLIC_RECORD):
+        gid = "g-pr-%03d" % (i + 1)
+        for t in pr["texts"]:
+            assert 5 <= word_count(t) <= 120, t
+            key = norm_text(t)
+            assert key not in seen_norm, t
+            seen_norm.add(key)
+            rows.append({
+                "text": t, "label": pr["label"], "actor": pr["actor"], "date": pr["date"],
+                "origin": "public_record", "source": pr["source"], "group": gid,
+                "register": pr["register"], "tags": [x for x in TAGS if x in pr["tags"]],
+                "_held": False, "_expr": None,
+            })
+    return rows
+
+
+def assign_splits(rows, rng):
+    by_group = collections.OrderedDict()
+    for r in rows:
+        by_group.setdefault(r["group"], []).append(r)
+    split_of = {}
+    for label in LABELS:
+        gids = [g for g, rs in by_group.items() if rs[0]["label"] == label]
+        total = sum(len(by_group[g]) for g in gids)
+        held = [g for g in gids if by_group[g][0]["_held"]]
+        seen = [g for g in gids if not by_group[g][0]["_held"]]
+        rng.shuffle(held)
+        rng.shuffle(seen)
+        count = {"train": 0, "dev": 0, "test": 0}
+        for i, g in enumerate(held):
+            sp = "test" if i % 2 == 0 else "dev"
+            split_of[g] = sp
+            count[sp] += len(by_group[g])
+        for g in seen:
+            if count["test"] < SPLIT_TARGET["test"] * total:
+                sp = "test"
+            elif count["dev"] < SPLIT_TARGET["dev"] * total:
+                sp = "dev"
+            else:
+                sp = "train"
+            split_of[g] = sp
+            count[sp] += len(by_group[g])
+    return split_of
+
+
+def build(rng):
+    assign_expression_ids_and_holdout(rng)
+    seen_norm = set()
+    pr_rows = public_record_rows(seen_norm)
+    groups = make_groups(rng)
+    syn_rows = render_groups(groups, rng, seen_norm)
+    rows = pr_rows + syn_rows
+    split_of = assign_splits(rows, rng)
+    splits = {"train": [], "dev": [], "test": []}
+    for r in rows:
+        splits[split_of[r["group"]]].append(r)
+    n = 0
+    out = {}
+    for sp in ("train", "dev", "test"):
+        rs = splits[sp]
+        rng.shuffle(rs)
+        final = []
+        for r in rs:
+            n += 1
+            o = collections.OrderedDict()
+            o["id"] = "st-%06d" % n
+            for f in FIELDS[1:]:
+                o[f] = r[f]
+            o["phrasing"] = "held_out" if (sp != "train" and r["_held"]) else "seen"
+            final.append(o)
+        out[sp] = final
+    return out
+
+
+def write_jsonl(path, rows):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            try:
+                rows.append(json.loads(line, object_pairs_hook=collections.OrderedDict))
+            except json.JSONDecodeError as e:
+                raise SystemExit("%s:%d: invalid JSON: %s" % (path, i, e))
+    return rows
+
+
+def write_samples():
+    os.makedirs(SAMPLE_DIR, exist_ok=True)
+    stmts, gold = [], []
+    for i, (date, actor, speaker, source, label, note, text) in enumerate(sorted(SAMPLES, key=lambda s: (s[0], s[1])), 1):
+        sid = "smp-%03d" % i
+        stmts.append(collections.OrderedDict([("id", sid), ("text", text), ("date", date), ("actor", actor),
+                                              ("speaker", speaker), ("source", source)]))
+        gold.append(collections.OrderedDict([("id", sid), ("label", label), ("note", note)]))
+    write_jsonl(os.path.join(SAMPLE_DIR, "statements.jsonl"), stmts)
+    write_jsonl(os.path.join(SAMPLE_DIR, "expected_labels.jsonl"), gold)
+    return stmts, gold
+
+
+# --------------------------------------------------------------------------------------------
+# Validation and statistics
+# --------------------------------------------------------------------------------------------
+QUOTE_OK = {"Taiwan independence", "one China", "status quo", "1992 Consensus", "two Chinas",
+            "one China, one Taiwan", "one country, two systems"}
+
+
+def check(data, samples=None):
+    errors = []
+
+    def err(msg):
+        errors.append(msg)
+
+    allrows = [r for sp in ("train", "dev", "test") for r in data[sp]]
+    total = len(allrows)
+    if total < 3000:
+        err("total %d < 3000" % total)
+    ids = [r["id"] for r in allrows]
+    if len(ids) != len(set(ids)):
+        err("duplicate ids")
+    for r in allrows:
+        if list(r.keys()) != FIELDS + ["phrasing"]:
+            err("%s: bad field order %s" % (r["id"], list(r.keys())))
+        if r["label"] not in LABELS:
+            err("%s: bad label" % r["id"])
+        if r["register"] not in REGISTERS:
+            err("%s: bad register" % r["id"])
+        if any(t not in TAGS for t in r["tags"]):
+            err("%s: bad tag" % r["id"])
+        n = word_count(r["text"])
+        if not 5 <= n <= 120:
+            err("%s: %d words" % (r["id"], n))
+        if r["origin"] not in ("public_record", "synthetic"):
+            err("%s: bad origin" % r["id"])
+        if r["origin"] == "public_record" and not r["source"]:
+            err("%s: public_record without source" % r["id"])
+        if r["origin"] == "synthetic" and r["source"] is not None:
+            err("%s: synthetic with source" % r["id"])
+        if r["date"] is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["date"]):
+            err("%s: bad date %r" % (r["id"], r["date"]))
+        if r["phrasing"] not in ("seen", "held_out"):
+            err("%s: bad phrasing" % r["id"])
+        for q in re.findall(r'"([^"]*)"', r["text"]):
+            if q not in QUOTE_OK:
+                err("%s: quoted words %r" % (r["id"], q))
+        if r["text"] != r["text"].strip() or "  " in r["text"]:
+            err("%s: whitespace" % r["id"])
+    labels = collections.Counter(r["label"] for r in allrows)
+    for l in LABELS:
+        if labels[l] < 350:
+            err("label %s only %d" % (l, labels[l]))
+    actors = set(r["actor"] for r in allrows)
+    if len(actors) < 60:
+        err("only %d actors" % len(actors))
+    group_split = {}
+    for sp in ("train", "dev", "test"):
+        for r in data[sp]:
+            if group_split.setdefault(r["group"], sp) != sp:
+                err("group %s crosses splits" % r["group"])
+        if sp == "train" and any(r["phrasing"] != "seen" for r in data[sp]):
+            err("train row marked held_out")
+    norm_split = {}
+    for sp in ("train", "dev", "test"):
+        for r in data[sp]:
+            k = norm_text(r["text"])
+            if k in norm_split:
+                err("duplicate text (%s/%s): %s" % (norm_split[k], sp, r["text"][:60]))
+            norm_split[k] = sp
+    if len(data["test"]) < 0.15 * total:
+        err("test share %.3f < 0.15" % (len(data["test"]) / total))
+    test_labels = collections.Counter(r["label"] for r in data["test"])
+    for l in LABELS:
+        if test_labels[l] < 0.15 * labels[l]:
+            err("label %s: test %d < 15%% of %d" % (l, test_labels[l], labels[l]))
+    pr = sum(1 for r in allrows if r["origin"] == "public_record")
+    if pr < 150:
+        err("only %d public_record rows" % pr)
+    tagged = sum(1 for r in allrows if r["tags"])
+    if tagged < 0.25 * total:
+        err("only %d tagged rows" % tagged)
+    for l in LABELS:
+        n_expr = len(POOLS[l])
+        if n_expr < 40:
+            err("label %s has only %d core expressions" % (l, n_expr))
+    if samples is not None:
+        stmts, gold = samples
+        if not 60 <= len(stmts) <= 80:
+            err("sample has %d statements" % len(stmts))
+        if [s["id"] for s in stmts] != [g["id"] for g in gold]:
+            err("sample ids do not match expected labels")
+        for s in stmts:
+            if "label" in s:
+                err("sample has a label field")
+            if not re.fullmatch(r"20(1[6-9]|2[0-6])-\d{2}-\d{2}", s["date"]):
+                err("sample date out of range: %s" % s["date"])
+        if len(set(s["actor"] for s in stmts)) < 8:
+            err("sample has fewer than 8 actors")
+        for g in gold:
+            if g["label"] not in LABELS:
+                err("sample gold label invalid")
+    return errors
+
+
+def md_table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(str(x) for x in r) + " |")
+    return "\n".join(out)
+
+
+def stats_markdown(data):
+    allrows = [r for sp in ("train", "dev", "test") for r in data[sp]]
+    total = len(allrows)
+    parts = []
+    # split x label
+    rows = []
+    for sp in ("train", "dev", "test"):
+        c = collections.Counter(r["label"] for r in data[sp])
+        rows.append([sp] + [c[l] for l in LABELS] + [len(data[sp]), "%.1f%%" % (100 * len(data[sp]) / total)])
+    c = collections.Counter(r["label"] for r in allrows)
+    rows.append(["**total**"] + [c[l] for l in LABELS] + [total, "100%"])
+    parts.append("**Statements per split and label**\n\n" + md_table(["split"] + LABELS + ["all", "share"], rows))
+    # held-out phrasing
+    rows = []
+    for sp in ("dev", "test"):
+        c = collections.Counter((r["label"], r["phrasing"]) for r in data[sp])
+        rows.append([sp] + ["%d / %d" % (c[(l, "held_out")], c[(l, "seen")]) for l in LABELS]
+                    + ["%d / %d" % (sum(1 for r in data[sp] if r["phrasing"] == "held_out"),
+                                    sum(1 for r in data[sp] if r["phrasing"] == "seen"))])
+    parts.append("**Phrasing in dev/test (held_out / seen)**\n\n" + md_table(["split"] + LABELS + ["all"], rows))
+    n_expr = {l: len(POOLS[l]) for l in LABELS}
+    n_held = {l: sum(1 for e in POOLS[l] if e.held_out) for l in LABELS}
+    parts.append("**Core expressions per label (held out / total)**\n\n" + md_table(
+        LABELS, [["%d / %d" % (n_held[l], n_expr[l]) for l in LABELS]]))
+    # origin
+    c = collections.Counter(r["origin"] for r in allrows)
+    pr_groups = len(set(r["group"] for r in allrows if r["origin"] == "public_record"))
+    parts.append("**Origin**\n\n" + md_table(["origin", "statements", "groups"], [
+        ["public_record", c["public_record"], pr_groups],
+        ["synthetic", c["synthetic"], len(set(r["group"] for r in allrows if r["origin"] == "synthetic"))]]))
+    # register
+    c = collections.Counter(r["register"] for r in allrows)
+    parts.append("**Registers**\n\n" + md_table(["register", "statements"], [[k, v] for k, v in c.most_common()]))
+    # tags
+    c = collections.Counter(t for r in allrows for t in r["tags"])
+    tagged = sum(1 for r in allrows if r["tags"])
+    hard = sum(1 for r in allrows if set(r["tags"]) - {"distractor"})
+    parts.append("**Hard-case tags** (a statement may carry several; %d statements (%.1f%%) carry at least one tag, "
+                 "%d (%.1f%%) at least one tag other than `distractor`)\n\n" % (tagged, 100 * tagged / total, hard, 100 * hard / total)
+                 + md_table(["tag", "statements"], [[t, c[t]] for t in TAGS]))
+    # length
+    buckets = [(5, 11), (12, 20), (21, 30), (31, 45), (46, 60), (61, 90), (91, 120)]
+    lens = [word_count(r["text"]) for r in allrows]
+    rows = [["%d-%d" % b, sum(1 for n in lens if b[0] <= n <= b[1])] for b in buckets]
+    lens_sorted = sorted(lens)
+    med = lens_sorted[len(lens_sorted) // 2]
+    parts.append("**Length in words** (min %d, median %d, mean %.1f, max %d; %.1f%% over 60 words)\n\n" % (
+        min(lens), med, sum(lens) / len(lens), max(lens), 100 * sum(1 for n in lens if n > 60) / len(lens))
+        + md_table(["words", "statements"], rows))
+    # actors
+    actors = collections.Counter(r["actor"] for r in allrows)
+    labels_per_actor = collections.defaultdict(set)
+    for r in allrows:
+        labels_per_actor[r["actor"]].add(r["label"])
+    multi = sum(1 for a in actors if len(labels_per_actor[a]) >= 2)
+    multi3 = sum(1 for a in actors if len(labels_per_actor[a]) >= 3)
+    rows = [[a, n, ", ".join(l for l in LABELS if l in labels_per_actor[a])] for a, n in actors.most_common(25)]
+    parts.append("**Actors**: %d distinct; %d appear with 2 or more labels, %d with 3 or more. Top 25:\n\n" % (
+        len(actors), multi, multi3) + md_table(["actor", "statements", "labels"], rows))
+    return "\n\n".join(parts) + "\n"
+
+
+def public_record_markdown(data):
+    split_of = {}
+    for sp in ("train", "dev", "test"):
+        for r in data[sp]:
+            if r["origin"] == "public_record":
+                split_of[r["source"]] = sp
+    rows = []
+    for pr in PUBLIC_RECORD:
+        rows.append([pr["date"] or "–", pr["actor"], pr["source"], "`%s`" % pr["label"], len(pr["texts"]),
+                     split_of.get(pr["source"], "?")])
+    rows.sort(key=lambda r: (r[0] if r[0] != "–" else "9999", r[1]))
+    return md_table(["date", "actor", "document / occasion", "label", "paraphrases", "split"], rows) + "\n"
+
+
+def replace_block(path, name, content):
+    if not os.path.exists(path):
+        return False
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    begin, end = "<!-- BEGIN %s -->" % name, "<!-- END %s -->" % name
+    if begin not in text or end not in text:
+        return False
+    a = text.index(begin) + len(begin)
+    b = text.index(end)
+    text = text[:a] + "\n" + content + text[b:]
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--check", action="store_true", help="only validate the committed files")
+    args = ap.parse_args()
+    if args.check:
+        # rebuild the expression pools' held-out flags deterministically for the statistics
+        assign_expression_ids_and_holdout(random.Random(SEED))
+        data = {sp: read_jsonl(os.path.join(STANCE_DIR, sp + ".jsonl")) for sp in ("train", "dev", "test")}
+        samples = (read_jsonl(os.path.join(SAMPLE_DIR, "statements.jsonl")),
+                   read_jsonl(os.path.join(SAMPLE_DIR, "expected_labels.jsonl")))
+    else:
+        rng = random.Random(SEED)
+        data = build(rng)
+        for sp in ("train", "dev", "test"):
+            write_jsonl(os.path.join(STANCE_DIR, sp + ".jsonl"), data[sp])
+        samples = write_samples()
+        # round-trip through disk so the checks see exactly what was written
+        data = {sp: read_jsonl(os.path.join(STANCE_DIR, sp + ".jsonl")) for sp in ("train", "dev", "test")}
+    errors = check(data, samples)
+    md = stats_markdown(data)
+    print(md)
+    if not args.check and replace_block(README, "CORPUS STATS", md):
+        print("updated statistics block in datasets/README.md")
+    if not args.check and replace_block(README, "PUBLIC RECORD SOURCES", public_record_markdown(data)):
+        print("updated public-record source list in datasets/README.md")
+    if errors:
+        for e in errors[:50]:
+            print("CHECK FAILED:", e, file=sys.stderr)
+        print("%d check failures" % len(errors), file=sys.stderr)
+        return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
