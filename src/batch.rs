@@ -200,7 +200,12 @@ pub fn plan_batches(lengths: &[usize], limits: BatchLimits) -> Vec<Vec<usize>> {
 
 /// Builds the padded id and mask tensors for the sequences `rows` of `seqs`.
 pub fn make_batch(seqs: &[Vec<i64>], rows: &[usize], pad: i64) -> Batch {
-    let len = rows.iter().map(|&r| seqs[r].len()).max().unwrap_or(1).max(1);
+    let len = rows
+        .iter()
+        .map(|&r| seqs[r].len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let mut ids = vec![pad; rows.len() * len];
     let mut mask = vec![0i64; rows.len() * len];
     let mut real = 0;

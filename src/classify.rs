@@ -220,13 +220,21 @@ pub fn classify_documents(
         };
         if read_whole {
             let end = tok.ids.len().min(content);
-            seqs.push(model.tokenizer.with_specials(&tok.ids[..end], settings.max_tokens));
+            seqs.push(
+                model
+                    .tokenizer
+                    .with_specials(&tok.ids[..end], settings.max_tokens),
+            );
             unit_owner.push((d, usize::MAX));
         } else {
             let ranges = token_ranges(tok, &sentences);
             for (s, r) in ranges.iter().enumerate() {
                 for w in windows(r.clone(), content, settings.window_overlap) {
-                    seqs.push(model.tokenizer.with_specials(&tok.ids[w], settings.max_tokens));
+                    seqs.push(
+                        model
+                            .tokenizer
+                            .with_specials(&tok.ids[w], settings.max_tokens),
+                    );
                     unit_owner.push((d, s));
                 }
             }

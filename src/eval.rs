@@ -90,8 +90,16 @@ pub fn compute(gold: &[Label], probs: &[[f32; NUM_LABELS]]) -> Metrics {
         let tp = confusion[i][i] as f64;
         let support: u64 = confusion[i].iter().sum();
         let predicted: u64 = (0..NUM_LABELS).map(|g| confusion[g][i]).sum();
-        let precision = if predicted > 0 { tp / predicted as f64 } else { 0.0 };
-        let recall = if support > 0 { tp / support as f64 } else { 0.0 };
+        let precision = if predicted > 0 {
+            tp / predicted as f64
+        } else {
+            0.0
+        };
+        let recall = if support > 0 {
+            tp / support as f64
+        } else {
+            0.0
+        };
         let f1 = if precision + recall > 0.0 {
             2.0 * precision * recall / (precision + recall)
         } else {
@@ -200,7 +208,12 @@ mod tests {
 
     #[test]
     fn known_confusion() {
-        let gold = vec![Label::Opposes, Label::Opposes, Label::DoesNotSupport, Label::OffTopic];
+        let gold = vec![
+            Label::Opposes,
+            Label::Opposes,
+            Label::DoesNotSupport,
+            Label::OffTopic,
+        ];
         let probs = vec![
             onehot(Label::Opposes, 0.9),
             onehot(Label::DoesNotSupport, 0.9),

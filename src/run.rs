@@ -67,8 +67,14 @@ impl std::str::FromStr for Shard {
         let (k, n) = s
             .split_once('/')
             .ok_or_else(|| format!("shard {s:?} is not K/N (e.g. 0/4)"))?;
-        let index: u32 = k.trim().parse().map_err(|_| format!("bad shard index {k:?}"))?;
-        let count: u32 = n.trim().parse().map_err(|_| format!("bad shard count {n:?}"))?;
+        let index: u32 = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad shard index {k:?}"))?;
+        let count: u32 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad shard count {n:?}"))?;
         if count == 0 || index >= count {
             return Err(format!(
                 "shard {index}/{count}: need 0 <= K < N (shards are numbered from 0)"
@@ -518,7 +524,11 @@ pub fn run(
                 let mut evidence = None;
                 if let Some(r) = &res.evidence {
                     if res.evidence_sentence.is_none() {
-                        evidence = Some((text[r.clone()].to_string(), to_char(r.start), to_char(r.end)));
+                        evidence = Some((
+                            text[r.clone()].to_string(),
+                            to_char(r.start),
+                            to_char(r.end),
+                        ));
                     }
                 }
                 for (i, s) in res.sentences.iter().enumerate() {
@@ -529,8 +539,7 @@ pub fn run(
                         evidence = Some((text[s.range.clone()].to_string(), start, end));
                     }
                     let Some(probs) = s.probs else { continue };
-                    if settings.write_sentences || settings.granularity == Granularity::Sentence
-                    {
+                    if settings.write_sentences || settings.granularity == Granularity::Sentence {
                         sent_rows.push(SentenceRow {
                             id: id.clone(),
                             text_sha256: sha.clone(),
@@ -675,7 +684,13 @@ fn run_manifest(
     parts: &[String],
 ) -> serde_json::Value {
     let c = &s.counts;
-    let per_s = |x: f64| if s.elapsed_s > 0.0 { x / s.elapsed_s } else { 0.0 };
+    let per_s = |x: f64| {
+        if s.elapsed_s > 0.0 {
+            x / s.elapsed_s
+        } else {
+            0.0
+        }
+    };
     serde_json::json!({
         "run_id": s.run_id,
         "status": if s.interrupted { "interrupted" } else { "completed" },
@@ -746,7 +761,11 @@ pub fn summary_line(s: &RunSummary) -> String {
     let _ = NUM_LABELS;
     format!(
         "{} {} statements ({} rejected, {} skipped{}) in {:.1}s, {:.1} statements/s; {}",
-        if s.interrupted { "interrupted after" } else { "classified" },
+        if s.interrupted {
+            "interrupted after"
+        } else {
+            "classified"
+        },
         c.predictions,
         c.rejected,
         c.skipped(),

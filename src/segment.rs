@@ -14,29 +14,28 @@ const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "no", "nos", "gen", "sen", "rep",
     "gov", "lt", "col", "capt", "cmdr", "adm", "sgt", "maj", "pres", "amb", "hon", "rev", "fr",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs",
-    "etc", "e.g", "i.e", "cf", "approx", "inc", "ltd", "co", "corp", "dept", "govt", "art",
-    "vol", "pp", "para", "fig", "u.s", "u.k", "u.n", "e.u", "p.r.c", "r.o.c", "u.s.a", "d.c",
-    "a.m", "p.m", "ph.d", "messrs", "est", "min", "max",
+    "etc", "e.g", "i.e", "cf", "approx", "inc", "ltd", "co", "corp", "dept", "govt", "art", "vol",
+    "pp", "para", "fig", "u.s", "u.k", "u.n", "e.u", "p.r.c", "r.o.c", "u.s.a", "d.c", "a.m",
+    "p.m", "ph.d", "messrs", "est", "min", "max",
 ];
 
 fn is_closer(c: char) -> bool {
     matches!(c, '"' | '\'' | ')' | ']' | '}' | '’' | '”' | '»')
 }
 
-fn is_opener(c: char) -> bool {
-    matches!(c, '"' | '\'' | '(' | '[' | '“' | '‘' | '«')
-}
-
-/// The word (letters and inner periods) that ends just before byte `end`, lower-cased.
-fn word_before(text: &str, end: usize) -> String {
-    let head = &text[..end];
-    let start = head
+/// Start of the word (letters, digits and inner periods) that ends just before byte `end`.
+fn word_start(text: &str, end: usize) -> usize {
+    text[..end]
         .char_indices()
         .rev()
         .find(|&(_, c)| !(c.is_alphanumeric() || c == '.'))
         .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
-    head[start..].to_lowercase()
+        .unwrap_or(0)
+}
+
+/// The word that ends just before byte `end`, lower-cased.
+fn word_before(text: &str, end: usize) -> String {
+    text[word_start(text, end)..end].to_lowercase()
 }
 
 /// True when the period at byte `dot` does not end a sentence.
@@ -49,8 +48,13 @@ fn period_is_not_final(text: &str, dot: usize) -> bool {
     if ABBREVIATIONS.contains(&bare) {
         return true;
     }
-    // Single-letter initial ("J. Smith") or dotted acronym ("U.S.A").
-    let letters: Vec<char> = bare.chars().filter(|c| *c != '.').collect();
+    // Single-letter initial ("J. Smith") or dotted acronym ("U.S.A"); case from the original.
+    let original = &text[word_start(text, dot)..dot];
+    let letters: Vec<char> = original
+        .trim_start_matches('.')
+        .chars()
+        .filter(|c| *c != '.')
+        .collect();
     if letters.len() == 1 && letters[0].is_uppercase() {
         return true;
     }
@@ -141,11 +145,9 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             }
             let after = chars[k].1;
             let ellipsis = j - i >= 3 && c == '.';
-            let starts_new = after.is_uppercase()
-                || after.is_numeric()
-                || is_opener(after)
-                || cjk
-                || !after.is_alphabetic();
+            // Anything but a lower-case letter can open a sentence (capitals, digits, quotes,
+            // scripts without case such as Chinese).
+            let starts_new = !after.is_lowercase() || cjk;
             let abbrev = c == '.' && j == i + 1 && period_is_not_final(text, pos);
             let abbrev_before_capital = abbrev && {
                 // "U.S. The minister…" is ambiguous; prefer not splitting, except after the
@@ -172,9 +174,28 @@ fn next_word_opens_sentence(rest: &str) -> bool {
     let w: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
     matches!(
         w.as_str(),
-        "The" | "This" | "That" | "These" | "It" | "We" | "He" | "She" | "They" | "In" | "On"
-            | "At" | "A" | "An" | "But" | "However" | "Meanwhile" | "China" | "Beijing"
-            | "Taiwan" | "Washington" | "Asked"
+        "The"
+            | "This"
+            | "That"
+            | "These"
+            | "It"
+            | "We"
+            | "He"
+            | "She"
+            | "They"
+            | "In"
+            | "On"
+            | "At"
+            | "A"
+            | "An"
+            | "But"
+            | "However"
+            | "Meanwhile"
+            | "China"
+            | "Beijing"
+            | "Taiwan"
+            | "Washington"
+            | "Asked"
     )
 }
 
@@ -228,7 +249,10 @@ mod tests {
         let t = "The delegation flew to the U.S. The minister then spoke.";
         assert_eq!(
             split(t),
-            vec!["The delegation flew to the U.S.", "The minister then spoke."]
+            vec![
+                "The delegation flew to the U.S.",
+                "The minister then spoke."
+            ]
         );
     }
 
@@ -251,7 +275,11 @@ mod tests {
         let t = "Q: What about trade\nA: It grew\n\nnext paragraph without stop";
         assert_eq!(
             split(t),
-            vec!["Q: What about trade", "A: It grew", "next paragraph without stop"]
+            vec![
+                "Q: What about trade",
+                "A: It grew",
+                "next paragraph without stop"
+            ]
         );
     }
 
@@ -260,7 +288,11 @@ mod tests {
         let t = "Well... we will see. 台湾是中国的一部分。下一个问题。";
         assert_eq!(
             split(t),
-            vec!["Well... we will see.", "台湾是中国的一部分。", "下一个问题。"]
+            vec![
+                "Well... we will see.",
+                "台湾是中国的一部分。",
+                "下一个问题。"
+            ]
         );
         for r in sentences(t) {
             assert!(t.is_char_boundary(r.start) && t.is_char_boundary(r.end));

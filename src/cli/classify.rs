@@ -212,10 +212,7 @@ pub fn run(a: Args) -> Result<i32> {
     )
     .with_context(|| format!("cannot load the model in {}", model_dir.display()))?;
     let load_s = t0.elapsed().as_secs_f64();
-    let max_tokens = a
-        .max_tokens
-        .unwrap_or(256)
-        .min(model.info.max_positions);
+    let max_tokens = a.max_tokens.unwrap_or(256).min(model.info.max_positions);
     if max_tokens < 8 {
         bail!("--max-tokens must be at least 8");
     }
@@ -243,7 +240,9 @@ pub fn run(a: Args) -> Result<i32> {
             },
             window_overlap: (max_tokens / 8).max(4),
             // Sentence rows need every sentence classified.
-            segmentation: if a.granularity == Granularity::Sentence && a.segmentation == Segmentation::Auto {
+            segmentation: if a.granularity == Granularity::Sentence
+                && a.segmentation == Segmentation::Auto
+            {
                 Segmentation::Sentences
             } else {
                 a.segmentation
@@ -272,8 +271,8 @@ pub fn run(a: Args) -> Result<i32> {
         reporter.warn(&format!("checkpoint tensor {t} is not used by the model"));
     }
     let mut stdout = std::io::stdout().lock();
-    let summary = run::run(&settings, &model, &reporter, &cancel, &mut stdout)
-        .context("classify failed")?;
+    let summary =
+        run::run(&settings, &model, &reporter, &cancel, &mut stdout).context("classify failed")?;
     drop(stdout);
     if !a.quiet {
         eprintln!(

@@ -99,9 +99,9 @@ pub fn run(a: Args) -> Result<i32> {
     let init = match (&a.base, &a.init_from) {
         (_, Some(p)) => Init::FineTuned(p.clone()),
         (Some(p), None) => Init::Base(p.clone()),
-        (None, None) => Init::Base(
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/all-minilm-l6-v2"),
-        ),
+        (None, None) => {
+            Init::Base(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/all-minilm-l6-v2"))
+        }
     };
     let name = a.name.clone().unwrap_or_else(|| {
         a.out

@@ -48,7 +48,7 @@ impl CsvReader {
                 h.trim().to_string()
             })
             .collect();
-        if !headers.iter().any(|h| *h == columns.text) {
+        if !headers.contains(&columns.text) {
             return Err(InputError::MissingTextColumn {
                 path: path.to_path_buf(),
                 column: columns.text.clone(),
@@ -158,7 +158,7 @@ impl ChunkReader for CsvReader {
             items.push(
                 match build_record(self.ordinal, offset, fields, &self.columns, &raw) {
                     Ok(r) => Item::Record(Box::new(r)),
-                    Err(r) => Item::Reject(r),
+                    Err(r) => Item::Reject(*r),
                 },
             );
         }

@@ -27,7 +27,14 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
             }
         }
     }
-    for fmt in ["%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%B %d %Y"] {
+    for fmt in [
+        "%Y/%m/%d",
+        "%d %B %Y",
+        "%B %d, %Y",
+        "%d %b %Y",
+        "%b %d, %Y",
+        "%B %d %Y",
+    ] {
         if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
             return Some(d);
         }
@@ -53,9 +60,17 @@ pub(crate) fn build_record(
     fields: Vec<(String, Value)>,
     columns: &ColumnMap,
     raw: &[u8],
-) -> Result<Record, Reject> {
+) -> Result<Record, Box<Reject>> {
     let reject = |code: &'static str, msg: String, col: Option<&str>| {
-        Reject::new(ordinal, byte_offset, Stage::Validate, code, msg, col, raw)
+        Box::new(Reject::new(
+            ordinal,
+            byte_offset,
+            Stage::Validate,
+            code,
+            msg,
+            col,
+            raw,
+        ))
     };
     let mut text = None;
     let mut id = None;
@@ -217,18 +232,33 @@ mod tests {
     #[test]
     fn validation() {
         let c = ColumnMap::default();
-        let r = build_record(1, Some(0), fields(json!({"text": "hi", "id": 7, "x": 1})), &c, b"")
-            .unwrap();
+        let r = build_record(
+            1,
+            Some(0),
+            fields(json!({"text": "hi", "id": 7, "x": 1})),
+            &c,
+            b"",
+        )
+        .unwrap();
         assert_eq!(r.id.as_deref(), Some("7"));
-        assert_eq!(r.passthrough, Passthrough::Values(vec![("x".into(), json!(1))]));
+        assert_eq!(
+            r.passthrough,
+            Passthrough::Values(vec![("x".into(), json!(1))])
+        );
         let e = build_record(2, None, fields(json!({"text": 5})), &c, b"").unwrap_err();
         assert_eq!(e.code, "text_not_string");
         let e = build_record(3, None, fields(json!({"text": "  \t"})), &c, b"").unwrap_err();
         assert_eq!(e.code, "empty_text");
         let e = build_record(4, None, fields(json!({"body": "x"})), &c, b"").unwrap_err();
         assert_eq!(e.code, "missing_text");
-        let r = build_record(5, None, fields(json!({"text": "x", "date": "soon"})), &c, b"")
-            .unwrap();
+        let r = build_record(
+            5,
+            None,
+            fields(json!({"text": "x", "date": "soon"})),
+            &c,
+            b"",
+        )
+        .unwrap();
         assert!(r.date.is_none() && r.warning.unwrap().contains("soon"));
     }
 }

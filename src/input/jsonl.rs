@@ -37,7 +37,15 @@ impl JsonlReader {
             line = &line[3..];
         }
         let rej = |stage, code, msg: String| {
-            Item::Reject(Reject::new(ordinal, Some(offset), stage, code, msg, None, line))
+            Item::Reject(Reject::new(
+                ordinal,
+                Some(offset),
+                stage,
+                code,
+                msg,
+                None,
+                line,
+            ))
         };
         let text = match std::str::from_utf8(line) {
             Ok(t) => t,
@@ -50,17 +58,15 @@ impl JsonlReader {
             }
         };
         if text.trim().is_empty() {
-            return rej(Stage::Parse, "blank_line", "blank line (no JSON object)".into());
+            return rej(
+                Stage::Parse,
+                "blank_line",
+                "blank line (no JSON object)".into(),
+            );
         }
         let value: Value = match serde_json::from_str(text) {
             Ok(v) => v,
-            Err(e) => {
-                return rej(
-                    Stage::Parse,
-                    "invalid_json",
-                    format!("not valid JSON: {e}"),
-                )
-            }
+            Err(e) => return rej(Stage::Parse, "invalid_json", format!("not valid JSON: {e}")),
         };
         let Value::Object(map) = value else {
             return rej(
@@ -80,7 +86,7 @@ impl JsonlReader {
             line,
         ) {
             Ok(r) => Item::Record(Box::new(r)),
-            Err(r) => Item::Reject(r),
+            Err(r) => Item::Reject(*r),
         }
     }
 }
@@ -165,11 +171,18 @@ mod tests {
             .collect();
         assert_eq!(
             codes,
-            vec!["ok", "invalid_json", "blank_line", "not_an_object", "invalid_utf8", "ok"]
+            vec![
+                "ok",
+                "invalid_json",
+                "blank_line",
+                "not_an_object",
+                "invalid_utf8",
+                "ok"
+            ]
         );
         if let Item::Reject(r) = &items[1] {
             assert_eq!(r.ordinal, 2);
-            assert_eq!(r.byte_offset, Some(19));
+            assert_eq!(r.byte_offset, Some(18)); // BOM (3) + 13 bytes + CRLF
             assert_eq!(r.raw, b"{bad");
         }
         if let Item::Record(r) = &items[5] {

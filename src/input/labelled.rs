@@ -67,13 +67,21 @@ fn spans(v: &Value) -> Option<Vec<Span>> {
 }
 
 /// Reads every example of `path`; any bad record is an error.
-pub fn read_labelled(path: &Path, text_col: &str, label_col: &str) -> Result<Vec<Example>, LabelledError> {
+pub fn read_labelled(
+    path: &Path,
+    text_col: &str,
+    label_col: &str,
+) -> Result<Vec<Example>, LabelledError> {
     let spec = InputSpec::parse(path)?;
     let columns = ColumnMap {
         text: text_col.to_string(),
         ..ColumnMap::default()
     };
-    let (records, rejects, frame) = read_all(&spec, &columns)?;
+    let super::AllRecords {
+        records,
+        rejects,
+        frame,
+    } = read_all(&spec, &columns)?;
     if let Some(r) = rejects.first() {
         return Err(LabelledError::Record {
             path: path.to_path_buf(),

@@ -8,8 +8,8 @@
 mod csv;
 mod fields;
 mod jsonl;
-mod parquet;
 pub mod labelled;
+mod parquet;
 
 use std::path::{Path, PathBuf};
 
@@ -304,10 +304,7 @@ pub trait ChunkReader: Send {
 pub fn open(spec: &InputSpec, columns: &ColumnMap) -> Result<Box<dyn ChunkReader>, InputError> {
     match (&spec.path, spec.format) {
         (None, _) => Ok(Box::new(jsonl::JsonlReader::new(
-            Box::new(std::io::BufReader::with_capacity(
-                1 << 16,
-                std::io::stdin(),
-            )),
+            Box::new(std::io::BufReader::with_capacity(1 << 16, std::io::stdin())),
             columns.clone(),
         ))),
         (Some(p), Format::Jsonl) => {
@@ -321,15 +318,24 @@ pub fn open(spec: &InputSpec, columns: &ColumnMap) -> Result<Box<dyn ChunkReader
             )))
         }
         (Some(p), Format::Csv) => Ok(Box::new(csv::CsvReader::open(p, columns.clone())?)),
-        (Some(p), Format::Parquet) => Ok(Box::new(parquet::ParquetInput::open(
-            p,
-            columns.clone(),
-        )?)),
+        (Some(p), Format::Parquet) => {
+            Ok(Box::new(parquet::ParquetInput::open(p, columns.clone())?))
+        }
     }
 }
 
+/// A whole input in memory.
+pub struct AllRecords {
+    /// Readable records, in order.
+    pub records: Vec<Record>,
+    /// Rejects, in order.
+    pub rejects: Vec<Reject>,
+    /// Passthrough columns of Parquet inputs (rows indexed by [`Passthrough::Row`]).
+    pub frame: Option<DataFrame>,
+}
+
 /// Reads a whole input into memory (for training and evaluation data, which are small).
-pub fn read_all(spec: &InputSpec, columns: &ColumnMap) -> Result<(Vec<Record>, Vec<Reject>, Option<DataFrame>), InputError> {
+pub fn read_all(spec: &InputSpec, columns: &ColumnMap) -> Result<AllRecords, InputError> {
     let mut reader = open(spec, columns)?;
     let mut records = Vec::new();
     let mut rejects = Vec::new();
@@ -366,7 +372,11 @@ pub fn read_all(spec: &InputSpec, columns: &ColumnMap) -> Result<(Vec<Record>, V
         }
         Some(first)
     };
-    Ok((records, rejects, frame))
+    Ok(AllRecords {
+        records,
+        rejects,
+        frame,
+    })
 }
 
 #[cfg(test)]
@@ -375,17 +385,25 @@ mod tests {
 
     #[test]
     fn formats_from_extensions() {
-        assert_eq!(InputSpec::parse(Path::new("-")).unwrap().format, Format::Jsonl);
+        assert_eq!(
+            InputSpec::parse(Path::new("-")).unwrap().format,
+            Format::Jsonl
+        );
         assert_eq!(
             InputSpec::parse(Path::new("a/b.JSONL")).unwrap().format,
             Format::Jsonl
         );
-        assert_eq!(InputSpec::parse(Path::new("x.csv")).unwrap().format, Format::Csv);
+        assert_eq!(
+            InputSpec::parse(Path::new("x.csv")).unwrap().format,
+            Format::Csv
+        );
         assert_eq!(
             InputSpec::parse(Path::new("x.parquet")).unwrap().format,
             Format::Parquet
         );
-        let e = InputSpec::parse(Path::new("x.xlsx")).unwrap_err().to_string();
+        let e = InputSpec::parse(Path::new("x.xlsx"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("x.xlsx"), "{e}");
     }
 

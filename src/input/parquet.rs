@@ -31,7 +31,7 @@ impl ParquetInput {
         let rows = reader.num_rows().map_err(perr)?;
         let schema = reader.schema().map_err(perr)?;
         let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-        if !names.iter().any(|n| *n == columns.text) {
+        if !names.contains(&columns.text) {
             return Err(InputError::MissingTextColumn {
                 path: path.to_path_buf(),
                 column: columns.text.clone(),
@@ -47,11 +47,9 @@ impl ParquetInput {
     }
 
     fn read_slice(&self, offset: usize, len: usize) -> PolarsResult<DataFrame> {
-        let f = std::fs::File::open(&self.path).map_err(|e| {
-            PolarsError::IO {
-                error: std::sync::Arc::new(e),
-                msg: None,
-            }
+        let f = std::fs::File::open(&self.path).map_err(|e| PolarsError::IO {
+            error: std::sync::Arc::new(e),
+            msg: None,
         })?;
         ParquetReader::new(f)
             .with_slice(Some((offset, len)))
@@ -110,12 +108,10 @@ impl ChunkReader for ParquetInput {
             .filter(|n| !c.is_mapped(n.as_str()))
             .cloned()
             .collect();
-        let frame = df
-            .select(keep)
-            .map_err(|source| InputError::Parquet {
-                path: self.path.clone(),
-                source,
-            })?;
+        let frame = df.select(keep).map_err(|source| InputError::Parquet {
+            path: self.path.clone(),
+            source,
+        })?;
         let get = |v: &Option<Vec<Option<String>>>, i: usize| -> Option<String> {
             v.as_ref()
                 .and_then(|v| v[i].clone())

@@ -47,7 +47,9 @@ enum Linear {
 impl Linear {
     fn dense(w: &Weights, name: &str, out: i64, inp: i64) -> Result<Linear, ModelError> {
         Ok(Linear::Dense {
-            weight: w.get(&format!("{name}.weight"), &[out, inp])?.shallow_clone(),
+            weight: w
+                .get(&format!("{name}.weight"), &[out, inp])?
+                .shallow_clone(),
             bias: w.get(&format!("{name}.bias"), &[out])?.shallow_clone(),
         })
     }
@@ -60,6 +62,9 @@ impl Linear {
             },
             Precision::Int8 => {
                 let q = quantize_weight(&weight);
+                // libtorch prints a one-time deprecation notice for these (still supported)
+                // fbgemm ops; keep it off the user's terminal.
+                let _quiet = QuietStderr::new();
                 Linear::Int8 {
                     packed: q.qweight.fbgemm_pack_quantized_matrix(),
                     qweight: q.qweight,
@@ -104,6 +109,42 @@ impl Linear {
     }
 }
 
+/// Silences the process's stderr while alive (libtorch's one-time deprecation warnings for
+/// the fbgemm int8 ops would otherwise land in the middle of the progress bar).
+struct QuietStderr(Option<i32>);
+
+impl QuietStderr {
+    fn new() -> QuietStderr {
+        // SAFETY: plain fd juggling; on any failure we leave stderr untouched.
+        unsafe {
+            let saved = libc::dup(2);
+            if saved < 0 {
+                return QuietStderr(None);
+            }
+            let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY);
+            if null < 0 {
+                libc::close(saved);
+                return QuietStderr(None);
+            }
+            libc::dup2(null, 2);
+            libc::close(null);
+            QuietStderr(Some(saved))
+        }
+    }
+}
+
+impl Drop for QuietStderr {
+    fn drop(&mut self) {
+        if let Some(saved) = self.0 {
+            // SAFETY: restores the descriptor saved in `new`.
+            unsafe {
+                libc::dup2(saved, 2);
+                libc::close(saved);
+            }
+        }
+    }
+}
+
 /// An int8 weight as fbgemm's `fbgemm_linear_quantize_weight` produces it.
 pub(crate) struct QuantizedWeight {
     pub qweight: Tensor,
@@ -140,7 +181,9 @@ pub(crate) fn quantize_weight(w: &Tensor) -> QuantizedWeight {
         .to_kind(Kind::Int8)
         .contiguous();
     let k = w.size()[1];
-    let col_offsets = (qweight.to_kind(Kind::Int).sum_dim_intlist(1, false, Kind::Int)
+    let col_offsets = (qweight
+        .to_kind(Kind::Int)
+        .sum_dim_intlist(1, false, Kind::Int)
         - zero_point * k)
         .to_kind(Kind::Int)
         .contiguous();
@@ -170,7 +213,13 @@ impl LayerNorm {
     }
 
     fn forward(&self, x: &Tensor) -> Tensor {
-        x.layer_norm([self.width], Some(&self.weight), Some(&self.bias), self.eps, false)
+        x.layer_norm(
+            [self.width],
+            Some(&self.weight),
+            Some(&self.bias),
+            self.eps,
+            false,
+        )
     }
 }
 
@@ -243,9 +292,12 @@ impl FastBert {
                 out_ln: LayerNorm::new(w, &format!("{p}.output.LayerNorm"), h, eps)?,
             });
         }
-        Ok(FastBert {
+        let model = FastBert {
             word: w
-                .get("bert.embeddings.word_embeddings.weight", &[cfg.vocab_size, h])?
+                .get(
+                    "bert.embeddings.word_embeddings.weight",
+                    &[cfg.vocab_size, h],
+                )?
                 .shallow_clone(),
             position: w
                 .get(
@@ -267,7 +319,15 @@ impl FastBert {
             heads: cfg.num_attention_heads,
             hidden: h,
             precision,
-        })
+        };
+        if precision == Precision::Int8 {
+            // The first int8 GEMM triggers the other one-time notice; take it here, quietly.
+            let _quiet = QuietStderr::new();
+            let ids = Tensor::from_slice(&[101i64, 102]).reshape([1, 2]);
+            let mask = Tensor::from_slice(&[1i64, 1]).reshape([1, 2]);
+            let _ = tch::no_grad(|| model.logits(&ids, &mask));
+        }
+        Ok(model)
     }
 
     /// Arithmetic of the linear layers.
@@ -282,7 +342,10 @@ impl FastBert {
         let h = self.hidden;
         let nh = self.heads;
         let hd = h / nh;
-        let mut x = self.word.index_select(0, &ids.reshape([-1])).reshape([b, l, h])
+        let mut x = self
+            .word
+            .index_select(0, &ids.reshape([-1]))
+            .reshape([b, l, h])
             + self.position.narrow(0, 0, l)
             + &self.token_type0;
         x = self.emb_ln.forward(&x);
@@ -317,7 +380,9 @@ impl FastBert {
             )
             .transpose(1, 2)
             .reshape([b, lq, h]);
-            let a = layer.attn_ln.forward(&(layer.attn_out.forward(&ctx) + resid));
+            let a = layer
+                .attn_ln
+                .forward(&(layer.attn_out.forward(&ctx) + resid));
             let f = layer
                 .output
                 .forward(&layer.intermediate.forward(&a).gelu("none"));
@@ -344,8 +409,7 @@ impl FastBert {
             total += 2.0
                 * b
                 * rows_q
-                * (layer.attn_out.macs() + layer.intermediate.macs() + layer.output.macs())
-                    as f64;
+                * (layer.attn_out.macs() + layer.intermediate.macs() + layer.output.macs()) as f64;
             total += 2.0 * 2.0 * b * rows_q * l * h;
         }
         total += 2.0 * b * (self.pooler.macs() + self.classifier.macs()) as f64;
@@ -376,9 +440,11 @@ mod tests {
         let q = quantize_weight(&w);
         let zero = (0.0 / q.scale + q.zero_point as f64).round() as i64;
         assert_eq!(zero, q.zero_point);
-        let sums: Vec<i32> = Vec::<i32>::try_from(
-            q.qweight.to_kind(Kind::Int).sum_dim_intlist(1, false, Kind::Int),
-        )
+        let sums: Vec<i32> = Vec::<i32>::try_from(q.qweight.to_kind(Kind::Int).sum_dim_intlist(
+            1,
+            false,
+            Kind::Int,
+        ))
         .unwrap();
         let offs: Vec<i32> = Vec::<i32>::try_from(&q.col_offsets).unwrap();
         for (s, o) in sums.iter().zip(&offs) {

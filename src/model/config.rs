@@ -80,11 +80,10 @@ impl BertConfig {
             path: path.to_path_buf(),
             source,
         })?;
-        let cfg: BertConfig =
-            serde_json::from_str(&text).map_err(|source| ModelError::Config {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        let cfg: BertConfig = serde_json::from_str(&text).map_err(|source| ModelError::Config {
+            path: path.to_path_buf(),
+            source,
+        })?;
         cfg.check_shape()?;
         Ok(cfg)
     }

@@ -221,8 +221,13 @@ pub struct StanceModel {
 pub fn verify_dir(
     dir: &Path,
     allow_unverified: bool,
-) -> Result<(std::collections::BTreeMap<String, manifest::FileEntry>, Option<Manifest>), ModelError>
-{
+) -> Result<
+    (
+        std::collections::BTreeMap<String, manifest::FileEntry>,
+        Option<Manifest>,
+    ),
+    ModelError,
+> {
     if !dir.is_dir() {
         return Err(ModelError::NotFound(dir.to_path_buf()));
     }
@@ -243,10 +248,11 @@ pub fn verify_dir(
         for name in PREDICTIVE_FILES {
             let p = dir.join(name);
             if p.exists() {
-                let (sha256, size) = manifest::sha256_file(&p).map_err(|source| ModelError::Io {
-                    path: p.clone(),
-                    source,
-                })?;
+                let (sha256, size) =
+                    manifest::sha256_file(&p).map_err(|source| ModelError::Io {
+                        path: p.clone(),
+                        source,
+                    })?;
                 files.insert(name.to_string(), manifest::FileEntry { sha256, size });
             }
         }

@@ -68,7 +68,10 @@ impl Weights {
                 continue;
             }
             let kind = t.kind();
-            let t = if matches!(kind, Kind::Half | Kind::BFloat16 | Kind::Float | Kind::Double) {
+            let t = if matches!(
+                kind,
+                Kind::Half | Kind::BFloat16 | Kind::Float | Kind::Double
+            ) {
                 stored_kind.get_or_insert(kind);
                 t.to_kind(Kind::Float)
             } else {
@@ -99,7 +102,10 @@ impl Weights {
 
     /// Names a model expects that the file lacks, and names in the file that the model does not
     /// use. Both sorted.
-    pub fn diff<'a>(&self, expected: impl IntoIterator<Item = &'a str>) -> (Vec<String>, Vec<String>) {
+    pub fn diff<'a>(
+        &self,
+        expected: impl IntoIterator<Item = &'a str>,
+    ) -> (Vec<String>, Vec<String>) {
         let expected: std::collections::BTreeSet<&str> = expected.into_iter().collect();
         let missing = expected
             .iter()

@@ -307,13 +307,11 @@ impl DatasetWriter {
                         path: tmp.clone(),
                         source,
                     })?;
-                let f = w
-                    .into_inner()
-                    .map_err(|e| DatasetError::Io {
-                        op: "cannot write",
-                        path: tmp.clone(),
-                        source: e.into_error(),
-                    })?;
+                let f = w.into_inner().map_err(|e| DatasetError::Io {
+                    op: "cannot write",
+                    path: tmp.clone(),
+                    source: e.into_error(),
+                })?;
                 f.sync_all().map_err(io("cannot sync", &tmp))?;
             }
             staged.push((table.to_string(), tmp));
@@ -432,9 +430,7 @@ fn recover(root: &Path, me: &str) -> Result<Vec<AbandonedRun>, DatasetError> {
                             if let Some(d) = f.parent() {
                                 sync_dir(d).map_err(io("cannot sync", d))?;
                             }
-                            removed.push(
-                                f.strip_prefix(root).unwrap_or(&f).display().to_string(),
-                            );
+                            removed.push(f.strip_prefix(root).unwrap_or(&f).display().to_string());
                         }
                     }
                 }

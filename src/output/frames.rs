@@ -130,9 +130,8 @@ fn infer(values: &[Option<&Value>]) -> Option<DataType> {
         t = Some(match (t, this) {
             (None, x) => x,
             (Some(a), b) if a == b => a,
-            (Some(DataType::Int64), DataType::Float64) | (Some(DataType::Float64), DataType::Int64) => {
-                DataType::Float64
-            }
+            (Some(DataType::Int64), DataType::Float64)
+            | (Some(DataType::Float64), DataType::Int64) => DataType::Float64,
             _ => DataType::String,
         });
     }
@@ -275,8 +274,11 @@ fn passthrough_columns<'a>(
         if !frame_rows.is_empty() && frame.width() > 0 {
             let idx = IdxCa::from_vec("".into(), frame_rows);
             let taken_df = frame.take(&idx)?;
-            let originals: Vec<String> =
-                taken_df.columns().iter().map(|c| c.name().to_string()).collect();
+            let originals: Vec<String> = taken_df
+                .columns()
+                .iter()
+                .map(|c| c.name().to_string())
+                .collect();
             let renamed = passthrough_names(&originals, core);
             for (col, name) in taken_df.columns().iter().zip(renamed) {
                 out.push(col.clone().with_name(name.into()));
@@ -329,7 +331,10 @@ pub fn predictions_frame(
         ),
         str_col(
             "label",
-            labels.iter().map(|(l, _)| Some(l.as_str().to_string())).collect(),
+            labels
+                .iter()
+                .map(|(l, _)| Some(l.as_str().to_string()))
+                .collect(),
         ),
         f32_col("confidence", labels.iter().map(|(_, p)| *p).collect()),
         f32_col(
@@ -346,18 +351,27 @@ pub fn predictions_frame(
         ));
     }
     cols.push(str_col("model", vec![Some(ctx.model.clone()); n]));
-    cols.push(str_col("model_sha256", vec![Some(ctx.model_sha256.clone()); n]));
+    cols.push(str_col(
+        "model_sha256",
+        vec![Some(ctx.model_sha256.clone()); n],
+    ));
     cols.push(timestamp_col("classified_at", ctx.classified_at, n)?);
     cols.push(date_col(
         "date",
         &rows.iter().map(|r| r.date).collect::<Vec<_>>(),
     )?);
-    cols.push(str_col("actor", rows.iter().map(|r| r.actor.clone()).collect()));
+    cols.push(str_col(
+        "actor",
+        rows.iter().map(|r| r.actor.clone()).collect(),
+    ));
     cols.push(str_col(
         "speaker",
         rows.iter().map(|r| r.speaker.clone()).collect(),
     ));
-    cols.push(str_col("source", rows.iter().map(|r| r.source.clone()).collect()));
+    cols.push(str_col(
+        "source",
+        rows.iter().map(|r| r.source.clone()).collect(),
+    ));
     cols.push(str_col(
         "evidence",
         rows.iter().map(|r| r.evidence.clone()).collect(),
@@ -437,7 +451,10 @@ pub fn sentences_frame(rows: &[SentenceRow], ctx: &RowContext) -> PolarsResult<D
         str_col("text", rows.iter().map(|r| Some(r.text.clone())).collect()),
         str_col(
             "label",
-            labels.iter().map(|(l, _)| Some(l.as_str().to_string())).collect(),
+            labels
+                .iter()
+                .map(|(l, _)| Some(l.as_str().to_string()))
+                .collect(),
         ),
         f32_col("confidence", labels.iter().map(|(_, p)| *p).collect()),
         f32_col(
@@ -457,7 +474,10 @@ pub fn sentences_frame(rows: &[SentenceRow], ctx: &RowContext) -> PolarsResult<D
         "is_evidence".into(),
         rows.iter().map(|r| r.is_evidence).collect::<Vec<_>>(),
     ));
-    cols.push(str_col("model_sha256", vec![Some(ctx.model_sha256.clone()); n]));
+    cols.push(str_col(
+        "model_sha256",
+        vec![Some(ctx.model_sha256.clone()); n],
+    ));
     cols.push(timestamp_col("classified_at", ctx.classified_at, n)?);
     cols.push(str_col("run_id", vec![Some(ctx.run_id.clone()); n]));
     DataFrame::new(n, cols)
@@ -519,13 +539,20 @@ pub fn rejects_frame(rows: &[RejectRow], ctx: &RowContext) -> PolarsResult<DataF
         ),
         str_col(
             "error_code",
-            rows.iter().map(|r| Some(r.reject.code.to_string())).collect(),
+            rows.iter()
+                .map(|r| Some(r.reject.code.to_string()))
+                .collect(),
         ),
         str_col(
             "error_message",
-            rows.iter().map(|r| Some(r.reject.message.clone())).collect(),
+            rows.iter()
+                .map(|r| Some(r.reject.message.clone()))
+                .collect(),
         ),
-        str_col("column", rows.iter().map(|r| r.reject.column.clone()).collect()),
+        str_col(
+            "column",
+            rows.iter().map(|r| r.reject.column.clone()).collect(),
+        ),
         str_col(
             "raw",
             rows.iter()
@@ -538,7 +565,10 @@ pub fn rejects_frame(rows: &[RejectRow], ctx: &RowContext) -> PolarsResult<DataF
                 .map(|r| r.reject.raw_len as i64)
                 .collect::<Vec<_>>(),
         ),
-        str_col("reject_key", rows.iter().map(|r| Some(r.key.clone())).collect()),
+        str_col(
+            "reject_key",
+            rows.iter().map(|r| Some(r.key.clone())).collect(),
+        ),
         timestamp_col("rejected_at", ctx.classified_at, n)?,
     ];
     DataFrame::new(n, cols)
@@ -573,6 +603,9 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         let out = passthrough_names(&names, &["id", "label", "text"]);
-        assert_eq!(out, vec!["input_input_label", "input_label", "input_ID", "topic"]);
+        assert_eq!(
+            out,
+            vec!["input_input_label", "input_label", "input_ID", "topic"]
+        );
     }
 }

@@ -6,7 +6,10 @@ use crate::labels::{Label, NUM_LABELS};
 
 /// Probabilities after scaling log-probabilities (≡ logits up to a constant) by 1/T.
 pub fn rescale(p: &[f32; NUM_LABELS], t: f64) -> [f32; NUM_LABELS] {
-    let logs: Vec<f64> = p.iter().map(|&x| f64::from(x.max(1e-12)).ln() / t).collect();
+    let logs: Vec<f64> = p
+        .iter()
+        .map(|&x| f64::from(x.max(1e-12)).ln() / t)
+        .collect();
     let m = logs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     let z: f64 = logs.iter().map(|l| (l - m).exp()).sum();
     let mut out = [0f32; NUM_LABELS];
@@ -67,13 +70,20 @@ mod tests {
             let mut p = [0.002f32; NUM_LABELS];
             p[0] = 0.99;
             probs.push(p);
-            gold.push(if i < 70 { Label::Opposes } else { Label::Neutral });
+            gold.push(if i < 70 {
+                Label::Opposes
+            } else {
+                Label::Neutral
+            });
         }
         let t = fit_temperature(&probs, &gold);
         assert!(t > 1.5, "t = {t}");
         assert!(nll(&probs, &gold, t) < nll(&probs, &gold, 1.0));
         // Argmax never changes.
-        assert_eq!(crate::labels::argmax(&rescale(&probs[0], t)).0, Label::Opposes);
+        assert_eq!(
+            crate::labels::argmax(&rescale(&probs[0], t)).0,
+            Label::Opposes
+        );
     }
 
     #[test]

@@ -23,8 +23,7 @@ use crate::input::labelled::{read_labelled, Example, LabelledError};
 use crate::labels::{Label, NUM_LABELS};
 use crate::model::manifest::sha256_file;
 use crate::model::{
-    BertConfig, Calibration, LoadOptions, Manifest, ModelError, ReferenceBert, StanceModel,
-    Weights,
+    BertConfig, Calibration, LoadOptions, Manifest, ModelError, ReferenceBert, StanceModel, Weights,
 };
 use crate::report::Reporter;
 
@@ -252,8 +251,13 @@ pub fn train(
     let mut model = ReferenceBert::new(&config)?;
     let weights = Weights::read(&init_dir)?;
     let (missing, _unused) = model.load(&weights)?;
-    let allowed_missing = |n: &String| matches!(s.init, Init::Base(_)) && n.starts_with("classifier.");
-    let bad: Vec<String> = missing.iter().filter(|n| !allowed_missing(n)).cloned().collect();
+    let allowed_missing =
+        |n: &String| matches!(s.init, Init::Base(_)) && n.starts_with("classifier.");
+    let bad: Vec<String> = missing
+        .iter()
+        .filter(|n| !allowed_missing(n))
+        .cloned()
+        .collect();
     if !bad.is_empty() {
         return Err(ModelError::MissingTensors(bad).into());
     }
@@ -314,7 +318,9 @@ pub fn train(
     let pad = tok.pad_id();
     let mut step = 0usize;
     let mut logs = Vec::new();
-    let mut best: Option<(f64, usize, Vec<(String, Tensor)>)> = None;
+    // (dev macro-F1, epoch, weights) of the best epoch so far.
+    type Snapshot = (f64, usize, Vec<(String, Tensor)>);
+    let mut best: Option<Snapshot> = None;
     let mut since_best = 0usize;
     for epoch in 1..=s.epochs {
         let t_epoch = Instant::now();
@@ -357,7 +363,11 @@ pub fn train(
             loss_n += 1;
             step += 1;
             reporter.advance(1);
-            reporter.message(&format!("loss {:.4} lr {:.2e}", loss_sum / loss_n as f64, lr));
+            reporter.message(&format!(
+                "loss {:.4} lr {:.2e}",
+                loss_sum / loss_n as f64,
+                lr
+            ));
         }
         reporter.end();
         let dev = dev_metrics(&model, &dev_enc, pad);
@@ -373,7 +383,7 @@ pub fn train(
             log.train_loss, log.dev_macro_f1, log.dev_accuracy, log.seconds
         ));
         logs.push(log);
-        if best.as_ref().map_or(true, |(f1, _, _)| dev.macro_f1 > *f1) {
+        if best.as_ref().is_none_or(|(f1, _, _)| dev.macro_f1 > *f1) {
             let snapshot = model
                 .named_tensors()
                 .into_iter()
@@ -392,7 +402,8 @@ pub fn train(
             }
         }
     }
-    let (_, best_epoch, snapshot) = best.ok_or_else(|| TrainError::Output("no epoch ran".into()))?;
+    let (_, best_epoch, snapshot) =
+        best.ok_or_else(|| TrainError::Output("no epoch ran".into()))?;
     tch::no_grad(|| {
         let vars = model.vs.variables();
         for (name, t) in &snapshot {
@@ -404,14 +415,21 @@ pub fn train(
     });
 
     // Write into a temp folder, then rename: a crash never leaves a half model under OUT.
-    let parent = s.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = s
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|source| TrainError::Io {
         path: parent.to_path_buf(),
         source,
     })?;
     let tmp = parent.join(format!(
         ".{}.tmp-{}",
-        s.out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+        s.out
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
         std::process::id()
     ));
     let _ = std::fs::remove_dir_all(&tmp);
@@ -420,7 +438,13 @@ pub fn train(
 
     // Calibrate through the real classify pipeline (the units classify uses).
     let settings = ClassifierSettings::default();
-    let uncal = StanceModel::load(&tmp, &LoadOptions { allow_unverified: true, ..Default::default() })?;
+    let uncal = StanceModel::load(
+        &tmp,
+        &LoadOptions {
+            allow_unverified: true,
+            ..Default::default()
+        },
+    )?;
     let dev_texts: Vec<&str> = dev_ex.iter().map(|e| e.text.as_str()).collect();
     let mut dev_probs = Vec::new();
     for group in dev_texts.chunks(512) {
@@ -449,10 +473,18 @@ pub fn train(
     })?;
 
     // Final metrics with the saved, calibrated model.
-    let model = StanceModel::load(&tmp, &LoadOptions { allow_unverified: true, ..Default::default() })?;
+    let model = StanceModel::load(
+        &tmp,
+        &LoadOptions {
+            allow_unverified: true,
+            ..Default::default()
+        },
+    )?;
     let dev = eval::evaluate(&model, &dev_ex, &settings, cancel, &crate::report::Silent)?.metrics;
     let test = match &test_ex {
-        Some(ex) => Some(eval::evaluate(&model, ex, &settings, cancel, &crate::report::Silent)?.metrics),
+        Some(ex) => {
+            Some(eval::evaluate(&model, ex, &settings, cancel, &crate::report::Silent)?.metrics)
+        }
         None => None,
     };
     drop(model);
@@ -460,7 +492,9 @@ pub fn train(
 
     let file_info = |p: &Path| -> serde_json::Value {
         match sha256_file(p) {
-            Ok((sha, size)) => serde_json::json!({"path": p.display().to_string(), "sha256": sha, "bytes": size}),
+            Ok((sha, size)) => {
+                serde_json::json!({"path": p.display().to_string(), "sha256": sha, "bytes": size})
+            }
             Err(_) => serde_json::json!({"path": p.display().to_string()}),
         }
     };
@@ -483,19 +517,25 @@ pub fn train(
             "test": s.test.as_ref().map(|p| serde_json::json!({"file": file_info(p), "examples": test_ex.as_ref().map_or(0, |e| e.len())})),
         }),
     );
-    info.insert("hyperparameters".into(), serde_json::to_value(s).unwrap_or_default());
-    info.insert("epochs".into(), serde_json::to_value(&logs).unwrap_or_default());
+    info.insert(
+        "hyperparameters".into(),
+        serde_json::to_value(s).unwrap_or_default(),
+    );
+    info.insert(
+        "epochs".into(),
+        serde_json::to_value(&logs).unwrap_or_default(),
+    );
     info.insert("best_epoch".into(), best_epoch.into());
-    info.insert("calibration".into(), serde_json::to_value(&cal).unwrap_or_default());
+    info.insert(
+        "calibration".into(),
+        serde_json::to_value(&cal).unwrap_or_default(),
+    );
     info.insert(
         "metrics".into(),
         serde_json::json!({"dev": dev, "test": test}),
     );
     info.insert("training_seconds".into(), seconds.into());
-    info.insert(
-        "threads".into(),
-        tch::get_num_threads().into(),
-    );
+    info.insert("threads".into(), tch::get_num_threads().into());
     info.insert(
         "tool".into(),
         serde_json::json!({"name": "strait-stance", "version": env!("CARGO_PKG_VERSION")}),

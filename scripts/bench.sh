@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Throughput benchmark: `stance classify` vs the Hugging Face transformers pipeline, side by side,
+# on two deterministic corpora (mixed statements + paragraphs; single statements), with peak RSS,
+# label agreement, model load time and GFLOP/s against this machine's measured fp32 matmul peak.
+# Results: a markdown table on stdout, target/bench/results.md and target/bench/results.json.
+#
+# Usage: scripts/bench.sh [--threads T] [--n N] [--model DIR] [--quick] [--reps R] [--stance-arg=ARG]
+#   --threads T   threads for both tools (default: all available cores)
+#   --n N         statements per corpus (default 4000)
+#   --model DIR   model folder (default models/stance-minilm-v1)
+#   --quick       smoke run, 300 statements per corpus
+#   --reps R      runs per configuration, fastest kept (default 1)
+# Run it on an otherwise idle machine; `--help` lists every option.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+vpy="$root/.venv/bin/python"
+if [ ! -x "$vpy" ] || ! "$vpy" -c 'import torch, transformers, pyarrow' 2>/dev/null; then
+  echo "bench: setting up the venv (scripts/setup.sh --dev)" >&2
+  scripts/setup.sh --dev
+fi
+
+bin="${STANCE_BIN:-$root/target/release/stance}"
+if [ ! -x "$bin" ]; then
+  echo "bench: building the release binary (cargo build --release)" >&2
+  cargo build --release
+fi
+
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+exec "$vpy" "$root/scripts/bench/bench.py" --binary "$bin" "$@"

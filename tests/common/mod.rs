@@ -1,0 +1,140 @@
+//! Shared helpers for the integration tests: a tiny random model with the real tokenizer,
+//! the `stance` binary, and dataset readers.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use polars::prelude::*;
+use strait_stance::model::save::{write_random_model, TinyShape};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Folder with the real all-MiniLM-L6-v2 tokenizer (set up by scripts/setup.sh).
+pub fn tokenizer_dir() -> PathBuf {
+    let d = root().join("models/all-minilm-l6-v2");
+    assert!(
+        d.join("tokenizer.json").exists(),
+        "models/all-minilm-l6-v2/tokenizer.json is missing: run scripts/setup.sh first"
+    );
+    d
+}
+
+/// A tiny random six-label model (built once per test binary).
+pub fn tiny_model() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("stance-tiny-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        write_random_model(&dir, &tokenizer_dir(), TinyShape::default(), 7).expect("tiny model");
+        dir
+    })
+    .clone()
+}
+
+/// A fresh copy of the tiny model that a test may damage.
+pub fn tiny_model_copy(dest: &Path) -> PathBuf {
+    std::fs::create_dir_all(dest).unwrap();
+    for e in std::fs::read_dir(tiny_model()).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dest.join(p.file_name().unwrap())).unwrap();
+    }
+    dest.to_path_buf()
+}
+
+/// The shipped model folder.
+pub fn shipped_model() -> PathBuf {
+    root().join("models/stance-minilm-v1")
+}
+
+/// `stance` with arguments.
+pub fn stance(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_stance"));
+    c.args(args);
+    c.env_remove("STANCE_MODEL");
+    c
+}
+
+/// Runs `stance` and returns its output.
+pub fn run(args: &[&str]) -> Output {
+    stance(args).output().expect("run stance")
+}
+
+/// Text of stderr.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// Every part file of a table, concatenated (empty frame if none).
+pub fn read_table(dir: &Path, table: &str) -> DataFrame {
+    let mut files: Vec<PathBuf> = Vec::new();
+    let t = dir.join(table);
+    if t.is_dir() {
+        for part in std::fs::read_dir(&t).unwrap() {
+            let part = part.unwrap().path();
+            assert!(part.is_dir(), "only partition folders in {}", t.display());
+            assert!(
+                part.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("run_date="),
+                "Hive partition name"
+            );
+            for f in std::fs::read_dir(&part).unwrap() {
+                let f = f.unwrap().path();
+                let name = f.file_name().unwrap().to_string_lossy().to_string();
+                assert!(
+                    name.starts_with("part-") && name.ends_with(".parquet"),
+                    "unexpected file {name} in {}",
+                    part.display()
+                );
+                files.push(f);
+            }
+        }
+    }
+    files.sort();
+    let mut out: Option<DataFrame> = None;
+    for f in files {
+        let df = ParquetReader::new(std::fs::File::open(&f).unwrap())
+            .finish()
+            .unwrap();
+        match &mut out {
+            None => out = Some(df),
+            Some(o) => {
+                o.vstack_mut(&df).unwrap();
+            }
+        }
+    }
+    out.unwrap_or_default()
+}
+
+/// A column as strings.
+pub fn strings(df: &DataFrame, col: &str) -> Vec<Option<String>> {
+    df.column(col)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect()
+}
+
+/// A Float32 column.
+pub fn floats(df: &DataFrame, col: &str) -> Vec<f32> {
+    df.column(col)
+        .unwrap()
+        .f32()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap())
+        .collect()
+}
+
+/// Writes lines to a file.
+pub fn write_lines(path: &Path, lines: &[&str]) {
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}

@@ -1,0 +1,136 @@
+//! The fast engine against rust-bert's reference implementation, padding invariance, int8,
+//! and checkpoint-loading rules — on a tiny random model with the real tokenizer.
+
+mod common;
+
+use strait_stance::batch::{make_batch, TextTokenizer};
+use strait_stance::model::weights::expected_names;
+use strait_stance::model::{EngineKind, LoadOptions, Precision, StanceModel, Weights};
+
+const TEXTS: [&str; 5] = [
+    "China firmly opposes Taiwan independence.",
+    "The United States does not support Taiwan independence and opposes any unilateral change to the status quo from either side.",
+    "Trade talks went well.",
+    "We support Taiwan's meaningful participation in the World Health Assembly, its vibrant democracy and the right of its 23 million people to decide their own future without coercion.",
+    "Taiwan is a sovereign, independent country.",
+];
+
+fn seqs(m: &StanceModel) -> Vec<Vec<i64>> {
+    m.tokenizer
+        .tokenize(&TEXTS)
+        .unwrap()
+        .iter()
+        .map(|t| m.tokenizer.with_specials(&t.ids, 256))
+        .collect()
+}
+
+fn max_diff(a: &[[f32; 6]], b: &[[f32; 6]]) -> f32 {
+    a.iter()
+        .zip(b)
+        .flat_map(|(x, y)| x.iter().zip(y).map(|(p, q)| (p - q).abs()))
+        .fold(0.0, f32::max)
+}
+
+#[test]
+fn fast_engine_matches_rust_bert_on_a_padded_batch() {
+    let dir = common::tiny_model();
+    let fast = StanceModel::load(&dir, &LoadOptions::default()).unwrap();
+    let reference = StanceModel::load(
+        &dir,
+        &LoadOptions {
+            engine: EngineKind::RustBert,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let s = seqs(&fast);
+    let rows: Vec<usize> = (0..s.len()).collect();
+    let b = make_batch(&s, &rows, fast.tokenizer.pad_id());
+    assert!(
+        b.real_tokens < b.len * rows.len(),
+        "the batch must contain padding"
+    );
+    let lf = fast.logits(&b.ids, &b.mask);
+    let lr = reference.logits(&b.ids, &b.mask);
+    let d = (lf - lr).abs().max().double_value(&[]);
+    assert!(d < 1e-4, "fast vs rust-bert logits differ by {d}");
+}
+
+#[test]
+fn a_text_scores_the_same_alone_and_inside_a_padded_batch() {
+    let dir = common::tiny_model();
+    for engine in [EngineKind::Fast, EngineKind::RustBert] {
+        let m = StanceModel::load(
+            &dir,
+            &LoadOptions {
+                engine,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let s = seqs(&m);
+        let all: Vec<usize> = (0..s.len()).collect();
+        let batch = make_batch(&s, &all, m.tokenizer.pad_id());
+        let together = m.probabilities(&batch.ids, &batch.mask);
+        for i in 0..s.len() {
+            let alone = make_batch(&s, &[i], m.tokenizer.pad_id());
+            let p = m.probabilities(&alone.ids, &alone.mask);
+            let d = max_diff(&p, &together[i..i + 1]);
+            assert!(d < 1e-4, "{engine:?}: text {i} differs by {d} when padded");
+        }
+        // Sanity: the random model does not give every text the same distribution.
+        assert!(max_diff(&together[0..1], &together[3..4]) > 1e-3);
+    }
+}
+
+#[test]
+fn int8_stays_close_to_fp32() {
+    let dir = common::tiny_model();
+    let fp = StanceModel::load(&dir, &LoadOptions::default()).unwrap();
+    let q = StanceModel::load(
+        &dir,
+        &LoadOptions {
+            precision: Precision::Int8,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let s = seqs(&fp);
+    let rows: Vec<usize> = (0..s.len()).collect();
+    let b = make_batch(&s, &rows, fp.tokenizer.pad_id());
+    let d = max_diff(
+        &fp.probabilities(&b.ids, &b.mask),
+        &q.probabilities(&b.ids, &b.mask),
+    );
+    assert!(d < 0.05, "int8 probabilities differ by {d}");
+}
+
+#[test]
+fn probabilities_sum_to_one() {
+    let m = StanceModel::load(&common::tiny_model(), &LoadOptions::default()).unwrap();
+    let s = seqs(&m);
+    let rows: Vec<usize> = (0..s.len()).collect();
+    let b = make_batch(&s, &rows, m.tokenizer.pad_id());
+    for p in m.probabilities(&b.ids, &b.mask) {
+        let sum: f32 = p.iter().sum();
+        assert!((sum - 1.0).abs() < 1e-5, "{sum}");
+    }
+}
+
+#[test]
+fn base_encoder_names_without_bert_prefix_are_normalised() {
+    let w = Weights::read(&common::tokenizer_dir()).unwrap();
+    let (missing, unused) = w.diff(expected_names(6).iter().map(|s| s.as_str()));
+    assert_eq!(missing, vec!["classifier.bias", "classifier.weight"]);
+    assert!(unused.is_empty(), "{unused:?}");
+}
+
+#[test]
+fn tokenizer_truncates_with_specials() {
+    let t = TextTokenizer::from_file(&common::tokenizer_dir().join("tokenizer.json")).unwrap();
+    let toks = t.tokenize_one(&"word ".repeat(400)).unwrap();
+    let s = t.with_specials(&toks.ids, 16);
+    assert_eq!(s.len(), 16);
+    assert_eq!(s[0], 101); // [CLS]
+    assert_eq!(s[15], 102); // [SEP]
+}
