@@ -14,9 +14,11 @@
 //!    sentences;
 //! 3. the most confident of those is the evidence, and its probabilities are the document's.
 //!
-//! A document with no stance-bearing sentence is `off_topic` with the probabilities of its
-//! most stance-like sentence, so `p_off_topic` is the minimum over sentences. A one-sentence
-//! statement is classified exactly as a whole text would be.
+//! A sentence is stance-bearing only if its top stance probability reaches
+//! `min_stance_confidence` (default 0.5): among hundreds of sentences, one doubtful reading
+//! must not decide. A document with no stance-bearing sentence is `off_topic` with the
+//! probabilities of its most stance-like off-topic sentence. A statement that fits in the
+//! window is classified exactly as a whole text would be.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,7 +54,14 @@ pub struct ClassifierSettings {
     pub window_overlap: usize,
     /// Units.
     pub segmentation: Segmentation,
+    /// In a segmented document, a sentence takes part in the roll-up only if its top stance
+    /// label has at least this probability (guards against one doubtful sentence among
+    /// hundreds deciding a long document).
+    pub min_stance_confidence: f32,
 }
+
+/// Default of [`ClassifierSettings::min_stance_confidence`], tuned on the long-document dev set.
+pub const DEFAULT_MIN_STANCE_CONFIDENCE: f32 = 0.5;
 
 impl Default for ClassifierSettings {
     fn default() -> Self {
@@ -61,6 +70,7 @@ impl Default for ClassifierSettings {
             limits: BatchLimits::default(),
             window_overlap: 32,
             segmentation: Segmentation::Auto,
+            min_stance_confidence: DEFAULT_MIN_STANCE_CONFIDENCE,
         }
     }
 }
@@ -154,16 +164,26 @@ fn off_topic() -> [f32; NUM_LABELS] {
     p
 }
 
-/// Picks the deciding sentence (see the module docs).
-pub fn decide(sentences: &[[f32; NUM_LABELS]]) -> (Option<usize>, usize) {
+/// Picks the deciding sentence (see the module docs); sentences whose top stance probability
+/// is below `min_conf` carry no stance.
+pub fn decide(sentences: &[[f32; NUM_LABELS]], min_conf: f32) -> (Option<usize>, usize) {
+    let off = Label::OffTopic.index();
     let mut best: Option<(usize, bool, f32)> = None;
-    let mut most_stancey = 0usize;
+    // Fallbacks: the most stance-like off-topic sentence, and the most confident doubtful one.
+    let mut off_pick: Option<usize> = None;
+    let mut doubtful: Option<(usize, f32)> = None;
     for (i, p) in sentences.iter().enumerate() {
-        if p[Label::OffTopic.index()] < sentences[most_stancey][Label::OffTopic.index()] {
-            most_stancey = i;
-        }
         let (label, conf) = argmax(p);
         if label == Label::OffTopic {
+            if off_pick.is_none_or(|j| p[off] < sentences[j][off]) {
+                off_pick = Some(i);
+            }
+            continue;
+        }
+        if conf < min_conf {
+            if doubtful.is_none_or(|(_, c)| conf > c) {
+                doubtful = Some((i, conf));
+            }
             continue;
         }
         let explicit = label.is_explicit();
@@ -175,9 +195,12 @@ pub fn decide(sentences: &[[f32; NUM_LABELS]]) -> (Option<usize>, usize) {
             best = Some((i, explicit, conf));
         }
     }
-    match best {
-        Some((i, _, _)) => (Some(i), i),
-        None => (None, most_stancey),
+    match (best, off_pick, doubtful) {
+        (Some((i, _, _)), _, _) => (Some(i), i),
+        (None, Some(i), _) => (None, i),
+        // Every sentence is a doubtful stance: the least doubtful decides.
+        (None, None, Some((i, _))) => (Some(i), i),
+        (None, None, None) => (None, 0),
     }
 }
 
@@ -277,7 +300,7 @@ pub fn classify_documents(
         let replace = match slot {
             None => true,
             Some(old) => {
-                let (_, new_sel) = decide(&[*old, *p]);
+                let (_, new_sel) = decide(&[*old, *p], 0.0);
                 new_sel == 1
             }
         };
@@ -309,7 +332,7 @@ pub fn classify_documents(
             .iter()
             .map(|p| p.unwrap_or_else(off_topic))
             .collect();
-        let (evidence, pick) = decide(&probs);
+        let (evidence, pick) = decide(&probs, settings.min_stance_confidence);
         results.push(DocResult {
             probs: probs[pick],
             evidence: evidence.map(|i| sentences[i].clone()),
@@ -344,15 +367,25 @@ mod tests {
             p(Label::Neutral, 0.95),
             p(Label::DoesNotSupport, 0.7),
         ];
-        assert_eq!(decide(&s), (Some(2), 2));
+        assert_eq!(decide(&s, 0.0), (Some(2), 2));
     }
 
     #[test]
     fn most_confident_wins_within_a_tier() {
         let s = [p(Label::Opposes, 0.6), p(Label::Opposes, 0.8)];
-        assert_eq!(decide(&s), (Some(1), 1));
+        assert_eq!(decide(&s, 0.0), (Some(1), 1));
         let s = [p(Label::LeansSupports, 0.6), p(Label::Neutral, 0.9)];
-        assert_eq!(decide(&s), (Some(1), 1));
+        assert_eq!(decide(&s, 0.0), (Some(1), 1));
+    }
+
+    #[test]
+    fn doubtful_sentences_do_not_decide() {
+        let s = [p(Label::OffTopic, 0.9), p(Label::LeansSupports, 0.45)];
+        assert_eq!(decide(&s, 0.5), (None, 0));
+        assert_eq!(decide(&s, 0.4), (Some(1), 1));
+        // Nothing but doubtful stance sentences: the least doubtful decides.
+        let s = [p(Label::Neutral, 0.3), p(Label::LeansSupports, 0.45)];
+        assert_eq!(decide(&s, 0.5), (Some(1), 1));
     }
 
     #[test]
@@ -360,7 +393,7 @@ mod tests {
         let mut a = p(Label::OffTopic, 0.9);
         let b = p(Label::OffTopic, 0.6);
         a[0] = 0.0;
-        assert_eq!(decide(&[a, b]), (None, 1));
+        assert_eq!(decide(&[a, b], 0.0), (None, 1));
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub trait Reporter: Sync {
     fn message(&self, _msg: &str) {}
     /// A warning a person should see.
     fn warn(&self, _msg: &str) {}
+    /// A line of information worth keeping on screen (e.g. an epoch's dev score).
+    fn note(&self, _msg: &str) {}
     /// The phase ended.
     fn end(&self) {}
 }

@@ -157,7 +157,10 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                 matches!(w, "u.s" | "u.k" | "u.n" | "e.u" | "p.r.c" | "r.o.c")
                     && next_word_opens_sentence(&text[chars[k].0..])
             };
-            if starts_new && !ellipsis && (!abbrev || abbrev_before_capital) {
+            // A piece without letters ("22.", "(iii)") is a list marker or a number: it
+            // belongs to the sentence that follows.
+            let has_letters = text[start..end].chars().any(char::is_alphabetic);
+            if starts_new && has_letters && !ellipsis && (!abbrev || abbrev_before_capital) {
                 push(start, end, &mut out);
                 start = end;
             }
@@ -297,6 +300,20 @@ mod tests {
         for r in sentences(t) {
             assert!(t.is_char_boundary(r.start) && t.is_char_boundary(r.end));
         }
+    }
+
+    #[test]
+    fn numbered_paragraphs_keep_their_number() {
+        let t = "Communiqué\n\n22. The ministers met. 3.5 percent growth.\n\n23. Trade grew.";
+        assert_eq!(
+            split(t),
+            vec![
+                "Communiqué",
+                "22. The ministers met.",
+                "3.5 percent growth.",
+                "23. Trade grew."
+            ]
+        );
     }
 
     #[test]

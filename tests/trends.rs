@@ -136,8 +136,9 @@ fn the_mover_shifts_and_nobody_else_does() {
         .get(0)
         .unwrap();
     assert!((delta + 1.0).abs() < 1e-9);
-    let ev = shifts.column("evidence_ids").unwrap();
-    assert_eq!(ev.list().unwrap().get_as_series(0).unwrap().len(), 3);
+    let ev = strings(&shifts, "evidence_ids");
+    let ev: Vec<String> = serde_json::from_str(ev[0].as_deref().unwrap()).unwrap();
+    assert_eq!(ev.len(), 3);
 
     let trends = read("trends.parquet");
     for c in [

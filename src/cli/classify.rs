@@ -79,6 +79,10 @@ pub struct Args {
     /// How documents are cut: sentences rolled up per document, or the whole text truncated.
     #[arg(long, value_enum, default_value_t)]
     segmentation: Segmentation,
+    /// In segmented documents, the probability a sentence's top stance label needs to decide
+    /// the document.
+    #[arg(long, default_value_t = strait_stance::classify::DEFAULT_MIN_STANCE_CONFIDENCE, value_name = "P")]
+    min_stance_confidence: f32,
     /// Arithmetic of the encoder's linear layers.
     #[arg(long, value_enum, default_value_t)]
     precision: Precision,
@@ -247,6 +251,7 @@ pub fn run(a: Args) -> Result<i32> {
             } else {
                 a.segmentation
             },
+            min_stance_confidence: a.min_stance_confidence,
         },
         chunk_rows: a.chunk_rows,
         reclassify: a.reclassify,

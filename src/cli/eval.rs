@@ -43,6 +43,9 @@ pub struct Args {
     /// How documents are cut (see `stance classify --help`).
     #[arg(long, value_enum, default_value_t)]
     segmentation: Segmentation,
+    /// In segmented documents, the probability a sentence's top stance label needs to decide.
+    #[arg(long, default_value_t = strait_stance::classify::DEFAULT_MIN_STANCE_CONFIDENCE, value_name = "P")]
+    min_stance_confidence: f32,
     /// Arithmetic of the encoder's linear layers.
     #[arg(long, value_enum, default_value_t)]
     precision: Precision,
@@ -81,6 +84,7 @@ pub fn run(a: Args) -> Result<i32> {
         },
         window_overlap: (max_tokens / 8).max(4),
         segmentation: a.segmentation,
+        min_stance_confidence: a.min_stance_confidence,
     };
     let bars = Bars::new(a.quiet || a.json, "statements");
     let report = evaluate(&model, &examples, &settings, &AtomicBool::new(false), &bars)

@@ -11,6 +11,7 @@ use strait_stance::report::Reporter;
 pub struct Bars {
     bar: Mutex<Option<ProgressBar>>,
     enabled: bool,
+    quiet: bool,
     unit: &'static str,
 }
 
@@ -20,6 +21,7 @@ impl Bars {
         Bars {
             bar: Mutex::new(None),
             enabled: !quiet && std::io::stderr().is_terminal(),
+            quiet,
             unit,
         }
     }
@@ -84,6 +86,18 @@ impl Reporter for Bars {
         match g.as_ref().and_then(|g| g.as_ref()) {
             Some(b) => b.suspend(|| eprintln!("warning: {msg}")),
             None => eprintln!("warning: {msg}"),
+        }
+    }
+
+    fn note(&self, msg: &str) {
+        // Notes go to logs too (a nightly job's stderr is rarely a terminal).
+        if self.quiet {
+            return;
+        }
+        let g = self.bar.lock().ok();
+        match g.as_ref().and_then(|g| g.as_ref()) {
+            Some(b) => b.suspend(|| eprintln!("{msg}")),
+            None => eprintln!("{msg}"),
         }
     }
 

@@ -378,7 +378,7 @@ pub fn train(
             dev_accuracy: dev.accuracy,
             seconds: t_epoch.elapsed().as_secs_f64(),
         };
-        reporter.warn(&format!(
+        reporter.note(&format!(
             "epoch {epoch}: train loss {:.4}, dev macro-F1 {:.4}, dev accuracy {:.4} ({:.0}s)",
             log.train_loss, log.dev_macro_f1, log.dev_accuracy, log.seconds
         ));
@@ -394,7 +394,7 @@ pub fn train(
         } else {
             since_best += 1;
             if since_best >= s.patience {
-                reporter.warn(&format!(
+                reporter.note(&format!(
                     "early stop: no dev improvement for {} epoch(s)",
                     s.patience
                 ));
@@ -540,6 +540,12 @@ pub fn train(
         "tool".into(),
         serde_json::json!({"name": "strait-stance", "version": env!("CARGO_PKG_VERSION")}),
     );
+    let card = model_card(s, &logs, best_epoch, &cal, &dev, test.as_ref(), seconds);
+    let card_path = tmp.join("README.md");
+    std::fs::write(&card_path, card).map_err(|source| TrainError::Io {
+        path: card_path.clone(),
+        source,
+    })?;
     let manifest = Manifest::build(&tmp, &s.name, info)?;
     manifest.write(&tmp)?;
     std::fs::rename(&tmp, &s.out).map_err(|source| TrainError::Io {
@@ -555,4 +561,75 @@ pub fn train(
         test,
         seconds,
     })
+}
+
+/// A short model card (README.md in the model folder).
+fn model_card(
+    s: &TrainSettings,
+    logs: &[EpochLog],
+    best_epoch: usize,
+    cal: &Calibration,
+    dev: &Metrics,
+    test: Option<&Metrics>,
+    seconds: f64,
+) -> String {
+    let base = match &s.init {
+        Init::Base(p) => format!("pretrained encoder `{}`", p.display()),
+        Init::FineTuned(p) => format!("fine-tuned stance model `{}` (retraining)", p.display()),
+    };
+    let row = |name: &str, m: &Metrics| {
+        format!(
+            "| {name} | {} | {:.4} | {:.4} | {:.4} | {:.2}% | {} |\n",
+            m.n,
+            m.accuracy,
+            m.macro_f1,
+            m.ece,
+            100.0 * m.opposes_dns_confusion_rate,
+            m.stance_score_mae
+                .map(|x| format!("{x:.3}"))
+                .unwrap_or_else(|| "n/a".into())
+        )
+    };
+    let mut t = format!(
+        "# {name}\n\nA six-way stance classifier (opposes, does_not_support, neutral, \
+         leans_supports, supports, off_topic) for statements about Taiwan independence, \
+         fine-tuned by `stance train` from the {base}. Standard Hugging Face \
+         `BertForSequenceClassification` checkpoint; `calibration.json` holds the temperature \
+         (T = {t:.3}) that `stance classify` applies; `manifest.json` lists the sha256 of every \
+         file and the full training record.\n\n## Metrics\n\n\
+         | split | n | accuracy | macro-F1 | ECE | opposes↔does_not_support | stance-score MAE |\n\
+         |---|---|---|---|---|---|---|\n",
+        name = s.name,
+        t = cal.temperature
+    );
+    t.push_str(&row("dev", dev));
+    if let Some(m) = test {
+        t.push_str(&row("test", m));
+    }
+    t.push_str(&format!(
+        "\n## Training\n\n- data: `{}` (train), `{}` (dev){}\n- epochs run: {} (kept epoch {best_epoch} by dev macro-F1), \
+         lr {}, batch {}, warmup {}, weight decay {}, clip {}, max tokens {}, seed {}, \
+         class-balanced loss: {}, weights stored as {}\n- wall time: {:.0} s\n\n\
+         Intended use: research and monitoring of diplomatic wording; labels follow \
+         `datasets/GUIDE.md`. The training corpus is English, largely synthetic and \
+         paraphrased; check predictions on your own data with `stance eval` before relying on them.\n",
+        s.train.display(),
+        s.dev.display(),
+        s.test
+            .as_ref()
+            .map(|p| format!(", `{}` (test)", p.display()))
+            .unwrap_or_default(),
+        logs.len(),
+        s.lr,
+        s.batch_size,
+        s.warmup,
+        s.weight_decay,
+        s.clip_norm,
+        s.max_tokens,
+        s.seed,
+        s.balanced,
+        if s.half { "fp16" } else { "fp32" },
+        seconds
+    ));
+    t
 }

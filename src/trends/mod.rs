@@ -604,20 +604,13 @@ pub fn trends_frame(rows: &[TrendRow]) -> PolarsResult<DataFrame> {
     DataFrame::new(rows.len(), cols)
 }
 
-/// The shifts table.
+/// The shifts table. `evidence_ids` is a JSON array of statement ids (text rather than a list
+/// column: pandas cannot convert the list-of-string-view columns polars writes).
 pub fn shifts_frame(shifts: &[Shift]) -> PolarsResult<DataFrame> {
-    let ids: Vec<Series> = shifts
+    let evidence: Vec<String> = shifts
         .iter()
-        .map(|s| Series::new("".into(), s.evidence_ids.clone()))
+        .map(|s| serde_json::to_string(&s.evidence_ids).unwrap_or_else(|_| "[]".into()))
         .collect();
-    let evidence = if ids.is_empty() {
-        Series::new_empty(
-            "evidence_ids".into(),
-            &DataType::List(Box::new(DataType::String)),
-        )
-    } else {
-        Series::new("evidence_ids".into(), ids)
-    };
     DataFrame::new(
         shifts.len(),
         vec![
@@ -665,7 +658,7 @@ pub fn shifts_frame(shifts: &[Shift]) -> PolarsResult<DataFrame> {
                 "delta".into(),
                 shifts.iter().map(|s| s.delta).collect::<Vec<_>>(),
             ),
-            evidence.into_column(),
+            Column::new("evidence_ids".into(), evidence),
         ],
     )
 }

@@ -3,7 +3,7 @@
 
 Usage: .venv/bin/python tests/python/test_readers.py [--model DIR] [--stance-bin PATH] [--keep]
 
-Classifies the bundled sample (datasets/samples/statements.jsonl, 80 statements) twice into a
+Classifies the bundled sample (datasets/samples/statements.jsonl, 258 statements) twice into a
 temporary dataset (the second run must add no rows), then runs scripts/check_readers.py on it,
 and on trends files (`stance trends` when the binary has it, else small stand-ins written with
 polars). Prints `readers: N passed, M failed` last; exit 0 only when nothing failed, 77 when
@@ -24,6 +24,8 @@ import traceback
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SAMPLE = os.path.join(REPO, "datasets", "samples", "statements.jsonl")
+with open(SAMPLE, encoding="utf-8") as _f:
+    EXPECTED = sum(1 for line in _f if line.strip())
 CHECK = os.path.join(REPO, "scripts", "check_readers.py")
 SKIP = 77
 
@@ -72,8 +74,15 @@ def main() -> int:
     tmp = tempfile.mkdtemp(prefix="stance-readers-")
     out = os.path.join(tmp, "out")
     print(f"readers: dataset {out}, model {a.model}")
-    classify = [a.stance_bin, "classify", SAMPLE, "--out", out, "--model", a.model,
-                "--threads", "2", "--quiet"]
+    # The sample plus two bad lines, classified sentence by sentence, so that all three
+    # tables (predictions, sentences, rejects) exist for the readers to load.
+    inp = os.path.join(tmp, "input.jsonl")
+    with open(SAMPLE, encoding="utf-8") as src, open(inp, "w", encoding="utf-8") as dst:
+        dst.write(src.read().rstrip("\n") + "\n")
+        dst.write('{"id": "bad-1", "text": ""}\n{broken json\n')
+    classify = [a.stance_bin, "classify", inp, "--out", out, "--model", a.model,
+                "--threads", "2", "--quiet", "--segmentation", "sentences",
+                "--max-reject-rate", "1"]
 
     def pred_rows():
         files = glob.glob(f"{out}/predictions/**/*.parquet", recursive=True)
@@ -83,15 +92,15 @@ def main() -> int:
         r = run(classify)
         assert r.returncode == 0, f"exit {r.returncode}: {r.stderr.strip()[-2000:]}"
         n = pred_rows()
-        assert n == 80, f"{n} prediction rows after the first run, expected 80"
-        return "80 predictions"
+        assert n == EXPECTED, f"{n} prediction rows after the first run, expected {EXPECTED}"
+        return f"{EXPECTED} predictions"
 
     def second_run():
         before = sorted(glob.glob(f"{out}/predictions/**/*.parquet", recursive=True))
         r = run(classify)
         assert r.returncode == 0, f"exit {r.returncode}: {r.stderr.strip()[-2000:]}"
         n = pred_rows()
-        assert n == 80, f"{n} prediction rows after the second run, expected still 80"
+        assert n == EXPECTED, f"{n} prediction rows after the second run, expected still {EXPECTED}"
         after = sorted(glob.glob(f"{out}/predictions/**/*.parquet", recursive=True))
         assert after == before, f"second run added part files: {sorted(set(after) - set(before))}"
         runs = sorted(glob.glob(f"{out}/_runs/*.json"))
@@ -108,7 +117,8 @@ def main() -> int:
         assert "polars/pandas/duckdb agree" in r.stdout, "no OK line"
         for t in ("predictions", "sentences"):
             assert f"{t}: row count" in r.stdout, f"{t} not checked"
-        assert "{'polars': 80, 'pandas': 80, 'duckdb': 80}" in r.stdout, "predictions rows != 80"
+        want = f"{{'polars': {EXPECTED}, 'pandas': {EXPECTED}, 'duckdb': {EXPECTED}}}"
+        assert want in r.stdout, f"predictions rows != {EXPECTED}"
         return ""
 
     tdir = os.path.join(tmp, "trends")
@@ -157,7 +167,7 @@ def main() -> int:
         assert r.returncode == 2, f"missing DIR: expected exit 2, got {r.returncode}"
         return "conflicting types -> exit 1, missing dataset -> exit 2"
 
-    check("first classify run writes 80 predictions", first_run)
+    check(f"first classify run writes {EXPECTED} predictions", first_run)
     check("second classify run adds no rows", second_run)
     check("check_readers: polars/pandas/duckdb agree", readers_agree)
     check("check_readers --trends: trends/shifts/first_use agree", trends_agree)
