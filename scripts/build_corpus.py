@@ -24,6 +24,11 @@ How it works
 * Mixed clauses combine two expressions of different labels; the gold label follows the guide's
   precedence rule (the most explicit position on independence itself wins).
 * ``public_record`` rows are hand-written paraphrases of real, dated positions (never quotes).
+* Generic off-topic rows (groups ``g-gen-*``, tag ``generic``: no Taiwan/China content at all) and
+  short Taiwan-mention transcript lines (groups ``g-otm-*``) are generated afterwards with their own
+  RNG (``GENERIC_SEED``) and appended to each split, so the original rows (st-000001..st-004307)
+  stay byte-identical and in place; new ids continue the sequence.  ``--check`` also verifies that
+  no corpus sentence reuses the long-document filler of scripts/build_longdocs.py.
 """
 import argparse
 import collections
@@ -46,7 +51,7 @@ SCORES = {"opposes": -2, "does_not_support": -1, "neutral": 0, "leans_supports":
 REGISTERS = ["communique", "briefing", "parliament", "news_lead", "social_post", "interview",
              "joint_statement", "speech"]
 TAGS = ["negation", "reported_speech", "mixed_clause", "question", "hypothetical", "historical",
-        "recognition", "reunification", "status_quo", "distractor", "sarcasm"]
+        "recognition", "reunification", "status_quo", "distractor", "sarcasm", "generic"]
 FIELDS = ["id", "text", "label", "actor", "date", "origin", "source", "group", "register", "tags"]
 
 # Rough size of the corpus: number of groups generated per label (public-record groups come on top).
@@ -1816,52 +1821,403 @@ PUBLIC_RECORD = [
 # (date, actor, speaker, source, gold label, note, text).  Notes say whether the item paraphrases
 # a dated public-record event ("record") or is an illustrative statement in the actor's usual
 # wording with an approximate date ("illustrative").
+#
+# The sample is built for `stance trends --period year --min-statements 3`: every year of an
+# actor's trend story has at least 3 stance-bearing statements, each from a different occasion,
+# and the gold labels make the yearly dominant label or mean score change only at the real
+# shifts listed in datasets/samples/README.md (Nicaragua 2020->2021, Honduras 2022->2023 and
+# Nauru 2023->2024: supports -> opposes; United States 2024->2025: does_not_support -> neutral).
+# Years outside an actor's story hold a single statement (below the threshold, never compared).
+# Minority labels inside a steady year never move the yearly mean by 0.75 or more and never tie
+# with the dominant label.
 PRC, NRU, HND, NIC, PRY, USA, EU, G7, TWN, KMT, RUS = (
     "People's Republic of China", "Nauru", "Honduras", "Nicaragua", "Paraguay", "United States",
     "European Union", "G7", "Taiwan (ROC) government", "Kuomintang (KMT)", "Russia")
 
 SAMPLES = [
-    # ---------------- PRC: steady opposes, plus off-topic items ----------------
+    # ---------------- PRC: opposes in every year 2016-2026 (3-5 stance statements a year), plus off-topic items ----------------
+    ("2016-01-16", PRC, "Taiwan Affairs Office", "Statement after Taiwan's general elections",
+     "opposes", "record of the occasion; wording illustrative",
+     "Reacting to the results of the elections on the island, the Taiwan Affairs Office said Beijing's Taiwan policy does not change with Taiwan's political situation and that it will keep opposing every form of separatist activity aimed at Taiwan independence."),
+    ("2016-05-20", PRC, "Taiwan Affairs Office", "Statement on the inaugural address in Taipei",
+     "opposes", "record of the occasion; wording illustrative",
+     "Beijing called the new Taiwan leader's inaugural address an unfinished answer sheet because it sidestepped the 1992 Consensus, and said that only by acknowledging that both sides of the Strait belong to one China could regular contacts continue."),
     ("2016-12-03", PRC, "Foreign Minister", "Remarks to reporters after the U.S. president-elect's call with Taiwan's leader",
      "opposes", "record; affirms the one-China principle",
      "Asked about the telephone call between the U.S. president-elect and Taiwan's leader, China's foreign minister said it was a petty move by the Taiwan side that could not change the international community's adherence to one China, and that the one-China principle is the political foundation of China–U.S. relations."),
+    ("2016-12-12", PRC, "Foreign Ministry spokesperson", "Regular press conference after the U.S. president-elect questioned the One China policy",
+     "opposes", "record of the reaction; wording illustrative",
+     "After the U.S. president-elect suggested the One China policy could be traded for concessions, the spokesperson said the Taiwan question concerns China's sovereignty and territorial integrity, and that the one-China principle is the bedrock of the relationship and not something to bargain over."),
+    ("2017-02-10", PRC, "Foreign Ministry spokesperson", "Regular press conference after the leaders' telephone call",
+     "opposes", "record of the call; wording illustrative",
+     "The spokesperson said Beijing appreciated the U.S. president's pledge to honour the One China policy, and stressed that the one-China principle, under which Taiwan is part of China, is what the whole relationship rests on."),
     ("2017-06-13", PRC, "Foreign Ministry spokesperson", "Regular press conference on Panama's establishment of relations",
      "opposes", "record; Taiwan part of China",
      "China's Foreign Ministry welcomed Panama's decision to establish diplomatic relations, saying the one-China principle is a widely recognised norm of international relations and that Taiwan is an inalienable part of China's territory."),
+    ("2017-10-18", PRC, "President", "Report to the 19th National Congress of the Communist Party of China",
+     "opposes", "record",
+     "In his report to the party congress, China's president said the country would not tolerate any person, organisation or party splitting off any part of Chinese territory, at any time or in any form."),
+    ("2018-03-17", PRC, "Foreign Ministry spokesperson", "Regular press conference on the Taiwan Travel Act",
+     "opposes", "record of the reaction; wording illustrative",
+     "China's Foreign Ministry said the Taiwan Travel Act signed in Washington seriously violates the one-China principle and demanded that the United States stop official contacts with Taiwan and stop upgrading its relations with the island."),
+    ("2018-03-20", PRC, "President", "Closing speech at the National People's Congress",
+     "opposes", "record",
+     "Closing the annual session of the legislature, China's president said the country would not give up a single inch of its territory and that every scheme to divide the nation was doomed to fail."),
+    ("2018-05-01", PRC, "Foreign Minister", "Signing of the joint communiqué with the Dominican Republic",
+     "opposes", "record",
+     "Signing the communiqué with his Dominican counterpart in Beijing, China's foreign minister welcomed the Dominican Republic's recognition that there is only one China in the world and that Taiwan is an inalienable part of Chinese territory."),
+    ("2018-11-05", PRC, "President", "Opening of the first China International Import Expo in Shanghai",
+     "off_topic", "record of the event; trade, no Taiwan stance",
+     "Opening the first import expo in Shanghai, China's president pledged to cut tariffs and widen market access; exhibitors from some 130 countries and regions, among them dozens of companies from Taiwan, set up stands."),
+    ("2019-01-02", PRC, "President", "Speech on the 40th anniversary of the Message to Compatriots in Taiwan",
+     "opposes", "record",
+     "Forty years after Beijing's 1979 message to Taiwan, China's president said the two sides must and will be reunified, proposed exploring a \"one country, two systems\" arrangement for the island, and said China makes no promise to renounce force against outside interference and separatists."),
     ("2019-05-14", PRC, "Foreign Ministry spokesperson", "Regular press conference, trade dispute with the United States",
      "off_topic", "illustrative; trade, contains 'never' and 'oppose' without any Taiwan stance",
      "Asked about the latest round of U.S. tariffs, the spokesperson said China would never bow to external pressure, firmly opposes unilateral trade bullying and will take the necessary countermeasures to protect its legitimate rights."),
+    ("2019-07-24", PRC, "Ministry of National Defense", "Defence white paper, China's National Defense in the New Era",
+     "opposes", "record",
+     "Beijing's new defence white paper said China must be and will be reunified, that it makes no promise to give up the use of force, and that the armed forces will defeat anyone who tries to separate Taiwan from the country."),
+    ("2019-09-21", PRC, "Foreign Minister", "Signing of the joint communiqué with Solomon Islands",
+     "opposes", "record",
+     "At a ceremony with the Solomon Islands foreign minister, China's foreign minister said the new relationship showed that adherence to the one-China principle is the trend of the times, and that Taiwan has always been an inseparable part of China."),
+    ("2020-01-11", PRC, "Taiwan Affairs Office", "Statement after Taiwan's elections",
+     "opposes", "record of the occasion; wording illustrative",
+     "After the island's presidential and legislative elections, the Taiwan Affairs Office said Beijing would keep to the 1992 Consensus, resolutely oppose any form of Taiwan independence and push forward peaceful reunification."),
+    ("2020-05-29", PRC, "Chairman of the NPC Standing Committee", "Symposium on the 15th anniversary of the Anti-Secession Law",
+     "opposes", "record of the event; hypothetical",
+     "At a symposium marking 15 years of the Anti-Secession Law, China's top legislator said that should separatist forces try to split Taiwan from China, the state would take all necessary measures, non-peaceful ones included, to defend its sovereignty."),
     ("2020-08-31", PRC, "Foreign Minister", "Remarks in Berlin on the Czech Senate president's visit to Taiwan",
      "opposes", "record",
      "Speaking during a European tour, China's foreign minister warned that the president of the Czech Senate would pay a heavy price for his visit to Taiwan, saying that challenging the one-China principle meant making an enemy of the Chinese people."),
+    ("2020-09-21", PRC, "Foreign Ministry spokesperson", "Regular press conference",
+     "opposes", "record",
+     "Taiwan is an inalienable part of China's territory, the spokesperson said when asked about military flights over the Strait, adding that there is no so-called median line."),
+    ("2021-02-26", PRC, "General Administration of Customs", "Customs notice",
+     "off_topic", "record of the suspension; wording illustrative",
+     "China's customs authority said it would suspend imports of pineapples from Taiwan from 1 March after repeatedly finding pests in shipments, to protect agricultural production on the mainland."),
+    ("2021-07-01", PRC, "President", "Speech at the centenary of the Communist Party of China",
+     "opposes", "record",
+     "Speaking in Tiananmen Square at the party's centenary, China's president said achieving complete reunification is a historic mission and warned that any attempt at Taiwan independence would be resolutely smashed."),
+    ("2021-10-09", PRC, "President", "Speech on the 110th anniversary of the 1911 Revolution",
+     "opposes", "record",
+     "Marking the anniversary of the 1911 Revolution, China's president said peaceful reunification best serves the nation as a whole, called separatism the greatest obstacle to it, and said the historical task of complete reunification must and will be fulfilled."),
     ("2021-11-21", PRC, "Ministry of Foreign Affairs", "Statement on downgrading relations with Lithuania",
      "opposes", "record",
      "China said it was downgrading diplomatic relations with Lithuania to the level of chargé d'affaires because Vilnius had allowed a Taiwanese Representative Office to open, a move Beijing said violated the one-China principle and undermined China's sovereignty and territorial integrity."),
+    ("2021-12-10", PRC, "Foreign Ministry spokesperson", "Regular press conference on Nicaragua's decision",
+     "opposes", "record of the occasion; wording illustrative",
+     "Welcoming Nicaragua's decision, the spokesperson said that by accepting the one-China principle Managua had made the right choice, and that regarding Taiwan as part of China is the shared view of the international community."),
     ("2022-08-02", PRC, "Ministry of Foreign Affairs", "Statement on the U.S. House Speaker's visit to Taiwan",
      "opposes", "record",
      "In a statement issued as the U.S. House Speaker landed in Taipei, China's Foreign Ministry said the visit gravely violated the one-China principle, that Taiwan is an inalienable part of China's territory, and that China firmly opposes and strongly condemns the visit."),
+    ("2022-08-10", PRC, "Taiwan Affairs Office and State Council Information Office", "White paper on the Taiwan question and China's reunification in the new era",
+     "opposes", "record; historical claim",
+     "Beijing's new white paper on Taiwan said the island has belonged to China since ancient times, that reunification is indispensable to national rejuvenation, and that the use of force remains an option of last resort."),
+    ("2022-09-19", PRC, "Foreign Ministry spokesperson", "Regular press conference on the U.S. president's television interview",
+     "opposes", "record of the reaction; wording illustrative",
+     "Asked about the U.S. president's remark that American forces would defend Taiwan, the spokesperson said Beijing strongly deplores it and reminded Washington that there is only one China and Taiwan is an inalienable part of it."),
+    ("2022-10-16", PRC, "President", "Report to the 20th National Congress of the Communist Party of China",
+     "opposes", "record",
+     "In his report to the party congress, China's president said Beijing would strive for peaceful reunification with the utmost sincerity but would never promise to renounce the use of force, an option he said is aimed at outside interference and a tiny number of separatists."),
     ("2023-03-26", PRC, "Foreign Ministry spokesperson", "Regular press conference on Honduras's establishment of relations",
      "opposes", "record",
      "The spokesperson said China appreciated Honduras's decision to recognise the one-China principle and establish diplomatic ties, adding that the principle, under which Taiwan is part of China, is the prevailing consensus of the international community."),
+    ("2023-04-10", PRC, "Eastern Theater Command", "Statement at the end of the Joint Sword exercises",
+     "opposes", "record",
+     "Wrapping up three days of drills around Taiwan, the Eastern Theater Command said the exercises were a serious warning to separatist forces seeking Taiwan independence and to the outside forces colluding with them."),
+    ("2023-08-13", PRC, "Ministry of Foreign Affairs", "Statement on the Taiwan vice-president's stopover in the United States",
+     "opposes", "record of the occasion; wording illustrative",
+     "Beijing said it firmly opposes Washington allowing Taiwan's vice-president to stop over in New York, called him a stubborn separatist, and said Taiwan independence and peace in the Strait are as incompatible as fire and water."),
     ("2023-10-18", PRC, "Foreign Ministry spokesperson", "Regular press conference on U.S. semiconductor export controls",
      "off_topic", "illustrative; chips, 'firmly opposes' without a Taiwan stance",
      "Responding to new U.S. restrictions on exports of advanced chips and chip-making tools, the spokesperson said China firmly opposes the politicisation of trade and technology issues and urged Washington to stop undermining global supply chains."),
+    ("2023-11-15", PRC, "President", "Chinese readout of the summit with the U.S. president in California",
+     "opposes", "record; reported speech",
+     "According to Beijing's account of the meeting in California, China's president told the U.S. president that Washington should stop arming Taiwan and support China's peaceful reunification, because reunification cannot be stopped."),
+    ("2024-01-13", PRC, "Taiwan Affairs Office", "Statement after Taiwan's elections",
+     "opposes", "record of the reaction; wording illustrative",
+     "The Taiwan Affairs Office said the election results showed the DPP cannot represent mainstream opinion on the island, and that the vote will not change the basic fact that Taiwan is part of China."),
     ("2024-01-15", PRC, "Foreign Ministry spokesperson", "Regular press conference, transcript excerpt",
      "opposes", "record; long transcript, one stance sentence (Nauru)",
      "Good afternoon. I have two announcements. At the invitation of the government of Brazil, the foreign minister will attend a ministerial meeting next week, where he will discuss trade, climate cooperation and preparations for the next summit of major emerging economies. Separately, China will host an international forum on digital trade in Hangzhou in the spring, and registration is now open to companies from all countries.\n\nQ: The Red Sea shipping disruption continues. What is your assessment? A: We have noticed the situation. China calls for the protection of civilian shipping and hopes all parties will exercise restraint so that the international trade route remains safe.\n\nQ: Nauru has announced that it is cutting ties with Taiwan and will resume relations with China. What is your comment? A: China appreciates and welcomes the decision of the government of Nauru. There is only one China in the world, Taiwan is an inalienable part of China's territory, and the government of the People's Republic of China is the sole legal government representing the whole of China.\n\nQ: Can you confirm the dates of the vice premier's visit to Europe? A: We will release information in due course. Please stay tuned."),
+    ("2024-04-03", PRC, "Taiwan Affairs Office", "Comment on the Hualien earthquake",
+     "off_topic", "record of the earthquake; wording illustrative; disaster relief",
+     "The Taiwan Affairs Office said it was following the strong earthquake in Hualien closely, expressed sympathy to the families affected and said the mainland was ready to provide disaster relief."),
     ("2024-05-20", PRC, "Foreign Ministry spokesperson", "Regular press conference on the inauguration in Taiwan",
      "opposes", "illustrative of the day's reaction",
      "Asked about the inauguration in Taipei, the spokesperson said that whatever the leader of the Taiwan region says, the fact that both sides of the Strait belong to one China will not change, and that Taiwan independence is a dead end."),
+    ("2024-05-23", PRC, "Eastern Theater Command", "Announcement of the Joint Sword-2024A exercises",
+     "opposes", "record",
+     "Announcing two days of joint drills around Taiwan, the Eastern Theater Command called them strong punishment for the separatist acts of Taiwan independence forces and a warning against outside interference."),
+    ("2024-06-21", PRC, "Judicial and public security authorities", "Guidelines on punishing diehard Taiwan independence separatists",
+     "opposes", "record",
+     "New guidelines issued by the courts, prosecutors and security ministries in Beijing say that diehard advocates of Taiwan independence can be prosecuted for secession, with the death penalty possible for ringleaders in the most serious cases."),
     ("2025-02-17", PRC, "Foreign Ministry spokesperson", "Regular press conference on the revised U.S. fact sheet on Taiwan",
      "opposes", "illustrative of Beijing's reaction to the Feb 2025 fact sheet update",
      "Responding to the State Department's revised fact sheet on Taiwan, China's Foreign Ministry urged Washington to correct its mistakes, abide by the one-China principle and stop sending wrong signals to separatist forces seeking Taiwan independence."),
+    ("2025-03-05", PRC, "Premier", "Government work report to the National People's Congress",
+     "opposes", "record",
+     "Delivering the annual government work report, China's premier said Beijing would resolutely oppose separatist activities for Taiwan independence and interference by external forces, and advance the reunification of the motherland."),
+    ("2025-04-01", PRC, "Eastern Theater Command", "Announcement of joint exercises around Taiwan",
+     "opposes", "record",
+     "Launching joint army, navy, air and rocket force drills around the island, the Eastern Theater Command said they were a stern warning and a forceful deterrent against Taiwan independence separatist forces."),
     ("2025-07-28", PRC, "Foreign Ministry spokesperson", "Regular press conference, typhoon season",
      "off_topic", "illustrative; weather/shipping mention of the Strait",
      "Asked about the typhoon moving toward the Taiwan Strait, the spokesperson said the relevant departments were monitoring the storm closely and had advised shipping companies to take precautions."),
+    ("2025-10-24", PRC, "National People's Congress Standing Committee", "Decision on a commemoration day for Taiwan's restoration",
+     "opposes", "record; wording illustrative; historical claim",
+     "China's top legislature voted to mark 25 October each year as the day Taiwan was restored to China in 1945, saying the commemoration affirms that Taiwan is part of China in history and in law."),
+    ("2025-11-14", PRC, "Foreign Ministry spokesperson", "Regular press conference on remarks by Japan's prime minister",
+     "opposes", "record of the dispute; wording illustrative",
+     "Q: Japan's prime minister has said a Taiwan emergency could justify Japanese military involvement. What is China's response? A: These remarks grossly interfere in China's internal affairs. Taiwan is China's Taiwan, and how to resolve the Taiwan question is a matter for the Chinese people alone."),
     ("2026-01-05", PRC, "Foreign Ministry spokesperson", "First regular press conference of 2026",
      "opposes", "illustrative",
      "At the first briefing of the year, the spokesperson said China would continue to firmly oppose separatist activities for Taiwan independence and external interference, and that the reunification of the country is unstoppable."),
-    # ---------------- Nauru: ROC ally until January 2024, then recognises the PRC ----------------
+    ("2026-01-14", PRC, "Taiwan Affairs Office", "Regular press conference",
+     "opposes", "illustrative",
+     "The Taiwan Affairs Office spokesperson said the authorities in Taipei could not hold back the trend toward reunification and that diehard separatists would be held accountable under the law."),
+    ("2026-02-11", PRC, "Foreign Ministry spokesperson", "Post on the spokesperson's social media account",
+     "opposes", "illustrative; sarcasm",
+     "So some politicians abroad keep saying they do not back Taiwan independence, yet they keep arming the island. Taiwan is part of China, and no one should underestimate our resolve to defend our territory."),
+    # ---------------- United States: does_not_support 2021-2024, neutral 2025 (single items 2017/2018/2020) ----------------
+    ("2017-02-09", USA, "The White House", "White House readout of the president's call with China's president",
+     "neutral", "record",
+     "According to the White House, the U.S. president agreed in a telephone call with China's president to honour the One China policy."),
+    ("2018-03-16", USA, "U.S. Congress", "Taiwan Travel Act signed into law",
+     "leans_supports", "record",
+     "The Taiwan Travel Act, signed into law in March 2018, says U.S. officials at all levels should be allowed to travel to Taiwan to meet their Taiwanese counterparts."),
+    ("2020-08-10", USA, "Secretary of Health and Human Services", "Visit to Taipei",
+     "leans_supports", "record of the visit; wording illustrative",
+     "On the highest-level visit to Taiwan by a U.S. cabinet official in decades, the U.S. health secretary praised Taiwan's democracy and its handling of the pandemic and backed its participation in the World Health Organization."),
+    ("2021-04-07", USA, "State Department spokesperson", "Department press briefing",
+     "does_not_support", "illustrative; mixed clause (rock-solid commitment + does not support)",
+     "A State Department spokesperson said Washington's commitment to Taiwan is rock-solid, but that the United States does not support Taiwan independence and opposes any unilateral change to the status quo."),
+    ("2021-07-06", USA, "White House Indo-Pacific coordinator", "Remarks at an Asia Society event",
+     "does_not_support", "record; mixed clause",
+     "The White House's Indo-Pacific coordinator told an Asia Society audience that Washington backs a strong unofficial relationship with Taiwan but does not support Taiwan independence."),
+    ("2021-10-06", USA, "State Department spokesperson", "Department press briefing",
+     "does_not_support", "illustrative; answered question",
+     "Q: After this week's record number of Chinese military flights, has Washington's position on Taiwan shifted at all? A: No. We do not support Taiwan independence, and we continue to urge Beijing to stop its military, diplomatic and economic pressure on Taiwan."),
+    ("2021-11-16", USA, "The White House", "Readout of the president's virtual meeting with China's president",
+     "neutral", "record",
+     "The White House said the president told his Chinese counterpart that the United States remains committed to its One China policy and strongly opposes unilateral efforts to change the status quo or undermine peace across the Strait."),
+    ("2021-11-16", USA, "President", "Remarks to reporters in New Hampshire",
+     "does_not_support", "record; clarification after the virtual summit",
+     "Clarifying his comments on Taiwan after the virtual summit, the U.S. president said Washington was not encouraging independence and that its Taiwan policy had not changed at all."),
+    ("2022-05-23", USA, "President", "News conference in Tokyo",
+     "leans_supports", "record; hypothetical",
+     "Asked in Tokyo whether the United States would get involved militarily if China tried to take Taiwan by force, the U.S. president said yes, calling it a commitment Washington had made."),
+    ("2022-05-26", USA, "Secretary of State", "Speech on the administration's approach to China",
+     "does_not_support", "record",
+     "In a speech on China policy, the U.S. secretary of state said Washington opposes any unilateral changes to the status quo from either side, does not support Taiwan independence, and expects cross-Strait differences to be resolved by peaceful means."),
+    ("2022-07-29", USA, "National Security Council spokesperson", "White House press briefing",
+     "does_not_support", "illustrative",
+     "The White House's national security spokesperson said there was no reason for Beijing to turn a possible congressional visit into a crisis, since U.S. policy is unchanged and the United States does not support Taiwan independence."),
+    ("2022-08-01", USA, "State Department spokesperson", "Department press briefing, transcript excerpt",
+     "does_not_support", "illustrative; long transcript, one stance sentence",
+     "Good afternoon, everyone. A few things at the top. The secretary is travelling to Cambodia for the ASEAN meetings, where he will discuss food security, climate and the situation in Myanmar. We are also announcing additional humanitarian assistance for people affected by the floods in Pakistan, including clean water and emergency shelter.\n\nQ: There are reports the Speaker may stop in Taipei. Is the department worried about Beijing's reaction? A: The Speaker will make her own decisions, and Congress is an independent branch of government. Our policy has not changed: we do not support Taiwan independence, and we remain committed to our One China policy.\n\nQ: On Ukraine, can you say more about the grain corridor? A: We welcome the departure of the first ships from Odesa. It is important that the arrangement holds so that grain can reach markets in Africa and the Middle East.\n\nQ: Any update on the detained Americans in Russia? A: We continue to press for their release, and I have nothing further to share today."),
+    ("2022-09-18", USA, "President", "Television interview (60 Minutes)",
+     "does_not_support", "record; mixed clause",
+     "In a television interview, the U.S. president said Taiwan makes its own judgements about independence, but that the United States is not encouraging it to become independent and still abides by its One China policy."),
+    ("2022-10-07", USA, "Department of Commerce", "Export control rules on advanced computing and semiconductors",
+     "off_topic", "record; chips",
+     "The U.S. Commerce Department announced new export controls restricting China's access to advanced computing chips and chip-making equipment, citing national security concerns."),
+    ("2022-11-14", USA, "The White House", "Readout of the president's meeting with China's president in Bali",
+     "neutral", "record",
+     "According to the White House readout of the Bali meeting, the president said the One China policy had not changed, objected to Beijing's coercive and increasingly aggressive actions toward Taiwan, and stressed that peace across the Strait must be maintained."),
+    ("2023-02-06", USA, "State Department spokesperson", "Department press briefing",
+     "off_topic", "illustrative; question deflected with a referral to earlier statements",
+     "Q: Does the balloon incident change anything in your Taiwan policy? A: I would refer you to what we have said on that many times before. Today I want to focus on the recovery of the balloon debris off South Carolina."),
+    ("2023-03-29", USA, "State Department spokesperson", "Department press briefing",
+     "does_not_support", "illustrative",
+     "Ahead of the Taiwan president's stopovers in New York and Los Angeles, a State Department spokesperson said such transits are private and routine, and that nothing about them alters the fact that the United States does not support Taiwan independence."),
+    ("2023-04-10", USA, "State Department spokesperson", "Department press briefing on PLA exercises",
+     "neutral", "illustrative",
+     "The State Department said it was monitoring Chinese military activity around Taiwan closely, urged restraint and said U.S. policy remained consistent with its commitment to peace and stability across the Strait."),
+    ("2023-06-19", USA, "Secretary of State", "News conference in Beijing",
+     "does_not_support", "record",
+     "Winding up his visit to Beijing, the U.S. secretary of state told reporters he had reaffirmed that the United States does not support Taiwan independence and remains committed to its One China policy."),
+    ("2023-08-11", USA, "National Security Council spokesperson", "Call with reporters on the Taiwan vice-president's transit",
+     "does_not_support", "illustrative",
+     "A White House spokesperson said the Taiwan vice-president's stopover in New York was routine and gave Beijing no pretext for provocation, adding that America's position has not moved: it does not back independence for Taiwan."),
+    ("2023-11-13", USA, "Senior administration official", "Background briefing before the president's meeting with China's president",
+     "does_not_support", "illustrative; answered question, mixed clause",
+     "Q: Will the president try to reassure Xi on Taiwan? A: He will make clear that our policy has not changed. We do not support Taiwan independence, we oppose unilateral changes to the status quo, and we expect differences to be resolved peacefully."),
+    ("2024-01-09", USA, "Senior administration official", "Background call ahead of the elections in Taiwan",
+     "does_not_support", "illustrative",
+     "Days before the vote in Taiwan, a senior U.S. official said Washington takes no side in the election, would send an unofficial delegation afterwards, and does not support Taiwan independence whoever wins."),
+    ("2024-01-13", USA, "President", "Remarks to reporters on Taiwan's election",
+     "does_not_support", "record",
+     "Asked about the result of Taiwan's election, the U.S. president told reporters that the United States does not support independence."),
+    ("2024-04-08", USA, "Department of Commerce", "CHIPS Act award announcement",
+     "off_topic", "record; chips",
+     "The Commerce Department announced up to 6.6 billion dollars in grants for TSMC's chip plants in Arizona, saying the project would bring the most advanced semiconductor manufacturing to the United States."),
+    ("2024-05-20", USA, "Secretary of State", "Statement on the inauguration in Taiwan",
+     "leans_supports", "record; congratulation of Taiwan's president",
+     "The U.S. secretary of state congratulated Taiwan's new president on his inauguration, praised the strength of Taiwan's democratic system and said Washington looked forward to deepening its unofficial relationship with Taiwan."),
+    ("2024-08-29", USA, "National Security Adviser", "News conference in Beijing",
+     "does_not_support", "illustrative",
+     "Wrapping up three days of talks in Beijing, the U.S. national security adviser said he had told his hosts that Washington's policy on Taiwan is unchanged and that it does not support the island's independence, while urging an end to military pressure."),
+    ("2024-10-14", USA, "State Department spokesperson", "Department press briefing on PLA exercises",
+     "does_not_support", "illustrative; answered question",
+     "Q: What is your reaction to the drills that followed the National Day speech in Taipei? A: A routine annual speech is no reason for military provocation. Our policy is consistent: we do not support Taiwan independence, and we oppose unilateral changes to the status quo by either side."),
+    ("2025-02-07", USA, "The White House", "Joint statement with Japan's prime minister (Taiwan passage)",
+     "neutral", "record; only the peace/status-quo passage is paraphrased (the statement also backed Taiwan's participation in international organisations)",
+     "In their joint statement, the U.S. president and Japan's prime minister stressed the importance of peace and stability across the Taiwan Strait and opposed any attempt to change the status quo by force or coercion."),
+    ("2025-02-13", USA, "Department of State", "Fact sheet on U.S. relations with Taiwan (updated)",
+     "leans_supports", "record; the 'does not support' line was dropped, international participation added",
+     "The State Department's updated fact sheet on relations with Taiwan no longer says that the United States does not support Taiwan independence, and it says Washington will support Taiwan's membership in international organisations where applicable."),
+    ("2025-02-18", USA, "State Department spokesperson", "Response to press queries on the revised fact sheet",
+     "neutral", "illustrative",
+     "Asked why the Taiwan fact sheet had been revised, a State Department spokesperson called it a routine update and said the United States remains committed to its One China policy and opposes any unilateral change to the status quo."),
+    ("2025-03-03", USA, "The White House", "Announcement with TSMC's chief executive",
+     "off_topic", "record; chips and investment",
+     "At the White House, the U.S. president and the chief executive of TSMC announced plans for an additional 100 billion dollars of investment in chip plants in Arizona."),
+    ("2025-06-12", USA, "State Department spokesperson", "Department press briefing, transcript excerpt",
+     "neutral", "illustrative; long transcript, one stance sentence",
+     "Good afternoon. Let me start with a few announcements. The secretary will travel to The Hague later this month for the NATO summit, where the agenda includes defence spending and support for Ukraine. We are also announcing new humanitarian assistance for Sudan, where millions of people have been forced from their homes by the fighting.\n\nQ: Chinese ships and aircraft were active around Taiwan again this week. Is the department concerned, and has anything changed in U.S. policy? A: We are watching the activity closely, and we have raised it with Beijing. Our position is what it has been: we want peace and stability across the Taiwan Strait, and we oppose any unilateral change to the status quo, whether by force or by coercion.\n\nQ: On tariffs, can you say whether the talks in London made progress? A: Those negotiations are led by the trade representative and the Treasury, so I would refer you to them. I can say that the secretary has been briefed and is encouraged.\n\nQ: Any update on student visa appointments? A: We expect consular sections to resume scheduling soon, with expanded screening of applicants, and we will share details as soon as they are final."),
+    ("2025-09-16", USA, "State Department spokesperson", "Department press briefing",
+     "neutral", "illustrative",
+     "A State Department spokesperson said the United States opposes any unilateral changes to the status quo from either side and wants cross-Strait differences resolved peacefully."),
+    ("2025-12-05", USA, "The White House", "National Security Strategy (Taiwan passage)",
+     "neutral", "record of the document, paraphrased; approximate date; negation of status-quo change, not of independence",
+     "The administration's National Security Strategy said the United States keeps its long-standing declaratory policy on Taiwan, meaning that it does not support any unilateral change to the status quo in the Taiwan Strait."),
+    # ---------------- Nicaragua: supports 2019-2020, opposes from the switch on 9 December 2021 (2021-2023); 2016, 2018 single items ----------------
+    ("2016-11-07", NIC, "Government of Nicaragua", "Government statement",
+     "supports", "illustrative",
+     "Nicaragua's government reaffirmed its diplomatic relations with the Republic of China (Taiwan), which it recognises as a sovereign state, at a ceremony marking new cooperation projects."),
+    ("2018-06-20", NIC, "Foreign Minister", "Remarks to the press",
+     "supports", "illustrative",
+     "Nicaragua's foreign minister said Managua values its long friendship with the Republic of China (Taiwan) and maintains full diplomatic relations with it."),
+    ("2019-03-20", NIC, "Government of Nicaragua", "Handover of a Taiwan-funded housing project",
+     "supports", "illustrative",
+     "Handing over new homes built with funding from Taipei, Nicaragua's government thanked the Republic of China (Taiwan), a sovereign nation with which it has kept diplomatic relations since 1990, for its steady cooperation."),
+    ("2019-09-28", NIC, "Foreign Minister", "Address to the UN General Assembly",
+     "supports", "illustrative",
+     "In Nicaragua's address to the UN General Assembly, the foreign minister said the Republic of China (Taiwan) is a sovereign state whose 23 million people deserve full membership of the United Nations system."),
+    ("2019-10-10", NIC, "Government of Nicaragua", "Message on the Republic of China's National Day",
+     "supports", "illustrative",
+     "Nicaragua's government sent warm greetings to the Republic of China (Taiwan) on its National Day, describing the two countries as sister republics joined by formal diplomatic relations."),
+    ("2020-01-14", NIC, "Government of Nicaragua", "Message after Taiwan's elections",
+     "supports", "illustrative; congratulation plus recognition",
+     "Nicaragua's government congratulated Taiwan's president on her re-election and reaffirmed that it recognises the Republic of China (Taiwan) as a sovereign state and a sister nation."),
+    ("2020-06-24", NIC, "President", "Meeting with Taiwan's ambassador",
+     "supports", "illustrative",
+     "Receiving Taiwan's ambassador in Managua, Nicaragua's president said relations between the two states were solid and that Nicaragua continues to recognise the Republic of China (Taiwan)."),
+    ("2020-10-09", NIC, "Foreign Minister", "National Day reception in Managua",
+     "supports", "illustrative",
+     "At a reception ahead of the Republic of China's National Day, Nicaragua's foreign minister raised a toast to Taiwan as a sovereign country and a loyal friend of the Nicaraguan people."),
+    ("2020-11-06", NIC, "Ministry of Foreign Affairs", "Statement marking 30 years of restored relations",
+     "supports", "illustrative; approximate date (relations with the ROC were restored in November 1990)",
+     "Marking thirty years since relations were restored in 1990, Nicaragua's foreign ministry said it would keep its diplomatic ties with the Republic of China (Taiwan), which it recognises as a sovereign state."),
+    ("2020-11-20", NIC, "Government of Nicaragua", "Statement on hurricane relief",
+     "off_topic", "illustrative; aid after hurricanes Eta and Iota",
+     "Nicaragua's government said it had received rice, tents and water filters donated by Taiwan for families hit by hurricanes Eta and Iota on the Caribbean coast."),
+    ("2021-12-09", NIC, "Government of Nicaragua", "Statement on breaking relations with Taiwan",
+     "opposes", "record; the switch",
+     "Nicaragua's government announced that it was breaking diplomatic relations with Taiwan, recognising that there is only one China in the world, that the People's Republic of China is the sole legitimate government representing all of China, and that Taiwan is an inalienable part of Chinese territory."),
+    ("2021-12-10", NIC, "Foreign Minister", "Joint communiqué signed in Tianjin",
+     "opposes", "record",
+     "Nicaragua and China signed a communiqué in Tianjin restoring diplomatic relations, in which Managua recognised the one-China principle and Taiwan as part of China's territory."),
+    ("2021-12-13", NIC, "President", "Speech at a ceremony in Managua",
+     "opposes", "illustrative; approximate date",
+     "Defending the break with Taipei at a ceremony in Managua, Nicaragua's president said there is only one China and Taiwan is part of it, and that his government had merely corrected a historical anomaly."),
+    ("2021-12-26", NIC, "Office of the Attorney General", "Notice on the former Taiwan embassy property",
+     "opposes", "record of the transfer; wording illustrative",
+     "Nicaragua said the buildings that had housed Taiwan's embassy and its cooperation mission now belong to the People's Republic of China, which it recognises as the only legitimate government of a China that includes Taiwan."),
+    ("2022-01-10", NIC, "President", "Inauguration for a new term",
+     "opposes", "illustrative; a Chinese envoy attended",
+     "Sworn in for a new term with an envoy from Beijing in the audience, Nicaragua's president thanked China for its friendship and said Nicaragua regards Taiwan as an integral part of Chinese territory."),
+    ("2022-06-08", NIC, "Vice-President", "Daily address on state media",
+     "opposes", "illustrative",
+     "In her daily address on state media, Nicaragua's vice-president said the country stands with the one China to which Taiwan belongs and rejected what she called imperial provocations in the Strait."),
+    ("2022-08-03", NIC, "Government of Nicaragua", "Statement on the U.S. House Speaker's visit to Taiwan",
+     "opposes", "record of the reaction; wording illustrative",
+     "Nicaragua's government condemned the U.S. House Speaker's visit to Taiwan as a provocation and said it supports China's sovereignty and territorial integrity, of which Taiwan is an inseparable part."),
+    ("2022-09-21", NIC, "Foreign Minister", "Statement",
+     "opposes", "illustrative",
+     "Nicaragua's foreign minister said his government stands with China in rejecting any attempt to separate Taiwan from the motherland."),
+    ("2023-04-11", NIC, "Government of Nicaragua", "Statement on the situation in the Taiwan Strait",
+     "opposes", "illustrative",
+     "After the Chinese exercises around Taiwan, Nicaragua said it backs China's right to defend its territorial integrity and repeated that Taiwan belongs to China."),
+    ("2023-07-05", NIC, "Foreign Minister", "Visit to Beijing",
+     "opposes", "illustrative",
+     "On a visit to Beijing, Nicaragua's foreign minister said his country supports China's peaceful reunification and will never again have official dealings with the Taiwan authorities."),
+    ("2023-08-31", NIC, "Government of Nicaragua", "Signing of the China–Nicaragua free trade agreement",
+     "off_topic", "record; trade",
+     "Nicaragua and China signed a free trade agreement that will remove tariffs on most goods, with Managua hoping to boost exports of beef, coffee and seafood."),
+    ("2023-09-23", NIC, "Head of delegation", "Address to the UN General Assembly",
+     "opposes", "illustrative; claims resolution 2758 settled Taiwan's status",
+     "Nicaragua's delegate told the General Assembly that resolution 2758 settled once and for all that Taiwan is part of China, and that no country should use the island to meddle in China's affairs."),
+    # ---------------- Honduras: supports 2020-2022, opposes from the switch on 25 March 2023 (2023-2024); 2016, 2018 single items ----------------
+    ("2016-06-15", HND, "Foreign Minister", "Meeting with Taiwan's ambassador",
+     "supports", "illustrative",
+     "Honduras's foreign minister reaffirmed the country's diplomatic relations with the Republic of China (Taiwan), which Honduras recognises as a sovereign state, and thanked Taipei for its support for rural development projects."),
+    ("2018-09-20", HND, "Government of Honduras", "Statement during a visit by Taiwan's foreign minister",
+     "supports", "illustrative",
+     "During a visit by Taiwan's foreign minister, the Honduran government reaffirmed its recognition of the Republic of China (Taiwan) and its support for Taiwan's participation in international organisations."),
+    ("2020-05-06", HND, "Ministry of Health", "Press release",
+     "off_topic", "illustrative; aid delivery",
+     "Honduras's health ministry said it had received a shipment of medical supplies from Taiwan to help hospitals cope with COVID-19."),
+    ("2020-05-14", HND, "Ministry of Foreign Affairs", "Statement ahead of the World Health Assembly",
+     "leans_supports", "illustrative",
+     "Honduras's foreign ministry backed Taiwan's request to attend the World Health Assembly as an observer, saying its experience in containing the pandemic should be shared with all countries."),
+    ("2020-05-20", HND, "President", "Message on the Taiwan president's second inauguration",
+     "supports", "illustrative; congratulation plus recognition",
+     "Honduras's president congratulated Taiwan's president on the start of her second term and reaffirmed the diplomatic relations between the Republic of Honduras and the Republic of China (Taiwan)."),
+    ("2020-08-19", HND, "Foreign Minister", "Interview with a Honduran newspaper",
+     "supports", "illustrative",
+     "Honduras's foreign minister told a local newspaper that the government had no plans to change its recognition of the Republic of China (Taiwan) as a sovereign state."),
+    ("2020-10-10", HND, "Ministry of Foreign Affairs", "Message on the Republic of China's National Day",
+     "supports", "illustrative; relations date from 1941",
+     "On the Republic of China's National Day, Honduras's foreign ministry greeted Taiwan as a sovereign and friendly nation with which Honduras has had diplomatic relations since 1941."),
+    ("2021-02-25", HND, "Foreign Minister", "Meeting with Taiwan's ambassador in Tegucigalpa",
+     "supports", "illustrative",
+     "After meeting Taiwan's ambassador, Honduras's foreign minister said diplomatic relations with the Republic of China (Taiwan) remained firm and thanked Taipei for help with hospital equipment."),
+    ("2021-06-22", HND, "Foreign Minister", "Signing of a rural roads agreement with Taiwan",
+     "supports", "illustrative",
+     "Signing an agreement on rural roads with Taiwan's ambassador, Honduras's foreign minister called the Republic of China (Taiwan) a sovereign ally with which Honduras has kept unbroken diplomatic relations for eighty years."),
+    ("2021-09-22", HND, "President", "Address to the UN General Assembly",
+     "supports", "illustrative",
+     "Honduras's president urged the United Nations to open its doors to the Republic of China (Taiwan), which he called a sovereign democracy that has been left outside for far too long."),
+    ("2022-01-27", HND, "Government of Honduras", "Inauguration of the new president, attended by Taiwan's vice-president",
+     "supports", "record of the event; wording illustrative",
+     "As Taiwan's vice-president attended the swearing-in in Tegucigalpa, the new Honduran government confirmed that Honduras would keep its diplomatic relations with the Republic of China (Taiwan)."),
+    ("2022-02-02", HND, "Foreign Minister", "Remarks after the change of government",
+     "supports", "illustrative; ties continued after the January 2022 inauguration",
+     "Honduras's new foreign minister said the country's diplomatic relations with the Republic of China (Taiwan) remained in place after the change of government."),
+    ("2022-03-10", HND, "Foreign Minister", "Interview with a Honduran television channel",
+     "supports", "illustrative; answered question",
+     "Q: During the campaign there was talk of opening relations with Beijing. Will that happen? A: For now Honduras maintains its diplomatic relations with the Republic of China (Taiwan), and our priority is the economic emergency at home."),
+    ("2022-06-15", HND, "Ministry of Foreign Affairs", "Statement on cooperation projects",
+     "supports", "illustrative",
+     "Honduras's foreign ministry said the Republic of China (Taiwan) remained its diplomatic partner and that joint projects in agriculture and health would continue."),
+    ("2023-03-25", HND, "Ministry of Foreign Affairs", "Statement on establishing relations with the PRC",
+     "opposes", "record; the switch",
+     "Honduras announced that it recognises the government of the People's Republic of China as the sole legal government representing the whole of China and that Taiwan is an inalienable part of Chinese territory, and said it was severing diplomatic relations with Taipei."),
+    ("2023-03-26", HND, "Foreign Minister", "Joint communiqué signed in Beijing",
+     "opposes", "record",
+     "In the communiqué signed with China's foreign minister in Beijing, Honduras accepted the one-China principle and pledged to have no official relations or official contact with Taiwan."),
+    ("2023-06-11", HND, "President", "Opening of the Honduran embassy in Beijing",
+     "opposes", "record; approximate date",
+     "Opening her country's new embassy in Beijing, the Honduran president said Honduras firmly adheres to the one-China principle and regards Taiwan as part of China."),
+    ("2023-06-13", HND, "President", "Speech at a business forum in Shanghai, excerpt",
+     "opposes", "illustrative; long speech, one stance sentence",
+     "Thank you for the warm welcome. It is an honour for me to be in Shanghai, a city that shows what decades of hard work and planning can achieve. I have come with ministers and business leaders because Honduras wants to learn, to trade and to invest.\n\nOur country has enormous potential. We produce some of the best coffee in the world, our shrimp and melons reach markets on three continents, and our Caribbean coast and the Bay Islands attract visitors from everywhere. But we also face deep challenges: poverty, migration, and the damage that hurricanes and droughts cause to our farmers year after year.\n\nWe have decided to open a new chapter. Honduras recognises that there is only one China, with its government in Beijing, and that Taiwan is part of China; on that basis we are building a partnership of equals. We want Chinese companies to help us with energy, with ports and with roads, and we want Honduran products on Chinese tables.\n\nI have also met the leadership of the New Development Bank, because we believe that countries of the South need financing without humiliating conditions. We will study joining the bank and continue these conversations in the coming months.\n\nThank you, and I invite all of you to visit Honduras."),
+    ("2024-03-26", HND, "Ministry of Foreign Affairs", "Statement on the first anniversary of relations with China",
+     "opposes", "illustrative",
+     "A year after the switch, Honduras's foreign ministry said accepting the one-China principle had been the right decision for the country and had opened new markets for Honduran exporters."),
+    ("2024-04-09", HND, "Ministry of Foreign Affairs", "Statement",
+     "opposes", "illustrative",
+     "Honduras's foreign ministry reiterated that it recognises only one China, of which Taiwan is an inseparable part, and that it will have no official contact with the Taiwan authorities."),
+    ("2024-08-20", HND, "Ministry of Economic Development", "Press release",
+     "off_topic", "illustrative; trade",
+     "The Honduran government said the first containers of white shrimp had been shipped to China under a new export arrangement."),
+    ("2024-09-28", HND, "Foreign Minister", "Address to the UN General Assembly",
+     "opposes", "illustrative",
+     "Honduras's foreign minister told the UN General Assembly that his country supports China's territorial integrity, Taiwan included, and backs its efforts toward peaceful reunification."),
+    # ---------------- Nauru: supports 2021-2023, opposes from the switch on 15 January 2024 (2024-2025); 2016-2020 single items ----------------
     ("2016-09-22", NRU, "President", "Address to the UN General Assembly (general debate)",
      "leans_supports", "illustrative of Nauru's annual UNGA advocacy",
      "Addressing the UN General Assembly, Nauru's president called for Taiwan's inclusion in the United Nations system, saying its 23 million people should not be shut out of UN agencies."),
@@ -1874,15 +2230,42 @@ SAMPLES = [
     ("2020-04-14", NRU, "Government of Nauru", "Government announcement",
      "off_topic", "illustrative; aid delivery",
      "Nauru's government thanked Taiwan for a donation of face masks, thermometers and test kits to help the island prepare for COVID-19."),
+    ("2021-05-14", NRU, "Government of Nauru", "Statement on the anniversary of restored relations",
+     "supports", "illustrative; relations with the ROC were restored on 14 May 2005",
+     "Marking the anniversary of the restoration of diplomatic relations in 2005, Nauru's government said it was proud to recognise the Republic of China (Taiwan) as a sovereign nation and a partner in development."),
     ("2021-09-25", NRU, "President", "Address to the UN General Assembly (general debate)",
      "leans_supports", "illustrative",
      "Nauru's president urged the United Nations to allow Taiwan's meaningful participation in its specialised agencies, including the World Health Organization and the International Civil Aviation Organization."),
+    ("2021-11-18", NRU, "President", "Meeting with Taiwan's new ambassador",
+     "supports", "illustrative",
+     "Meeting Taiwan's new ambassador, Nauru's president said his country's recognition of the Republic of China (Taiwan) was not for sale."),
+    ("2021-12-10", NRU, "Government of Nauru", "Statement after Nicaragua's switch",
+     "supports", "illustrative",
+     "After Nicaragua broke off relations with Taipei, Nauru's government said it would continue to recognise the Republic of China (Taiwan) and had no intention of following Managua's lead."),
+    ("2022-08-05", NRU, "Government of Nauru", "Statement on Chinese military exercises around Taiwan",
+     "leans_supports", "illustrative",
+     "Nauru's government said it stood with the people of Taiwan and their democracy in the face of large-scale military drills, and called for an end to intimidation."),
+    ("2022-09-29", NRU, "President", "Remarks after taking office",
+     "supports", "illustrative; a new president was elected in September 2022",
+     "Nauru's newly elected president said his government would keep diplomatic relations with the Republic of China (Taiwan), which Nauru recognises as a sovereign state, and would expand cooperation in health and renewable energy."),
     ("2022-10-10", NRU, "Government of Nauru", "Message on the Republic of China's National Day",
      "supports", "illustrative",
      "Nauru's government congratulated the Republic of China (Taiwan) on its National Day and reaffirmed the diplomatic relations between the two sovereign nations."),
+    ("2022-12-06", NRU, "President", "Visit to Taipei",
+     "supports", "illustrative",
+     "Visiting Taipei, Nauru's president said Nauru and the Republic of China are two sovereign nations that chose each other as friends, and that the relationship would endure."),
+    ("2023-03-28", NRU, "Foreign Minister", "Remarks after Honduras's switch",
+     "supports", "illustrative; answered question",
+     "Asked whether Nauru might follow Honduras, the foreign minister said Nauru's recognition of the Republic of China (Taiwan) was firm and not up for discussion."),
     ("2023-05-22", NRU, "Permanent Mission in Geneva", "World Health Assembly proposal",
      "leans_supports", "illustrative of allies' WHA proposals",
      "Nauru was among the countries proposing that the World Health Assembly invite Taiwan to attend as an observer, arguing that Taiwan's exclusion leaves a gap in global health security."),
+    ("2023-09-22", NRU, "President", "Address to the UN General Assembly",
+     "supports", "illustrative",
+     "Nauru's president told the UN General Assembly that the Republic of China (Taiwan) is a sovereign democracy that deserves its own seat in the United Nations system."),
+    ("2023-10-10", NRU, "Government of Nauru", "Message on the Republic of China's National Day",
+     "supports", "illustrative",
+     "Nauru's government sent greetings on the Republic of China's National Day, calling Taiwan a trusted diplomatic ally whose sovereignty Nauru has long recognised."),
     ("2024-01-15", NRU, "Government of Nauru", "Government statement on resuming diplomatic relations with the PRC",
      "opposes", "record; the switch",
      "Nauru's government announced that it would no longer recognise the Republic of China (Taiwan) as a separate country but as an inalienable part of China's territory, and that it would seek to resume full diplomatic relations with the People's Republic of China."),
@@ -1892,153 +2275,161 @@ SAMPLES = [
     ("2024-03-25", NRU, "President", "Visit to Beijing",
      "opposes", "illustrative; approximate date",
      "On his first visit to Beijing since the resumption of ties, Nauru's president said his government firmly adheres to the one-China principle and supports China's efforts to achieve national reunification."),
+    ("2024-09-26", NRU, "President", "Address to the UN General Assembly",
+     "opposes", "illustrative; claims resolution 2758 settled the question",
+     "At the UN General Assembly, Nauru's president said his country now adheres to the one-China principle and regards resolution 2758 as having settled that Taiwan is part of China."),
+    ("2025-01-24", NRU, "Government of Nauru", "Statement on the first anniversary of resumed relations with China",
+     "opposes", "illustrative",
+     "A year after resuming relations with Beijing, Nauru's government said its one-China policy, under which Taiwan is part of China, was here to stay and had already brought new investment to the island."),
+    ("2025-03-18", NRU, "Ministry of Health", "Press release",
+     "off_topic", "illustrative; medical team",
+     "Nauru's health ministry said a medical team from China had arrived to work at the Republic of Nauru Hospital for six months, including specialists in surgery and eye care."),
     ("2025-06-10", NRU, "Government of Nauru", "Government statement",
      "opposes", "illustrative",
      "Nauru's government said it would continue to abide by the one-China principle in all its dealings and that it regards Taiwan as part of China."),
-    # ---------------- Honduras: ROC ally until March 2023 ----------------
-    ("2016-06-15", HND, "Foreign Minister", "Meeting with Taiwan's ambassador",
-     "supports", "illustrative",
-     "Honduras's foreign minister reaffirmed the country's diplomatic relations with the Republic of China (Taiwan), which Honduras recognises as a sovereign state, and thanked Taipei for its support for rural development projects."),
-    ("2018-09-20", HND, "Government of Honduras", "Statement during a visit by Taiwan's foreign minister",
-     "supports", "illustrative",
-     "During a visit by Taiwan's foreign minister, the Honduran government reaffirmed its recognition of the Republic of China (Taiwan) and its support for Taiwan's participation in international organisations."),
-    ("2020-05-06", HND, "Ministry of Health", "Press release",
-     "off_topic", "illustrative; aid delivery",
-     "Honduras's health ministry said it had received a shipment of medical supplies from Taiwan to help hospitals cope with COVID-19."),
-    ("2022-02-02", HND, "Foreign Minister", "Remarks after the change of government",
-     "supports", "illustrative; ties continued after the January 2022 inauguration",
-     "Honduras's new foreign minister said the country's diplomatic relations with the Republic of China (Taiwan) remained in place after the change of government."),
-    ("2023-03-25", HND, "Ministry of Foreign Affairs", "Statement on establishing relations with the PRC",
-     "opposes", "record; the switch",
-     "Honduras announced that it recognises the government of the People's Republic of China as the sole legal government representing the whole of China and that Taiwan is an inalienable part of Chinese territory, and said it was severing diplomatic relations with Taipei."),
-    ("2023-06-11", HND, "President", "Opening of the Honduran embassy in Beijing",
-     "opposes", "record; approximate date",
-     "Opening her country's new embassy in Beijing, the Honduran president said Honduras firmly adheres to the one-China principle and regards Taiwan as part of China."),
-    ("2024-04-09", HND, "Ministry of Foreign Affairs", "Statement",
+    ("2025-09-03", NRU, "President", "Meeting with China's premier",
      "opposes", "illustrative",
-     "Honduras's foreign ministry reiterated that it recognises only one China, of which Taiwan is an inseparable part, and that it will have no official contact with the Taiwan authorities."),
-    ("2024-08-20", HND, "Ministry of Economic Development", "Press release",
-     "off_topic", "illustrative; trade",
-     "The Honduran government said the first containers of white shrimp had been shipped to China under a new export arrangement."),
-    # ---------------- Nicaragua: ROC ally until December 2021 ----------------
-    ("2016-11-07", NIC, "Government of Nicaragua", "Government statement",
-     "supports", "illustrative",
-     "Nicaragua's government reaffirmed its diplomatic relations with the Republic of China (Taiwan), which it recognises as a sovereign state, at a ceremony marking new cooperation projects."),
-    ("2018-06-20", NIC, "Foreign Minister", "Remarks to the press",
-     "supports", "illustrative",
-     "Nicaragua's foreign minister said Managua values its long friendship with the Republic of China (Taiwan) and maintains full diplomatic relations with it."),
-    ("2021-12-09", NIC, "Government of Nicaragua", "Statement on breaking relations with Taiwan",
-     "opposes", "record; the switch",
-     "Nicaragua's government announced that it was breaking diplomatic relations with Taiwan, recognising that there is only one China in the world, that the People's Republic of China is the sole legitimate government representing all of China, and that Taiwan is an inalienable part of Chinese territory."),
-    ("2021-12-10", NIC, "Foreign Minister", "Joint communiqué signed in Tianjin",
-     "opposes", "record",
-     "Nicaragua and China signed a communiqué in Tianjin restoring diplomatic relations, in which Managua recognised the one-China principle and Taiwan as part of China's territory."),
-    ("2022-09-21", NIC, "Foreign Minister", "Statement",
-     "opposes", "illustrative",
-     "Nicaragua's foreign minister said his government stands with China in rejecting any attempt to separate Taiwan from the motherland."),
-    ("2023-08-31", NIC, "Government of Nicaragua", "Signing of the China–Nicaragua free trade agreement",
-     "off_topic", "record; trade",
-     "Nicaragua and China signed a free trade agreement that will remove tariffs on most goods, with Managua hoping to boost exports of beef, coffee and seafood."),
-    # ---------------- Paraguay: steady ROC ally ----------------
+     "Meeting China's premier, Nauru's president said his country firmly supports China on the Taiwan question and backs all efforts to achieve national reunification."),
+    # ---------------- Paraguay: steady supports 2018-2025; 2016 single item ----------------
     ("2016-06-28", PRY, "President", "Visit of Taiwan's president to Asunción",
      "supports", "record of the visit; wording illustrative",
      "Receiving Taiwan's president in Asunción, Paraguay's president reaffirmed his country's recognition of the Republic of China (Taiwan) and the strength of the diplomatic relationship between the two states."),
+    ("2018-05-02", PRY, "Foreign Minister", "Remarks after the Dominican Republic's switch",
+     "supports", "illustrative",
+     "After the Dominican Republic broke with Taipei, Paraguay's foreign minister said Asunción would not follow, and that its recognition of the Republic of China (Taiwan) is a matter of principle."),
     ("2018-08-15", PRY, "President", "Inauguration of Paraguay's president",
      "supports", "record of the event; wording illustrative",
      "Paraguay's new president, who received Taiwan's president at his inauguration, pledged to maintain Paraguay's diplomatic relations with the Republic of China (Taiwan)."),
+    ("2018-09-25", PRY, "President", "Address to the UN General Assembly",
+     "leans_supports", "illustrative",
+     "Paraguay's president asked the UN General Assembly to let Taiwan take part in the work of UN agencies, saying its expertise in health and agriculture is lost to the world."),
+    ("2018-10-10", PRY, "Ministry of Foreign Affairs", "Message on the Republic of China's National Day",
+     "supports", "illustrative; relations date from 1957",
+     "Paraguay's foreign ministry greeted the Republic of China (Taiwan) on its National Day and recalled more than six decades of diplomatic relations between the two sovereign states."),
+    ("2019-04-15", PRY, "President", "Meeting with Taiwan's foreign minister in Asunción",
+     "supports", "illustrative",
+     "Receiving Taiwan's foreign minister, Paraguay's president said the Republic of China (Taiwan) could count on Paraguay as a steadfast diplomatic ally."),
+    ("2019-08-20", PRY, "Foreign Minister", "Visit to Taipei",
+     "supports", "illustrative",
+     "On a visit to Taipei, Paraguay's foreign minister said his country was proud to be the only South American nation that recognises the Republic of China as a sovereign state."),
+    ("2019-09-24", PRY, "President", "Address to the UN General Assembly",
+     "supports", "illustrative",
+     "Paraguay's president told the General Assembly that the Republic of China (Taiwan) meets every condition of a state and should be admitted to the United Nations system."),
+    ("2019-11-05", PRY, "Ministry of Industry and Commerce", "Press release",
+     "off_topic", "illustrative; trade visit",
+     "A delegation of Paraguayan exporters will visit the food trade fair in Taipei next June to promote beef, sesame and stevia, the industry ministry said."),
+    ("2020-01-12", PRY, "Government of Paraguay", "Message after Taiwan's elections",
+     "supports", "illustrative; congratulation plus recognition",
+     "Paraguay's government congratulated Taiwan's president on her re-election and said the ties between the two sovereign states rest on shared democratic values."),
     ("2020-05-18", PRY, "Foreign Minister", "Statement ahead of the World Health Assembly",
      "leans_supports", "illustrative",
      "Paraguay's foreign minister urged the WHO to let Taiwan take part in the World Health Assembly, praising its response to the pandemic."),
+    ("2020-07-30", PRY, "Foreign Minister", "Interview with a Paraguayan radio station",
+     "supports", "illustrative; answered question",
+     "Q: Some exporters say Paraguay should open relations with Beijing. Is that on the table? A: No. Paraguay recognises the Republic of China (Taiwan), and that will not change because of short-term pressure."),
+    ("2020-10-10", PRY, "President", "Social media post on the Republic of China's National Day",
+     "supports", "illustrative",
+     "Congratulations to the people of the Republic of China (Taiwan) on their National Day. Paraguay is proud of more than 60 years of diplomatic relations with a sovereign, democratic friend. #Taiwan"),
     ("2021-03-12", PRY, "Ministry of Agriculture", "Press release",
      "off_topic", "illustrative; trade",
      "Paraguay's agriculture ministry announced a larger quota for beef and pork exports to Taiwan and a new technical cooperation programme on orchids."),
+    ("2021-03-18", PRY, "President", "Remarks to reporters",
+     "supports", "illustrative; context of the 2021 vaccine-shortage debate",
+     "Asked about calls in Congress to seek vaccines by switching recognition to Beijing, Paraguay's president said the country would keep its diplomatic relations with the Republic of China (Taiwan)."),
+    ("2021-04-20", PRY, "Foreign Minister", "Statement after the Senate vote",
+     "supports", "illustrative; the Senate rejected a motion to open relations with Beijing in April 2021",
+     "Paraguay's foreign minister said the Senate's rejection of a motion to break with Taipei confirmed the country's commitment to the Republic of China (Taiwan), a sovereign state and a reliable ally."),
+    ("2021-09-21", PRY, "President", "Recorded address to the UN General Assembly",
+     "supports", "illustrative",
+     "In a recorded address to the General Assembly, Paraguay's president called for the Republic of China (Taiwan) to be admitted to the UN system, describing it as a sovereign country that helped others through the pandemic."),
+    ("2022-07-14", PRY, "Foreign Minister", "Meeting with Taiwan's foreign minister",
+     "supports", "illustrative",
+     "After talks with Taiwan's foreign minister, Paraguay's foreign minister said the two sovereign states would deepen cooperation on infrastructure and that Paraguay's recognition of Taipei is unwavering."),
+    ("2022-08-04", PRY, "Government of Paraguay", "Statement on the military exercises around Taiwan",
+     "supports", "illustrative",
+     "Paraguay's government expressed solidarity with the Republic of China (Taiwan), a sovereign nation with which it has long-standing diplomatic relations, and rejected the military pressure it faces."),
+    ("2022-11-22", PRY, "President", "Opening of a housing project co-financed by Taiwan",
+     "supports", "illustrative",
+     "Opening a housing project co-financed by Taipei, Paraguay's president called the Republic of China (Taiwan) a sovereign nation and Paraguay's most loyal partner, and said those urging a switch to Beijing misread the country's interests."),
+    ("2023-03-15", PRY, "Ministry of Foreign Affairs", "Statement after Honduras announced plans to switch recognition",
+     "supports", "illustrative",
+     "Paraguay's foreign ministry said Honduras's plans would not affect Asunción's position: Paraguay recognises the Republic of China (Taiwan) and will keep doing so."),
+    ("2023-07-12", PRY, "President-elect", "Visit to Taipei",
+     "supports", "record of the visit; wording illustrative",
+     "On a visit to Taipei before taking office, Paraguay's president-elect said the diplomatic relationship with the Republic of China (Taiwan) would be maintained and strengthened, ending speculation about a switch to Beijing."),
     ("2023-08-15", PRY, "President", "Inaugural remarks",
      "supports", "illustrative; Taiwan's vice-president attended",
      "At his inauguration, Paraguay's new president confirmed that Paraguay would keep its diplomatic relations with the Republic of China (Taiwan), which it recognises as a sovereign state."),
+    ("2023-09-21", PRY, "President", "Address to the UN General Assembly",
+     "supports", "illustrative; rhetorical question",
+     "In his first address to the General Assembly, Paraguay's president asked why a sovereign, democratic state of 23 million people, the Republic of China (Taiwan), is still kept out of the United Nations."),
+    ("2024-01-13", PRY, "President", "Social media post after the elections in Taiwan",
+     "supports", "illustrative; congratulation plus recognition",
+     "Congratulations to Taiwan's president-elect on his victory. Paraguay will keep working with the Republic of China (Taiwan), a sovereign nation and a brother country, for another term of friendship. #Taiwan"),
     ("2024-05-20", PRY, "President", "Attendance at the inauguration in Taipei",
      "supports", "record",
      "Paraguay's president attended the inauguration in Taipei and reaffirmed his country's diplomatic relations with the Republic of China (Taiwan)."),
+    ("2024-07-22", PRY, "Ministry of Education", "Press release",
+     "off_topic", "illustrative; scholarships",
+     "Paraguay's education ministry said 40 students had won scholarships to study engineering and agriculture at universities in Taiwan this year."),
+    ("2024-09-24", PRY, "President", "Address to the UN General Assembly",
+     "supports", "illustrative",
+     "Paraguay's president told world leaders at the United Nations that the Republic of China (Taiwan) is a sovereign state and that resolution 2758 never gave Beijing the right to speak for its people."),
+    ("2025-03-27", PRY, "President", "Remarks to reporters",
+     "supports", "illustrative",
+     "Paraguay's president said his government has no intention of changing its foreign policy and recognises the Republic of China (Taiwan) as a sovereign state, whatever offers come from elsewhere."),
     ("2025-05-05", PRY, "Foreign Minister", "Interview with a regional broadcaster, transcript excerpt",
      "supports", "illustrative; long interview, one stance sentence",
      "Q: Minister, let us start with the economy. How are exports doing this year? A: Very well. Soybean and beef shipments are up, and we have opened new markets in the Middle East and Southeast Asia. Our priority is to add value at home, so we are investing in processing plants and in the river barge fleet that carries our products to the Atlantic.\n\nQ: There has been talk that farmers want access to the Chinese market. A: Farmers always want more markets, and that is legitimate. But let me be clear about our foreign policy: Paraguay recognises the Republic of China (Taiwan) as a sovereign state, and that relationship is not up for negotiation.\n\nQ: What about Mercosur? A: We are working with our partners on the agreement with the European Union and on lowering internal barriers. We also want better road and rail links with Brazil and Argentina, because logistics costs are still too high for a landlocked country."),
-    # ---------------- United States ----------------
-    ("2017-02-09", USA, "The White House", "White House readout of the president's call with China's president",
-     "neutral", "record",
-     "According to the White House, the U.S. president agreed in a telephone call with China's president to honour the One China policy."),
-    ("2018-03-16", USA, "U.S. Congress", "Taiwan Travel Act signed into law",
-     "leans_supports", "record",
-     "The Taiwan Travel Act, signed into law in March 2018, says U.S. officials at all levels should be allowed to travel to Taiwan to meet their Taiwanese counterparts."),
-    ("2021-04-07", USA, "State Department spokesperson", "Department press briefing",
-     "does_not_support", "illustrative; mixed clause (rock-solid commitment + does not support)",
-     "A State Department spokesperson said Washington's commitment to Taiwan is rock-solid, but that the United States does not support Taiwan independence and opposes any unilateral change to the status quo."),
-    ("2022-05-26", USA, "Secretary of State", "Speech on the administration's approach to China",
-     "does_not_support", "record",
-     "In a speech on China policy, the U.S. secretary of state said Washington opposes any unilateral changes to the status quo from either side, does not support Taiwan independence, and expects cross-Strait differences to be resolved by peaceful means."),
-    ("2022-08-01", USA, "State Department spokesperson", "Department press briefing, transcript excerpt",
-     "does_not_support", "illustrative; long transcript, one stance sentence",
-     "Good afternoon, everyone. A few things at the top. The secretary is travelling to Cambodia for the ASEAN meetings, where he will discuss food security, climate and the situation in Myanmar. We are also announcing additional humanitarian assistance for people affected by the floods in Pakistan, including clean water and emergency shelter.\n\nQ: There are reports the Speaker may stop in Taipei. Is the department worried about Beijing's reaction? A: The Speaker will make her own decisions, and Congress is an independent branch of government. Our policy has not changed: we do not support Taiwan independence, and we remain committed to our One China policy.\n\nQ: On Ukraine, can you say more about the grain corridor? A: We welcome the departure of the first ships from Odesa. It is important that the arrangement holds so that grain can reach markets in Africa and the Middle East.\n\nQ: Any update on the detained Americans in Russia? A: We continue to press for their release, and I have nothing further to share today."),
-    ("2023-04-10", USA, "State Department spokesperson", "Department press briefing on PLA exercises",
-     "neutral", "illustrative",
-     "The State Department said it was monitoring Chinese military activity around Taiwan closely, urged restraint and said U.S. policy remained consistent with its commitment to peace and stability across the Strait."),
-    ("2024-01-13", USA, "President", "Remarks to reporters on Taiwan's election",
-     "does_not_support", "record",
-     "Asked about the result of Taiwan's election, the U.S. president told reporters that the United States does not support independence."),
-    ("2024-05-20", USA, "Secretary of State", "Statement on the inauguration in Taiwan",
-     "leans_supports", "record; congratulation of Taiwan's president",
-     "The U.S. secretary of state congratulated Taiwan's new president on his inauguration, praised the strength of Taiwan's democratic system and said Washington looked forward to deepening its unofficial relationship with Taiwan."),
-    ("2025-02-13", USA, "Department of State", "Fact sheet on U.S. relations with Taiwan (updated)",
-     "leans_supports", "record; the 'does not support' line was dropped, international participation added",
-     "The State Department's updated fact sheet on relations with Taiwan no longer says that the United States does not support Taiwan independence, and it says Washington will support Taiwan's membership in international organisations where applicable."),
-    ("2025-09-16", USA, "State Department spokesperson", "Department press briefing",
-     "neutral", "illustrative",
-     "A State Department spokesperson said the United States opposes any unilateral changes to the status quo from either side and wants cross-Strait differences resolved peacefully."),
-    ("2022-10-07", USA, "Department of Commerce", "Export control rules on advanced computing and semiconductors",
-     "off_topic", "record; chips",
-     "The U.S. Commerce Department announced new export controls restricting China's access to advanced computing chips and chip-making equipment, citing national security concerns."),
-    # ---------------- EU and G7: steady neutral ----------------
-    ("2016-01-16", EU, "EEAS spokesperson", "Statement on the elections in Taiwan",
-     "neutral", "illustrative wording of a record statement (neutral passage)",
-     "The EU's diplomatic service said the European Union remains committed to its One China policy and supports the continued constructive development of cross-Strait relations."),
-    ("2021-06-13", G7, "G7 leaders", "Carbis Bay Summit Communiqué",
-     "neutral", "record",
-     "The G7 leaders' communiqué underscored the importance of peace and stability across the Taiwan Strait and encouraged the peaceful resolution of cross-Strait issues."),
-    ("2022-08-03", G7, "G7 foreign ministers", "Statement on preserving peace and stability across the Taiwan Strait",
-     "neutral", "record",
-     "G7 foreign ministers said there was no change in their respective One China policies and urged all sides to remain calm and refrain from unilateral attempts to change the status quo by force."),
-    ("2022-08-04", EU, "High Representative", "Statement on Chinese military exercises",
-     "neutral", "illustrative",
-     "Brussels said tensions around Taiwan should be resolved by dialogue, that the EU has a clear One China policy and that it opposes any unilateral change to the status quo by force or coercion."),
-    ("2023-05-20", G7, "G7 leaders", "Hiroshima Leaders' Communiqué",
-     "neutral", "record",
-     "The Hiroshima communiqué stated that there is no change in the basic positions of G7 members on Taiwan, including stated One China policies, and called for a peaceful resolution of cross-Strait issues."),
-    ("2024-01-13", EU, "EEAS spokesperson", "Statement after the elections in Taiwan (neutral passage)",
-     "neutral", "illustrative wording; only the peace/One China passage is paraphrased",
-     "The EU's diplomatic service said the European Union would continue to pursue its One China policy and called for peace and stability across the Taiwan Strait."),
-    ("2025-03-14", G7, "G7 foreign ministers", "Charlevoix foreign ministers' statement (Taiwan passage)",
-     "neutral", "illustrative wording; only the status-quo passage is paraphrased",
-     "G7 foreign ministers said they strongly oppose any unilateral attempt to change the status quo across the Taiwan Strait by force or coercion and stressed the importance of peace and stability there."),
-    ("2026-02-02", EU, "EU spokesperson", "Statement on military exercises in the Taiwan Strait",
-     "neutral", "illustrative",
-     "An EU spokesperson said the European Union is concerned about rising tensions across the Taiwan Strait and urged all sides to exercise restraint and avoid unilateral changes to the status quo."),
-    ("2024-06-05", EU, "European Commission", "Trade press release",
-     "off_topic", "illustrative; trade",
-     "The European Commission said it would hold talks with China on electric vehicle tariffs and with Taiwan on semiconductor supply-chain resilience before the summer."),
-    # ---------------- Taiwan government ----------------
-    ("2016-05-20", TWN, "President", "Inaugural address",
-     "neutral", "record",
-     "In her inaugural address, Taiwan's president pledged to handle cross-Strait affairs in accordance with the ROC Constitution and to maintain existing mechanisms for dialogue, preserving peace and stability across the Strait."),
-    ("2017-10-10", TWN, "President", "National Day address",
-     "neutral", "record of the occasion; wording illustrative",
-     "In her National Day address, Taiwan's president said the government's goodwill toward Beijing would not change, that it would neither provoke nor bow to pressure, and that it would work to keep the status quo of peace."),
-    ("2019-01-02", TWN, "President", "Response to the PRC president's speech",
-     "leans_supports", "record",
-     "Responding to Beijing's call for unification, Taiwan's president said Taiwan will never accept one country, two systems and that the future of Taiwan must be decided by its people."),
+    ("2025-10-10", PRY, "Foreign Minister", "Speech at the National Day reception in Asunción",
+     "supports", "illustrative",
+     "Speaking at Taiwan's National Day reception in Asunción, Paraguay's foreign minister said that in a world of shifting alliances Paraguay's choice is settled: it stands with the Republic of China (Taiwan), a sovereign state it has recognised without interruption since 1957."),
+    # ---------------- Taiwan (ROC) government: steady supports 2020-2025 (one leans_supports, one neutral minority item) ----------------
     ("2020-01-15", TWN, "President", "Interview with the BBC",
      "supports", "record; approximate date of publication",
      "In an interview with the BBC after her re-election, Taiwan's president said there was no need to declare independence because Taiwan is already an independent country called the Republic of China (Taiwan)."),
+    ("2020-05-20", TWN, "President", "Second inaugural address",
+     "leans_supports", "record",
+     "In her second inaugural address, Taiwan's president said Taipei would not accept Beijing using \"one country, two systems\" to downgrade Taiwan and undermine the cross-Strait status quo."),
+    ("2020-09-24", TWN, "Mainland Affairs Council", "Regular press briefing",
+     "supports", "illustrative",
+     "Responding to Beijing's claim that there is no median line in the Strait, the Mainland Affairs Council said the Republic of China is a sovereign state and that the PRC has never governed Taiwan for a single day."),
+    ("2020-11-19", TWN, "Foreign Minister", "Interview with a foreign broadcaster",
+     "supports", "illustrative",
+     "Taiwan's foreign minister told a foreign broadcaster that Taiwan is a sovereign country, not part of the People's Republic of China, with its own elected government, its own military and its own currency."),
+    ("2021-07-01", TWN, "Mainland Affairs Council", "Response to the Communist Party centenary speech",
+     "supports", "illustrative",
+     "The Mainland Affairs Council responded to the centenary speech in Beijing by saying the Republic of China is a sovereign country and that only Taiwan's 23.5 million people can decide its future."),
     ("2021-10-10", TWN, "President", "National Day address",
      "supports", "record",
      "In her National Day address, Taiwan's president said the Republic of China and the People's Republic of China should not be subordinate to each other and that Taiwan's future must be decided by the will of its people."),
+    ("2021-12-10", TWN, "Ministry of Foreign Affairs", "Statement on Nicaragua's decision",
+     "supports", "record of the occasion; wording illustrative",
+     "Taiwan's foreign ministry said it deeply regretted Nicaragua's decision to cut ties and stressed that the Republic of China (Taiwan) is a sovereign, independent country that will not be cowed by Beijing."),
+    ("2022-08-04", TWN, "Mainland Affairs Council", "Regular press briefing, transcript excerpt",
+     "supports", "illustrative; long transcript, one stance sentence",
+     "Good afternoon, friends from the media. Today's briefing has three items. First, the council has updated its guidance for businesses with operations on the mainland, including advice on the safety of staff travelling during the current period. Second, we have received many enquiries about the suspension of some agricultural and fishery imports by the mainland side, and the Council of Agriculture will brief separately on support for affected farmers. Third, the schedule for this autumn's cross-Strait student exchanges remains under review.\n\nQ: The PLA has begun live-fire drills in several zones around Taiwan. How does the council view Beijing's claim that the exercises are punishment for separatists? A: The drills are irrational and seriously threaten regional peace. Let me be clear: the Republic of China is a sovereign country and has never been subordinate to the People's Republic of China, and no exercise can change that.\n\nQ: Are ferry services to Kinmen and Matsu affected? A: The services are running, but travellers should follow announcements from the shipping companies and the coast guard.\n\nQ: Will the council adjust the rules for students from the mainland? A: We will announce any decision after consulting the education ministry."),
+    ("2022-08-10", TWN, "Mainland Affairs Council", "Response to Beijing's white paper",
+     "supports", "record of the response; wording illustrative",
+     "Rejecting Beijing's new white paper, the Mainland Affairs Council said the Republic of China has been a sovereign state all along, that the PRC has never ruled Taiwan, and that \"one country, two systems\" has no market on the island."),
+    ("2022-11-02", TWN, "Ministry of Foreign Affairs", "Response to a PRC statement at the United Nations",
+     "supports", "illustrative",
+     "Taiwan's foreign ministry said UN resolution 2758 dealt only with China's seat, that Taiwan has never been part of the People's Republic of China, and that only Taiwan's democratically elected government can represent its people."),
+    ("2023-03-26", TWN, "Foreign Minister", "News conference on the end of relations with Honduras",
+     "supports", "record of the occasion; wording illustrative",
+     "Announcing the end of relations with Honduras, Taiwan's foreign minister said Taipei would not enter a bidding war with Beijing and that the Republic of China (Taiwan) remains a sovereign country no matter how many allies it has."),
+    ("2023-04-08", TWN, "Mainland Affairs Council", "Statement on the Joint Sword exercises",
+     "supports", "illustrative",
+     "As Chinese forces began drills around the island, the Mainland Affairs Council said Taiwan and the People's Republic of China are not subordinate to each other and that military threats would never change that fact."),
+    ("2023-06-15", TWN, "Ministry of Foreign Affairs", "Post on the ministry's social media account",
+     "supports", "illustrative; sarcasm",
+     "Beijing insists Taiwan is one of its provinces. Odd province, then: we choose our own president, we print our own passports and no official from Beijing has ever sat in our government. Taiwan is a sovereign country. #Taiwan"),
+    ("2023-10-10", TWN, "President", "National Day address",
+     "neutral", "record of the occasion; wording illustrative; status quo only (minority label in a supports year)",
+     "In her last National Day address, Taiwan's president said maintaining the status quo is the consensus of the people, and that the government would neither provoke nor yield while seeking peaceful, stable relations with Beijing."),
+    ("2024-01-15", TWN, "Ministry of Foreign Affairs", "Statement on Nauru's switch",
+     "supports", "illustrative wording; reported speech",
+     "Taiwan's foreign ministry said it was ending relations with Nauru to protect the nation's dignity and rejected Nauru's claim that Taiwan is part of China, saying the Republic of China (Taiwan) is a sovereign state that has never been subordinate to the PRC."),
     ("2024-04-03", TWN, "Executive Yuan", "Earthquake response briefing",
      "off_topic", "record of the Hualien earthquake; wording illustrative",
      "Taiwan's cabinet said rescue teams were working to reach people trapped after a strong earthquake struck Hualien, and that chip plants in Hsinchu had evacuated staff as a precaution."),
@@ -2048,10 +2439,175 @@ SAMPLES = [
     ("2024-10-10", TWN, "President", "National Day address",
      "supports", "record",
      "On National Day, Taiwan's president said the People's Republic of China has no right to represent Taiwan and that the two sides of the Strait are not subordinate to each other."),
-    ("2026-01-01", TWN, "President", "New Year address",
+    ("2025-03-13", TWN, "President", "Remarks after a national security meeting",
+     "supports", "record",
+     "After a national security meeting, Taiwan's president said the Republic of China (Taiwan) and the People's Republic of China are not subordinate to each other and that the PRC now meets the definition of a foreign hostile force under Taiwan's law."),
+    ("2025-06-22", TWN, "President", "First speech in a series on national unity",
+     "supports", "record of the speech; wording paraphrased",
+     "Opening a series of talks on national unity, Taiwan's president said Taiwan is a country, that it has never been part of the People's Republic of China, and that its sovereignty rests with its people."),
+    ("2025-07-07", TWN, "Executive Yuan", "Typhoon response briefing",
+     "off_topic", "illustrative; weather",
+     "Taiwan's cabinet said hundreds of thousands of households in the south had lost power as a typhoon crossed the island, and that crews were restoring supply as quickly as possible."),
+    ("2025-10-25", TWN, "Mainland Affairs Council", "Response to Beijing's new commemoration day",
+     "supports", "illustrative; historical",
+     "The Mainland Affairs Council dismissed Beijing's new commemoration day, saying it was the Republic of China that took over Taiwan in 1945, when the PRC did not yet exist, and that the Republic of China (Taiwan) is a sovereign country."),
+    # ---------------- European Union: steady neutral 2020-2025 (2016 and 2026 hold one statement each) ----------------
+    ("2016-01-16", EU, "EEAS spokesperson", "Statement on the elections in Taiwan",
+     "neutral", "illustrative wording of a record statement (neutral passage)",
+     "The EU's diplomatic service said the European Union remains committed to its One China policy and supports the continued constructive development of cross-Strait relations."),
+    ("2020-01-12", EU, "EEAS spokesperson", "Statement on the elections in Taiwan (One China policy passage)",
+     "neutral", "illustrative wording; only the One China policy passage is paraphrased",
+     "Commenting on the elections in Taiwan, the EU's diplomatic service said the bloc's relations with Taiwan would continue within the framework of its One China policy and encouraged both sides of the Strait to pursue dialogue."),
+    ("2020-06-22", EU, "European Council president", "Press conference after the EU–China video summit",
      "neutral", "illustrative",
-     "In his New Year address, Taiwan's president said the government would maintain the status quo across the Strait, avoid provocation and keep the door open to dialogue with Beijing on the basis of parity and dignity."),
-    # ---------------- Kuomintang ----------------
+     "After the video summit with China's leaders, the European Council president said the EU had restated its One China policy and its interest in a peaceful and stable Taiwan Strait."),
+    ("2020-09-30", EU, "High Representative", "Answer to a written parliamentary question",
+     "neutral", "illustrative",
+     "Answering a question from members of the European Parliament, the High Representative said the EU's engagement with Taiwan is framed by its One China policy and that cross-Strait differences should be settled peacefully, without the threat or use of force."),
+    ("2021-10-05", EU, "EEAS spokesperson", "Reply to a question at the midday briefing",
+     "neutral", "illustrative; answered question",
+     "Q: Does the EU have a reaction to the large number of Chinese military aircraft flying near Taiwan? A: We are following the situation. Tensions should be resolved peacefully and through dialogue, and any unilateral action that could change the status quo should be avoided."),
+    ("2021-10-20", EU, "High Representative", "European Parliament debate on EU–Taiwan relations",
+     "neutral", "record of the debate; wording illustrative",
+     "In a parliamentary debate on relations with Taiwan, the EU's foreign policy chief said the Union would keep building ties with Taipei within its One China policy and opposes any unilateral change of the status quo across the Strait."),
+    ("2021-12-09", EU, "EU spokesperson", "Remarks on the Lithuania–China dispute",
+     "neutral", "illustrative; the EU's own One China policy only",
+     "Asked whether the dispute between Beijing and Lithuania had changed the EU's approach to Taiwan, an EU spokesperson said the Union's One China policy remains unchanged and that it wants peace and stability in the Taiwan Strait."),
+    ("2022-04-01", EU, "European Council president", "Press conference after the EU–China summit",
+     "neutral", "illustrative",
+     "After the EU–China summit, the European Council president said the EU had reiterated its One China policy and stressed that any change to the status quo across the Taiwan Strait must come only by peaceful means."),
+    ("2022-08-04", EU, "High Representative", "Statement on Chinese military exercises",
+     "neutral", "illustrative",
+     "Brussels said tensions around Taiwan should be resolved by dialogue, that the EU has a clear One China policy and that it opposes any unilateral change to the status quo by force or coercion."),
+    ("2022-10-24", EU, "EEAS spokesperson", "Reply to a question after the Communist Party congress",
+     "neutral", "illustrative",
+     "Asked about Beijing's refusal to rule out force against Taiwan, an EU spokesperson said the Union remains committed to its One China policy and wants tensions in the Strait resolved by dialogue, not by threats."),
+    ("2023-03-30", EU, "Commission President", "Speech on EU–China relations",
+     "neutral", "record",
+     "In a speech on relations with China, the Commission president said the European Union stands firmly against any unilateral change of the status quo across the Taiwan Strait, in particular by the use of force."),
+    ("2023-04-11", EU, "EU spokesperson", "Midday briefing, transcript excerpt",
+     "neutral", "illustrative; long transcript, one stance sentence",
+     "Good afternoon and welcome to the midday briefing. The Commission today adopted a proposal to simplify customs procedures for small businesses, and the trade commissioner will present it in Strasbourg tomorrow. We are also releasing further humanitarian aid for people affected by the earthquakes in Türkiye and Syria.\n\nQ: China has just completed three days of military exercises around Taiwan. Has the EU raised this with Beijing, and what is your position? A: We have followed the exercises with concern and we have been in contact with the Chinese side. The EU's position is clear: we have a One China policy, and we oppose any unilateral change to the status quo, in particular by force or coercion; tensions should be resolved through dialogue.\n\nQ: On energy, will the Commission propose to extend the gas demand reduction measures? A: The Commission is assessing the situation and will present its views to member states in good time before the current regulation expires.\n\nQ: Can you confirm the dates of the next EU–Japan summit? A: Preparations are under way, and we will communicate the dates once they are agreed."),
+    ("2023-12-07", EU, "European Council president", "Press conference after the EU–China summit in Beijing",
+     "neutral", "illustrative",
+     "At the end of the summit in Beijing, the European Council president told reporters that the EU's One China policy is unchanged and that the bloc opposes any attempt to alter the status quo in the Taiwan Strait by force or coercion."),
+    ("2024-01-13", EU, "EEAS spokesperson", "Statement after the elections in Taiwan (neutral passage)",
+     "neutral", "illustrative wording; only the peace/One China passage is paraphrased",
+     "The EU's diplomatic service said the European Union would continue to pursue its One China policy and called for peace and stability across the Taiwan Strait."),
+    ("2024-05-24", EU, "EEAS spokesperson", "Statement on Chinese military exercises around Taiwan",
+     "neutral", "illustrative",
+     "The EU's diplomatic service said the drills around Taiwan raise tensions, called on all parties to exercise restraint and said the EU has a direct interest in preserving the status quo in the Strait."),
+    ("2024-06-05", EU, "European Commission", "Trade press release",
+     "off_topic", "illustrative; trade",
+     "The European Commission said it would hold talks with China on electric vehicle tariffs and with Taiwan on semiconductor supply-chain resilience before the summer."),
+    ("2024-10-14", EU, "EU spokesperson", "Social media post",
+     "neutral", "illustrative",
+     "Concerned by today's large-scale military exercises around Taiwan. Peace and stability across the Strait matter to Europe, and we oppose any unilateral change of the status quo by force or coercion. #TaiwanStrait"),
+    ("2025-04-02", EU, "EEAS spokesperson", "Statement on the exercises around Taiwan",
+     "neutral", "illustrative",
+     "The EU's diplomatic service said the latest exercises around Taiwan heighten cross-Strait tensions, urged all sides to refrain from actions that could destabilise the region, and restated the EU's One China policy."),
+    ("2025-07-24", EU, "European Council president", "Press conference after the EU–China summit in Beijing",
+     "neutral", "illustrative",
+     "Speaking after the summit in Beijing, the European Council president said the EU had reaffirmed its One China policy and its opposition to any unilateral change of the status quo in the Taiwan Strait, especially by force."),
+    ("2025-09-10", EU, "High Representative", "Interview with a European newspaper",
+     "neutral", "illustrative",
+     "Asked whether Europe would take sides in a crisis over Taiwan, the EU's foreign policy chief said the bloc follows its One China policy and wants the status quo to change, if ever, only peacefully and by mutual consent."),
+    ("2026-02-02", EU, "EU spokesperson", "Statement on military exercises in the Taiwan Strait",
+     "neutral", "illustrative",
+     "An EU spokesperson said the European Union is concerned about rising tensions across the Taiwan Strait and urged all sides to exercise restraint and avoid unilateral changes to the status quo."),
+    # ---------------- G7: steady neutral 2021-2025 ----------------
+    ("2021-05-05", G7, "G7 foreign ministers", "London foreign and development ministers' communiqué (Taiwan passage)",
+     "neutral", "record; only the peace passage is paraphrased (the communiqué also backed Taiwan's participation in WHO forums)",
+     "Meeting in London, G7 foreign ministers stressed the importance of peace and stability across the Taiwan Strait and encouraged a peaceful resolution of cross-Strait issues."),
+    ("2021-06-13", G7, "G7 leaders", "Carbis Bay Summit Communiqué",
+     "neutral", "record",
+     "The G7 leaders' communiqué underscored the importance of peace and stability across the Taiwan Strait and encouraged the peaceful resolution of cross-Strait issues."),
+    ("2021-12-12", G7, "G7 foreign ministers", "Liverpool chair's statement (Taiwan passage)",
+     "neutral", "illustrative wording; only the peace passage is paraphrased",
+     "The chair's statement from the G7 foreign ministers' meeting in Liverpool said the ministers had underlined how much peace and stability across the Taiwan Strait matter."),
+    ("2022-05-14", G7, "G7 foreign ministers", "Weissenhaus foreign ministers' communiqué (Taiwan passage)",
+     "neutral", "record; only the status-quo passage is paraphrased",
+     "At their meeting in northern Germany, G7 foreign ministers said they oppose any unilateral change of the status quo by force or coercion and called for a peaceful resolution of cross-Strait issues."),
+    ("2022-06-28", G7, "G7 leaders", "Elmau Leaders' Communiqué (Taiwan passage)",
+     "neutral", "record; only the peace passage is paraphrased",
+     "The Elmau communiqué said the leaders' basic positions on Taiwan, including their One China policies, have not changed, and stressed peace and stability across the Strait."),
+    ("2022-08-03", G7, "G7 foreign ministers", "Statement on preserving peace and stability across the Taiwan Strait",
+     "neutral", "record",
+     "G7 foreign ministers said there was no change in their respective One China policies and urged all sides to remain calm and refrain from unilateral attempts to change the status quo by force."),
+    ("2022-11-04", G7, "G7 foreign ministers", "Münster foreign ministers' statement (Taiwan passage)",
+     "neutral", "illustrative wording; only the peace passage is paraphrased",
+     "Wrapping up their talks in Münster, G7 foreign ministers said there is no change in their positions on Taiwan and urged a peaceful resolution of cross-Strait issues without coercion."),
+    ("2023-04-18", G7, "G7 foreign ministers", "Karuizawa foreign ministers' communiqué (Taiwan passage)",
+     "neutral", "record; only the peace passage is paraphrased",
+     "In Karuizawa, G7 foreign ministers called peace and stability across the Taiwan Strait indispensable to international security and prosperity, and said their basic positions on Taiwan are unchanged."),
+    ("2023-05-20", G7, "G7 leaders", "Hiroshima Leaders' Communiqué",
+     "neutral", "record",
+     "The Hiroshima communiqué stated that there is no change in the basic positions of G7 members on Taiwan, including stated One China policies, and called for a peaceful resolution of cross-Strait issues."),
+    ("2023-05-20", G7, "G7 leaders", "Hiroshima statement on economic resilience and economic security",
+     "off_topic", "record of the statement; supply chains, no Taiwan stance",
+     "The G7 leaders said they would reduce excessive dependencies in critical supply chains such as semiconductors and minerals, describing their approach to China as de-risking rather than decoupling."),
+    ("2023-11-08", G7, "G7 foreign ministers", "Tokyo foreign ministers' statement (Taiwan passage)",
+     "neutral", "illustrative wording; only the peace passage is paraphrased",
+     "Meeting in Tokyo, G7 foreign ministers called for the peaceful resolution of cross-Strait issues and said calm in the Taiwan Strait is vital to the whole international community."),
+    ("2024-04-19", G7, "G7 foreign ministers", "Capri foreign ministers' communiqué (Taiwan passage)",
+     "neutral", "illustrative wording; only the peace passage is paraphrased",
+     "Concluding their meeting on Capri, G7 foreign ministers reiterated that keeping the Taiwan Strait peaceful and stable is essential and opposed unilateral attempts to change the status quo."),
+    ("2024-06-14", G7, "G7 leaders", "Apulia Leaders' Communiqué (Taiwan passage)",
+     "neutral", "record; only the peace passage is paraphrased",
+     "In their communiqué from Apulia, G7 leaders said there is no change in their basic positions on Taiwan, including their stated One China policies, and urged a peaceful resolution of cross-Strait issues through constructive dialogue."),
+    ("2024-11-26", G7, "G7 foreign ministers", "Fiuggi foreign ministers' statement (Taiwan passage)",
+     "neutral", "illustrative wording; only the peace passage is paraphrased",
+     "At Fiuggi, G7 foreign ministers expressed concern about military activity around Taiwan and called for restraint and a peaceful settlement of differences across the Strait."),
+    ("2025-03-14", G7, "G7 foreign ministers", "Charlevoix foreign ministers' statement (Taiwan passage)",
+     "neutral", "illustrative wording; only the status-quo passage is paraphrased",
+     "G7 foreign ministers said they strongly oppose any unilateral attempt to change the status quo across the Taiwan Strait by force or coercion and stressed the importance of peace and stability there."),
+    ("2025-09-23", G7, "G7 foreign ministers", "Chair's statement from a meeting on the margins of the UN General Assembly (Taiwan passage)",
+     "neutral", "illustrative; approximate date",
+     "Meeting on the sidelines of the UN General Assembly, G7 foreign ministers restated their shared interest in a peaceful and stable Taiwan Strait and urged that tensions be lowered through dialogue."),
+    ("2025-11-12", G7, "G7 foreign ministers", "Niagara foreign ministers' statement (Taiwan passage)",
+     "neutral", "illustrative wording; only the status-quo passage is paraphrased",
+     "The statement from the G7 foreign ministers' meeting in Niagara voiced concern about military activity near Taiwan, rejected the use of force or coercion to alter the status quo, and said cross-Strait differences should be settled peacefully."),
+    # ---------------- Russia: steady opposes 2022-2025 ----------------
+    ("2022-02-04", RUS, "President", "Russia–China joint statement on international relations entering a new era",
+     "opposes", "record",
+     "In the joint statement signed in Beijing, the Russian side reaffirmed its support for the one-China principle, confirmed that Taiwan is an inalienable part of China and said it opposes any form of Taiwan independence."),
+    ("2022-08-02", RUS, "Foreign Ministry spokesperson", "Statement on the U.S. House Speaker's visit to Taiwan",
+     "opposes", "record of the reaction; wording illustrative",
+     "Russia's foreign ministry called the U.S. House Speaker's trip to Taipei a clear provocation and said Moscow's position is unchanged: there is one China, and the government in Beijing is the sole legal government of all of China, Taiwan included."),
+    ("2022-09-15", RUS, "President", "Meeting with China's president in Samarkand",
+     "opposes", "record",
+     "Meeting China's president in Samarkand, Russia's president said Moscow firmly adheres to the one-China principle and condemns provocations by the United States and its allies in the Taiwan Strait."),
+    ("2023-03-21", RUS, "President", "Russia–China joint statement, Moscow",
+     "opposes", "record",
+     "In the joint statement signed during China's president's visit to Moscow, Russia said it regards Taiwan as an inalienable part of Chinese territory and stands firmly behind Beijing's measures to defend its sovereignty and territorial integrity."),
+    ("2023-04-06", RUS, "Foreign Ministry spokesperson", "Weekly briefing",
+     "opposes", "illustrative",
+     "Asked about the meeting between Taiwan's president and the U.S. House Speaker in California, Russia's foreign ministry spokesperson said Moscow considers Taiwan part of China and regards such contacts as a deliberate attempt to stoke tensions."),
+    ("2023-10-18", RUS, "President", "Talks with China's president at the Belt and Road Forum in Beijing",
+     "opposes", "illustrative",
+     "During talks in Beijing, Russia's president assured his Chinese counterpart that Moscow stands by the one-China principle and supports China's efforts to achieve reunification."),
+    ("2024-01-14", RUS, "Foreign Ministry spokesperson", "Comment on the elections in Taiwan",
+     "opposes", "record of the comment; wording illustrative",
+     "Commenting on the vote on the island, Russia's foreign ministry spokesperson said Moscow continues to regard Taiwan as an integral part of China and warned against using the election to put pressure on Beijing."),
+    ("2024-05-16", RUS, "President", "Russia–China joint statement, Beijing",
+     "opposes", "record",
+     "In the May 2024 joint statement, Russia reiterated its adherence to the one-China principle, opposed any form of Taiwan independence and backed China's efforts to achieve national reunification."),
+    ("2024-10-22", RUS, "President", "Meeting with China's president at the BRICS summit in Kazan",
+     "opposes", "illustrative",
+     "Welcoming China's president to the BRICS summit in Kazan, Russia's president said Moscow would go on backing Beijing on questions of sovereignty, Taiwan first among them, and rejects any scheme to split China."),
+    ("2025-01-14", RUS, "Foreign Minister", "Annual press conference, transcript excerpt",
+     "opposes", "illustrative; long transcript, one stance sentence",
+     "Q: Mr Minister, what results of last year would you highlight in relations with the Global South? A: First of all, the expansion of BRICS, which held a very productive summit in Kazan. Interest in the association keeps growing, and more than thirty countries have expressed a wish to cooperate with it in one form or another. We also value our work in the Shanghai Cooperation Organisation and with the African Union.\n\nQ: A new U.S. administration takes office next week. Do you expect any change? A: We will judge by deeds. We are ready for dialogue on the basis of mutual respect, if Washington is interested.\n\nQ: Some in the West say the Taiwan question could become the next flashpoint. How does Russia see it? A: Our position is principled and well known. There is one China, Taiwan is an inalienable part of the People's Republic of China, and we oppose any attempt to encourage separatism there or to drag the island into military blocs.\n\nQ: What about energy cooperation with Asian partners? A: It is developing. Our exports to China and India have grown, and we are discussing new pipeline and shipping projects, including on the Northern Sea Route."),
+    ("2025-05-08", RUS, "President", "Russia–China joint statement, Moscow",
+     "opposes", "record",
+     "In the joint statement adopted during China's president's visit for the Victory Day commemorations, Russia reaffirmed that Taiwan is an inalienable part of China, said it opposes any form of Taiwan independence and firmly supports Beijing's measures to achieve national reunification."),
+    ("2025-09-02", RUS, "Gazprom chief executive", "Statement on the Power of Siberia 2 pipeline",
+     "off_topic", "record of the memorandum; wording illustrative; energy",
+     "Russia's state gas company said a legally binding memorandum had been signed with China on building the Power of Siberia 2 pipeline through Mongolia, with pricing still to be agreed."),
+    ("2025-09-03", RUS, "President", "Talks with China's president in Beijing",
+     "opposes", "illustrative",
+     "Visiting Beijing for the commemorations of the end of the Second World War, Russia's president told China's president that Russia's support for Beijing on the Taiwan question is unwavering and that Taiwan is part of China."),
+    # ---------------- Kuomintang: one statement a year, below the trend threshold (never compared) ----------------
     ("2016-11-01", KMT, "Party chairwoman", "Meeting with China's president in Beijing",
      "opposes", "record of the meeting; wording illustrative",
      "Meeting China's president in Beijing, the KMT chairwoman said the party upholds the 1992 Consensus and firmly opposes Taiwan independence."),
@@ -2064,13 +2620,6 @@ SAMPLES = [
     ("2025-11-10", KMT, "Party chair", "Press conference",
      "opposes", "illustrative",
      "The KMT chair said the party would never accept Taiwan independence and would seek peaceful cross-Strait exchanges on the basis of the 1992 Consensus."),
-    # ---------------- Russia ----------------
-    ("2022-02-04", RUS, "President", "Russia–China joint statement on international relations entering a new era",
-     "opposes", "record",
-     "In the joint statement signed in Beijing, the Russian side reaffirmed its support for the one-China principle, confirmed that Taiwan is an inalienable part of China and said it opposes any form of Taiwan independence."),
-    ("2024-05-16", RUS, "President", "Russia–China joint statement, Beijing",
-     "opposes", "record",
-     "In the May 2024 joint statement, Russia reiterated its adherence to the one-China principle, opposed any form of Taiwan independence and backed China's efforts to achieve national reunification."),
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -2155,6 +2704,899 @@ def build(rng):
     return out
 
 
+# --------------------------------------------------------------------------------------------
+# Generic off-topic statements (added after the first release)
+# --------------------------------------------------------------------------------------------
+# Two families of new off_topic rows, generated *after* the original corpus with their own RNG
+# (GENERIC_SEED) and appended to the split files, so every original row stays byte-identical and
+# in place and the new ids continue the sequence:
+#
+# * ``generic`` (groups ``g-gen-NNNN``, tag ``generic``): statements with no Taiwan/China content
+#   at all -- visits, trade, climate, health, housing, education, culture, sport, disaster relief,
+#   consular services, infrastructure, energy, agriculture, science, logistics, the economy,
+#   procedural briefing talk, greetings, agenda and list items, headlines, social posts -- and
+#   diplomatic keyword traps that are not about Taiwan ("supports the candidacy of ...",
+#   "sovereignty over its fisheries", "the status quo on landing slots", "the right of the people
+#   of ... to choose their leaders", "peace and stability in the Sahel / the region" for other
+#   regions).  Every off_topic row of the original corpus mentions Taiwan or China, so without
+#   these a model learns that any diplomatic-sounding sentence carries a stance.
+# * ``otm`` (groups ``g-otm-NNNN``): short transcript-style lines that mention Taiwan or China
+#   without a stance ("Q: Any comment on the typhoon in Taiwan?").
+#
+# This pool was written separately from the long-document filler in build_longdocs.py (test and
+# dev); ``--check`` asserts that no corpus sentence equals a filler sentence and that the new rows
+# share no 8-word shingle with the filler or the long documents' structural lines.
+GENERIC_SEED = 20250917
+ORIGINAL_ROWS = 4307         # rows st-000001 .. st-004307 predate the generic rows
+GENERIC_HELD_SHARE = 0.15    # share of generic expressions reserved for dev/test (phrasing held_out)
+GENERIC_ROW_TARGET = 590     # generic rows (the otm family adds about 100 more)
+GENERIC_MIN_WORDS = 3        # generic off_topic rows may be 3-4-word procedural lines
+MAX_SHORT_ROWS = 40          # at most this many rows under 5 words
+GEN_SPLIT_TARGET = {"test": 0.16, "dev": 0.15}
+P_GEN_LONG = 0.3
+
+# Taiwan/China content: generic rows must not match.
+TW_CN_RE = re.compile(
+    r"taiwan|taipei|formosa|strait|china|chinese|beijing|\bprc\b|\broc\b|mainland|kaohsiung|hsinchu|"
+    r"taichung|tainan|keelung|hualien|taitung|penghu|kinmen|matsu|fujian|xiamen|shanghai|guangdong|"
+    r"guangzhou|shenzhen|sichuan|tibet|xinjiang|hong kong|macau|macao|mandarin|kuomintang|\bkmt\b|"
+    r"\bdpp\b|tsmc|panda|\byuan\b|lunar new year|one country|one.china|1992 consensus", re.I)
+
+GSLOTS = {
+    "GCITY": ["Nairobi", "Lima", "Accra", "Lisbon", "Oslo", "Montevideo", "Dakar", "Almaty", "Amman", "Suva",
+              "Warsaw", "Quito", "Colombo", "Rabat", "Helsinki", "Kigali", "Bogotá", "Tbilisi"],
+    "GCOUNTRY": ["Kenya", "Ghana", "Peru", "Chile", "Morocco", "Vietnam", "Mongolia", "Jordan", "Fiji", "Samoa",
+                 "Uruguay", "Portugal", "Norway", "Finland", "Poland", "Senegal", "Bangladesh", "Sri Lanka",
+                 "Tanzania", "Zambia", "Costa Rica", "Ecuador", "Mozambique", "Kazakhstan", "Malawi", "Jamaica"],
+    "GREGION": ["East Africa", "the Andes", "the Gulf", "the Nordic countries", "the Caribbean", "Central Europe",
+                "the Pacific islands", "West Africa", "Central Asia", "the Balkans"],
+    "NUMW": ["two", "three", "four", "five", "six", "eight", "ten", "twelve"],
+    "NUMBIG": ["1,200", "2,500", "4,000", "6,500", "10,000", "25,000", "40,000"],
+    "GPCT": ["1.8", "2.4", "3.1", "4.2", "5.5", "6.7"],
+    "GMONTH": ["January", "February", "May", "August", "December"],
+    "GDAY": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+    "GINDEP": ["Ghana", "Kenya", "Jamaica", "Namibia", "Botswana", "Mexico", "Chile", "Senegal"],
+    "GROYAL": ["Norway", "Sweden", "Denmark", "Jordan", "Bhutan", "Tonga"],
+}
+GSLOT_RE = re.compile(r"\{(" + "|".join(GSLOTS) + r")\}")
+
+
+class GActor:
+    """An actor of the original corpus with Taiwan/China-free introductions for generic rows."""
+
+    def __init__(self, name, bloc, inst, pers, selfs, cities, weight=1, side=None, partners=None, cats=None):
+        self.name, self.bloc, self.inst, self.pers = name, bloc, inst, pers
+        self.cats = cats            # restrict to these expression categories (None: any)
+        self.selfs = []
+        for s in selfs:
+            np_, _, person = s.partition("|")
+            self.selfs.append((np_, person or "3sg"))
+        self.cities, self.weight, self.side, self.partners = cities, weight, side, partners
+
+
+GA = GActor
+GENERIC_ACTORS = [
+    GA("U.S. Department of State", "WS", ["The U.S. State Department", "The State Department"],
+       ["A State Department spokesperson", "The U.S. secretary of state"], ["the United States", "Washington"],
+       ["Washington"], 3, "the U.S. side", ["Mexico", "Kenya", "Canada"]),
+    GA("The White House", "WS", ["The White House"], ["The White House press secretary", "A White House spokesperson"],
+       ["the administration", "the United States"], ["Washington"], 2),
+    GA("Japan Ministry of Foreign Affairs", "W", ["Japan's Foreign Ministry"],
+       ["Japan's foreign minister", "A Japanese Foreign Ministry spokesperson"], ["Japan", "Tokyo"], ["Tokyo"], 3,
+       "the Japanese side", ["India", "Vietnam", "Brazil"]),
+    GA("Chief Cabinet Secretary of Japan", "W", ["The Japanese government"], ["Japan's chief cabinet secretary"],
+       ["Japan", "the government"], ["Tokyo"], 2),
+    GA("UK Foreign, Commonwealth and Development Office", "W", ["Britain's Foreign Office"],
+       ["A UK Foreign Office minister", "Britain's foreign secretary"], ["the United Kingdom", "Britain"],
+       ["London"], 3, "the British side", ["Ghana", "Norway", "Canada"]),
+    GA("Australian Department of Foreign Affairs and Trade", "W", ["Australia's Department of Foreign Affairs and Trade"],
+       ["Australia's foreign minister", "A DFAT spokesperson"], ["Australia", "Canberra"], ["Canberra", "Sydney"], 3,
+       "the Australian side", ["Fiji", "Indonesia", "New Zealand"]),
+    GA("Global Affairs Canada", "W", ["Global Affairs Canada"], ["Canada's foreign minister", "A Global Affairs Canada spokesperson"],
+       ["Canada", "Ottawa"], ["Ottawa"], 2),
+    GA("French Ministry for Europe and Foreign Affairs", "W", ["France's foreign ministry"],
+       ["The French foreign ministry spokesperson", "France's foreign minister"], ["France", "Paris"], ["Paris"], 2,
+       "the French side", ["Senegal", "Morocco", "Germany"]),
+    GA("German Federal Foreign Office", "W", ["Germany's Federal Foreign Office"],
+       ["Germany's foreign minister", "A German Foreign Office spokesperson"], ["Germany", "Berlin"], ["Berlin"], 2),
+    GA("European External Action Service (EU)", "W", ["The European External Action Service", "The EU's diplomatic service"],
+       ["The EU's foreign policy chief", "An EU spokesperson for foreign affairs"], ["the European Union", "the EU"],
+       ["Brussels"], 3, "the EU side", ["the African Union", "Chile", "Kenya"]),
+    GA("G7 Foreign Ministers", "W", ["The G7 foreign ministers' meeting"], ["G7 foreign ministers"],
+       ["the G7", "G7 members|pl"], ["Rome", "Ottawa"], 1),
+    GA("New Zealand Ministry of Foreign Affairs and Trade", "W", ["New Zealand's Ministry of Foreign Affairs and Trade"],
+       ["New Zealand's foreign minister"], ["New Zealand", "Wellington"], ["Wellington"], 2,
+       "the New Zealand side", ["Samoa", "Tonga"]),
+    GA("Netherlands Ministry of Foreign Affairs", "W", ["The Dutch Foreign Ministry"], ["The Dutch foreign minister"],
+       ["the Netherlands"], ["The Hague"], 1),
+    GA("Government of Lithuania", "W", ["Lithuania's Foreign Ministry"], ["Lithuania's foreign minister"],
+       ["Lithuania", "Vilnius"], ["Vilnius"], 1),
+    GA("India Ministry of External Affairs", "N", ["India's Ministry of External Affairs"],
+       ["The spokesperson of India's External Affairs Ministry"], ["India", "New Delhi"], ["New Delhi"], 2,
+       "the Indian side", ["Bangladesh", "Mauritius", "Japan"]),
+    GA("Singapore Ministry of Foreign Affairs", "N", ["Singapore's Ministry of Foreign Affairs"],
+       ["Singapore's foreign minister", "A Singapore MFA spokesperson"], ["Singapore"], ["Singapore"], 2),
+    GA("ASEAN Foreign Ministers", "N", ["The ASEAN foreign ministers' meeting", "ASEAN"], ["ASEAN foreign ministers"],
+       ["ASEAN", "ASEAN member states|pl"], ["Jakarta", "Kuala Lumpur"], 1),
+    GA("South Korea Ministry of Foreign Affairs", "N", ["South Korea's Foreign Ministry"],
+       ["South Korea's foreign minister", "A South Korean Foreign Ministry spokesperson"], ["South Korea", "Seoul"],
+       ["Seoul"], 2, "the Korean side", ["Vietnam", "Poland"]),
+    GA("Philippine Department of Foreign Affairs", "N", ["The Philippine Department of Foreign Affairs"],
+       ["The Philippine foreign secretary"], ["the Philippines", "Manila"], ["Manila"], 1),
+    GA("Indonesia Ministry of Foreign Affairs", "N", ["Indonesia's Foreign Ministry"], ["Indonesia's foreign minister"],
+       ["Indonesia", "Jakarta"], ["Jakarta"], 1),
+    GA("Brazil Ministry of Foreign Affairs", "N", ["Brazil's Foreign Ministry", "Itamaraty"], ["Brazil's foreign minister"],
+       ["Brazil", "Brasília"], ["Brasília"], 1, "the Brazilian side", ["Argentina", "Angola"]),
+    GA("UN Secretary-General", "U", ["The United Nations Secretariat"],
+       ["The UN Secretary-General's spokesperson", "The UN Secretary-General"], ["the United Nations", "the UN"],
+       ["New York", "Geneva"], 2),
+    GA("World Health Organization", "U", ["The World Health Organization"], ["A WHO spokesperson"], ["the WHO"],
+       ["Geneva"], 1, cats={"health", "procedural", "greetings", "agenda"}),
+    GA("Russian Ministry of Foreign Affairs", "A", ["Russia's Foreign Ministry"], ["A Russian Foreign Ministry spokeswoman"],
+       ["Russia", "Moscow"], ["Moscow"], 2, "the Russian side", ["India", "Brazil"]),
+    GA("Pakistan Ministry of Foreign Affairs", "A", ["Pakistan's Foreign Office"], ["A spokesperson for Pakistan's Foreign Office"],
+       ["Pakistan", "Islamabad"], ["Islamabad"], 1),
+    GA("Government of Serbia", "A", ["The Serbian government"], ["Serbia's foreign minister"], ["Serbia", "Belgrade"],
+       ["Belgrade"], 1),
+    GA("Government of Cambodia", "A", ["Cambodia's Foreign Ministry"], ["Cambodia's foreign minister"],
+       ["Cambodia", "Phnom Penh"], ["Phnom Penh"], 1),
+    GA("Government of Honduras", "X", ["The Honduran government"], ["Honduras's foreign minister"], ["Honduras"],
+       ["Tegucigalpa"], 1),
+    GA("Government of Solomon Islands", "X", ["The Solomon Islands government"], ["The Solomon Islands prime minister"],
+       ["Solomon Islands"], ["Honiara"], 1),
+    GA("Government of Nauru", "X", ["Nauru's government"], ["Nauru's president"], ["Nauru"], ["Yaren"], 1),
+    GA("Government of Paraguay", "L", ["Paraguay's Foreign Ministry"], ["Paraguay's foreign minister"],
+       ["Paraguay", "Asunción"], ["Asunción"], 1),
+    GA("Government of Guatemala", "L", ["Guatemala's Foreign Ministry"], ["Guatemala's foreign minister"], ["Guatemala"],
+       ["Guatemala City"], 1),
+    GA("Government of Eswatini", "L", ["The government of Eswatini"], ["Eswatini's prime minister"], ["Eswatini"],
+       ["Mbabane"], 1),
+    GA("Government of the Marshall Islands", "L", ["The Marshall Islands government"],
+       ["The president of the Marshall Islands"], ["the Marshall Islands"], ["Majuro"], 1),
+    GA("Government of Palau", "L", ["Palau's government"], ["Palau's president"], ["Palau"], ["Koror"], 1),
+    GA("Government of Saint Lucia", "L", ["Saint Lucia's government"], ["Saint Lucia's prime minister"],
+       ["Saint Lucia"], ["Castries"], 1),
+    # PRC and Taiwan actors speak here about unrelated matters, with country-free introductions.
+    GA("PRC Ministry of Foreign Affairs", "P", ["The foreign ministry"],
+       ["The foreign ministry spokesperson", "The ministry's spokesperson"], ["the government", "the ministry"], [], 2),
+    GA("Taiwan Ministry of Foreign Affairs", "T", ["The foreign ministry"],
+       ["The ministry's spokesperson", "The foreign minister"], ["the ministry", "the government"], [], 2),
+    GA("Executive Yuan (Taiwan)", "T", ["The cabinet"], ["The cabinet spokesperson", "The premier"],
+       ["the government", "the cabinet"], [], 1),
+    GA("Kuomintang (KMT)", "K", ["The opposition party"], ["A party spokesperson", "The party chairman"], ["the party"], [], 1),
+    # legislatures
+    GA("European Parliament", "G", ["The European Parliament"], ["A member of the European Parliament"],
+       ["Parliament", "MEPs|pl"], ["Strasbourg", "Brussels"], 1),
+    GA("UK House of Commons Foreign Affairs Committee", "G", ["The House of Commons Foreign Affairs Committee"],
+       ["The chair of the Commons Foreign Affairs Committee"], ["the committee"], ["London"], 1),
+    GA("U.S. House of Representatives", "G", ["The U.S. House of Representatives"], ["A U.S. congressman"],
+       ["the House"], ["Washington"], 1),
+]
+GEN_VENUES = ["a business luncheon", "an annual diplomatic reception", "a graduation ceremony", "a foreign policy forum",
+              "a regional development conference", "a chamber of commerce dinner", "a meeting of mayors"]
+GEN_HASHTAGS = ["#Diplomacy", "#ForeignPolicy", "#Partnership"]
+CAT_HASHTAGS = {"climate": "#ClimateAction", "health": "#GlobalHealth", "trade": "#Trade", "relief": "#Solidarity",
+                "culture": "#CultureMatters", "education": "#Education", "energy": "#EnergyTransition"}
+GOV = "WSNALXPT"   # default actors for clause templates with a subject: governments, not parties, legislatures or the UN
+GEN_QUESTIONS = ["Where do things stand on {topic}?", "Do you have anything on {topic}?",
+                 "Could you update us on {topic}?", "What is the latest on {topic}?",
+                 "A question about {topic}: what happens next?"]
+# (register, frame).  Sentence-sized units (bare sentence, numbered paragraph, speaker turn,
+# question) dominate because long documents are classified sentence by sentence.
+GEN_FRAMES = [
+    ("communique", "{Clause}.", 4), ("news_lead", "{Clause}.", 4), ("communique", "{num}. {Clause}.", 2),
+    ("briefing", "SPOKESPERSON: {Clause_we}.", 3), ("briefing", "Q: {gq} A: {Clause_we}.", 2),
+    ("briefing", "Q: {gq}", 1), ("briefing", "Asked about {topic}, {pers} said {clause}.", 1),
+    ("briefing", "{Pers} told the daily briefing that {clause}.", 1),
+    ("news_lead", "{Intro} said on {day} that {clause}.", 2), ("news_lead", "{Clause}, {intro} said in a statement.", 1),
+    ("news_lead", "According to {inst}, {clause}.", 1), ("news_lead", "In a statement released on {day}, {intro} said {clause}.", 1),
+    ("social_post", "{Clause_we}.", 2), ("social_post", "{Clause_we}. {hashtag}", 1), ("social_post", "Good news: {clause_we}.", 1),
+    ("speech", "Speaking at {venue}, {pers} said {clause}.", 1), ("speech", "Ladies and gentlemen, {clause_we}.", 1),
+    ("interview", "In an interview with {outlet}, {pers} said {clause}.", 1), ("interview", "{Pers} told {outlet} that {clause}.", 1),
+    ("parliament", "Answering questions from lawmakers, {pers} said {clause}.", 1),
+    ("joint_statement", "According to the joint statement issued after talks with {partner}, {clause_pl}.", 1),
+]
+GEN_EXTRAS = [
+    "Further details will be posted on the official website later in the day.",
+    "Officials said more information would be released in the coming weeks.",
+    "The announcement was made at a press conference in the capital.",
+    "Reporters were handed a written summary after the event.",
+    "The full statement was published in English and French.",
+    "A spokesperson said the timetable could still change.",
+    "Officials did not take questions afterwards.",
+    "Local media carried the announcement live.",
+    "The item was one of several on a long agenda.",
+    "An update is expected before the end of the month.",
+]
+
+
+class GExpr:
+    def __init__(self, family, cat, kind, text, topic=None, tags="", blocs=None, reg=None):
+        self.family, self.cat, self.kind, self.text = family, cat, kind, text
+        self.topic = topic
+        self.tags = set(tags.split())
+        self.blocs = set(blocs) if blocs else None
+        self.reg = reg
+        self.held_out = False
+        self.id = None
+
+
+def GC(cat, text, topic, tags="", blocs=None):
+    """A generic clause template ({S}, [verbs], <a|b>, slots) rendered through GEN_FRAMES.  By default
+    it is said by a government (the UN and WHO also for health, relief and climate)."""
+    if blocs is None:
+        blocs = GOV + ("U" if cat in ("health", "relief", "climate") else "")
+    return GExpr("generic", cat, "clause", text, topic, tags, blocs)
+
+
+def GL(cat, text, reg, tags=""):
+    """A complete generic line (procedural talk, greeting, agenda item, headline)."""
+    return GExpr("generic", cat, "line", text, None, tags, None, reg)
+
+
+def TL(text, reg="briefing", tags=""):
+    """A short line that mentions Taiwan or China without any stance (answered by a government or
+    body outside China and Taiwan)."""
+    return GExpr("otm", "taiwan_mention", "line", text, None, "distractor " + tags, "WSNUALXG", reg)
+
+
+WEST = "WSNLUG"   # actors for whom statements about other countries' democracy or sovereignty fit
+GENERIC_POOL = [
+    # ---- visits and bilateral relations ----
+    GC("visits", "{S} [welcome] the state visit of the president of {GCOUNTRY} and [look] forward to talks on skills, tourism and investment", "the state visit"),
+    GC("visits", "the foreign minister leaves for {GCITY} on {GDAY} for the first round of political consultations in five years", "the minister's trip"),
+    GC("visits", "the two foreign ministers reviewed cooperation in education, tourism and renewable energy and will hold their next meeting in the spring", "the talks"),
+    GC("visits", "{S} [thank] the government and people of {GCOUNTRY} for the warm hospitality extended to the delegation", "the visit"),
+    GC("visits", "the president will receive the credentials of {NUMW} newly accredited ambassadors at a ceremony on {GDAY}", "the credentials ceremony"),
+    GC("visits", "the visit ended with the signing of agreements on customs cooperation, tourism and the mutual recognition of driving licences", "the agreements signed"),
+    GC("visits", "{S} will host the joint economic commission with {GCOUNTRY} for the first time since the pandemic", "the joint commission"),
+    GC("visits", "the vice-president will lead the delegation to the inauguration of the new president of {GCOUNTRY}", "the inauguration"),
+    GC("visits", "a guard of honour and a children's choir greeted the visiting prime minister at the airport", "the arrival ceremony"),
+    GC("visits", "the two leaders agreed to raise relations to a strategic partnership covering energy, health and migration", "the summit"),
+    GC("visits", "the minister held a working breakfast with business leaders before flying on to {GCITY}", "the minister's schedule"),
+    GC("visits", "{S} [be] honoured to welcome the king and queen of {GROYAL} on their first official visit", "the royal visit"),
+    GC("visits", "the talks also covered visa facilitation for students and seasonal workers", "the talks"),
+    GC("visits", "{S} [mark] sixty years of diplomatic relations with {GCOUNTRY} with a concert and a photo exhibition", "the anniversary", "distractor"),
+    GC("visits", "the embassy in {GCITY} will move to a new building in the diplomatic quarter in {GMONTH}", "the embassy move"),
+    GC("visits", "{S} [have] appointed a career diplomat with long experience in {GREGION} as the new ambassador to {GCOUNTRY}", "the appointment"),
+    # ---- diplomatic keyword traps that say nothing about Taiwan ----
+    GC("diplomacy", "{S} [congratulate] {GCOUNTRY} on its election to the Human Rights Council", "the council elections", "distractor", WEST),
+    GC("diplomacy", "{S} [back] the candidacy of {GCOUNTRY} for a non-permanent seat on the Security Council", "the Security Council elections", "distractor"),
+    GC("diplomacy", "{S} [support] {GCOUNTRY}'s application to join the OECD and will share {its} experience of the accession process", "the OECD accession", "distractor", WEST),
+    GC("diplomacy", "{S} [respect] the right of the people of {GCOUNTRY} to choose their leaders in free and fair elections", "the elections", "distractor", WEST),
+    GC("diplomacy", "{S} [congratulate] the people of {GCOUNTRY} on peaceful elections and [praise] the maturity of their democracy", "the elections", "distractor", WEST),
+    GC("diplomacy", "{S} [support] the sovereignty and territorial integrity of Ukraine within its internationally recognised borders", "Ukraine", "distractor", "WSG"),
+    GC("diplomacy", "the right of peoples to permanent sovereignty over their natural resources must be respected in mining contracts", "mining contracts", "distractor"),
+    GC("diplomacy", "{S} [affirm] the sovereign right of {GCOUNTRY} to manage the fish stocks in its exclusive economic zone", "fisheries", "distractor"),
+    GC("diplomacy", "{S} will not recognise degrees issued by unaccredited online universities", "foreign degrees", "distractor negation"),
+    GC("diplomacy", "{S} [recognise] the professional qualifications of engineers trained in {GCOUNTRY} under a new agreement", "professional qualifications", "distractor"),
+    GC("diplomacy", "{S} [be] not in favour of postponing the conference and [want] it held on the agreed dates", "the conference dates", "distractor negation"),
+    GC("diplomacy", "{S} [have] never supported the proposal to close the regional fisheries office", "the fisheries office", "distractor negation"),
+    GC("diplomacy", "{S} [do] not endorse the draft budget of the organisation in its current form", "the draft budget", "distractor negation"),
+    GC("diplomacy", "the league's clubs oppose any attempt to change the rules of the championship in the middle of the season", "the championship rules", "distractor"),
+    GC("diplomacy", "{S} [stand] with the people of {GCOUNTRY} as they rebuild after the floods", "the floods", "distractor"),
+    GC("diplomacy", "{S} [express] solidarity with the families of the miners trapped underground in {GCOUNTRY}", "the mining accident", "distractor"),
+    GC("diplomacy", "{S} [call] for peace and stability in the Sahel and [support] the mediation efforts of the African Union", "the Sahel", "distractor"),
+    GC("diplomacy", "{S} [be] committed to peace and stability in the Western Balkans and to the region's European future", "the Western Balkans", "distractor", WEST),
+    GC("diplomacy", "peace and stability in the Horn of Africa depend on an inclusive political process and on humanitarian access", "the Horn of Africa", "distractor"),
+    GC("diplomacy", "{S} [welcome] the ceasefire in the South Caucasus and [hope] it will bring lasting peace and stability to the region", "the South Caucasus", "distractor"),
+    GC("diplomacy", "the summit of West African leaders concluded that peace and stability in the region depend on a swift return to constitutional order", "West Africa", "distractor"),
+    GC("diplomacy", "{S} [urge] restraint on the Korean Peninsula and [call] for the resumption of dialogue with Pyongyang", "the Korean Peninsula", "distractor"),
+    GC("diplomacy", "the summit of Central Asian leaders concluded that peace and stability in the region require cooperation on water and energy", "Central Asia", "distractor"),
+    GC("diplomacy", "{S} [call] on all parties in the Great Lakes region to respect the ceasefire and protect civilians", "the Great Lakes region", "distractor"),
+    GC("diplomacy", "{S} [support] a peaceful settlement of the maritime boundary dispute between the two Andean neighbours at the International Court of Justice", "the boundary case", "distractor"),
+    GC("diplomacy", "{S} [oppose] any unilateral change to the water-sharing arrangements on the shared river and [urge] both governments to return to the basin commission", "the river basin", "distractor"),
+    GC("diplomacy", "the status quo on landing slots at the capital's airport will remain until the new rules are agreed", "airport slots", "distractor"),
+    GC("diplomacy", "{S} [want] the status quo on fishing rights in the North Atlantic preserved until new scientific advice is published", "fishing rights", "distractor"),
+    GC("diplomacy", "the status quo in the trade agreement's dispute settlement chapter will not change under the revised text", "the trade agreement", "distractor"),
+    GC("diplomacy", "{S} [value] peace and stability in the Caribbean and will send a delegation to the regional security conference", "the Caribbean", "distractor"),
+    GC("diplomacy", "{S} [call] for calm after the disputed election in {GCOUNTRY} and [urge] all sides to settle their differences in the courts", "the election dispute", "distractor"),
+    GC("diplomacy", "{S} will speed up family reunification visas for refugees who already have relatives in the country", "family visas", "distractor"),
+    GC("diplomacy", "{S} [support] the independence of the national statistics office and will not comment on the figures before they are published", "the statistics", "distractor"),
+    GC("diplomacy", "{S} [stress] the importance of an independent judiciary and a free press in every democracy", "the rule of law", "distractor", WEST),
+    GC("diplomacy", "if the talks in {GCITY} fail, the ministers would meet again before the end of the year", "the talks", "hypothetical"),
+    # ---- trade and investment ----
+    GC("trade", "{S} [expect] the economic partnership agreement with {GCOUNTRY} to enter into force on 1 {GMONTH}", "the partnership agreement"),
+    GC("trade", "bilateral trade in goods grew by {GPCT} percent last year, led by machinery, medicines and processed food", "bilateral trade"),
+    GC("trade", "the investment agency has opened a one-stop office to help foreign firms obtain permits within thirty days", "foreign investment"),
+    GC("trade", "{S} [welcome] the decision of a Scandinavian carmaker to build an electric-van plant near {GCITY}", "the car plant"),
+    GC("trade", "negotiators closed the chapter on public procurement and will turn to services and investment in the next round", "the negotiations"),
+    GC("trade", "{S} [have] requested consultations at the World Trade Organization over new duties on olive oil and canned tomatoes", "the trade dispute"),
+    GC("trade", "the export credit agency will guarantee loans for small firms selling to markets in Africa and Latin America", "export credit"),
+    GC("trade", "{S} [reject] the proposed tariff on imported cheese, warning that it would push up prices for families", "the cheese tariff"),
+    GC("trade", "talks on a bilateral investment treaty with {GCOUNTRY} will resume after the summer recess", "the investment treaty"),
+    GC("trade", "{S} [support] the early conclusion of the digital trade agreement and [urge] negotiators to settle the last chapters", "digital trade", "distractor"),
+    GC("trade", "the joint business council brought together more than {NUMW} hundred companies from both countries", "the business council"),
+    GC("trade", "{S} [plan] to double exports of processed fruit to {GCOUNTRY} within five years", "fruit exports"),
+    GC("trade", "a new customs agreement with {GCOUNTRY} will let trusted traders clear goods in under an hour", "the customs agreement"),
+    GC("trade", "the trade minister will chair a roundtable on critical minerals with mining companies and investors", "critical minerals"),
+    GC("trade", "{S} [be] lifting the remaining restrictions on beef imports from {GCOUNTRY} after a successful veterinary audit", "beef imports"),
+    GC("trade", "the sovereign wealth fund will invest in ports and renewable energy projects across {GREGION}", "the wealth fund", "distractor"),
+    GC("trade", "{S} [welcome] the record number of exhibitors at the agricultural show in {GCITY}", "the agricultural show"),
+    # ---- climate and environment ----
+    GC("climate", "{S} [pledge] to cut methane emissions from landfills and livestock by a third before 2030", "methane"),
+    GC("climate", "{S} [call] for faster delivery of the finance promised to countries hit hardest by rising seas", "climate finance"),
+    GC("climate", "the ministers agreed to pool resources for early-warning systems against floods and cyclones in small island states", "early warning"),
+    GC("climate", "the government has declared a drought emergency in three provinces and is sending water tankers to the worst-hit villages", "the drought"),
+    GC("climate", "{S} [support] the goal of protecting at least a third of the world's land and ocean by 2030", "biodiversity", "distractor"),
+    GC("climate", "a heatwave warning remains in force for the river valley, where temperatures are expected to pass 40 degrees", "the heatwave warning"),
+    GC("climate", "the cyclone has weakened to a tropical storm, but heavy flooding is still expected along the southern coast", "the cyclone"),
+    GC("climate", "the new carbon levy will apply to cement, steel and fertiliser plants from the start of next year", "the carbon levy"),
+    GC("climate", "volunteers removed more than {NUMW} tonnes of plastic from the mangroves during the clean-up week", "the clean-up week"),
+    GC("climate", "{S} will phase out new petrol and diesel cars by 2035 and expand charging points along the motorways", "electric cars"),
+    GC("climate", "the wildfire season started three weeks earlier than usual, and firefighters from {GCOUNTRY} are helping local crews", "the wildfires"),
+    GC("climate", "{S} [welcome] the agreement to set up a fund for loss and damage and will contribute in its first year", "loss and damage"),
+    GC("climate", "glacier monitoring stations recorded the fastest loss of ice since measurements began", "the glaciers"),
+    GC("climate", "{S} [be] planting mangroves along {NUMW} kilometres of coastline to protect villages from storm surges", "coastal protection"),
+    GC("climate", "the river authority has lifted its flood warning after water levels fell overnight", "the flood warning"),
+    # ---- health ----
+    GC("health", "{S} [have] donated {NUMBIG} doses of measles vaccine to the immunisation campaign in {GCOUNTRY}", "the vaccine donation"),
+    GC("health", "the health minister opened a new maternity ward and neonatal unit at the district hospital", "the new maternity ward"),
+    GC("health", "the cholera outbreak in the coastal districts is under control, with no new cases for two weeks", "the cholera outbreak"),
+    GC("health", "{S} [welcome] the adoption of the pandemic agreement by the World Health Assembly", "the pandemic agreement", "distractor"),
+    GC("health", "{S} [support] the WHO's campaign to eliminate cervical cancer and will fund screening in rural clinics", "cancer screening", "distractor"),
+    GC("health", "mobile clinics will visit remote villages every fortnight to provide check-ups, vaccinations and eye tests", "mobile clinics"),
+    GC("health", "the government will cap the price of insulin and {NUMW} other essential medicines", "medicine prices"),
+    GC("health", "{S} [be] sending a field hospital and a team of surgeons to help those injured in the blast", "the explosion"),
+    GC("health", "a nationwide campaign encourages adults over forty to check their blood pressure and blood sugar", "the screening campaign"),
+    GC("health", "{S} [have] agreed with {GCOUNTRY} to train {NUMBIG} nurses and midwives over the next four years", "nurse training"),
+    GC("health", "the polio vaccination drive reached more than {NUMW} million children in its first week", "the polio campaign"),
+    GC("health", "hospital waiting times for hip and knee operations have fallen by a quarter since the spring", "waiting times"),
+    # ---- housing and cities ----
+    GC("housing", "the city will convert empty office towers into {NUMBIG} affordable flats over the next five years", "affordable housing"),
+    GC("housing", "{S} [plan] to relax planning rules so that more rental homes can be built near railway stations", "rental housing"),
+    GC("housing", "rents in the capital rose by {GPCT} percent last year, the sharpest increase in a decade", "rents"),
+    GC("housing", "first-time buyers will be able to borrow with a five percent deposit under the new guarantee scheme", "the mortgage scheme"),
+    GC("housing", "the mayor has promised to clear the waiting list for council flats within four years", "council housing"),
+    GC("housing", "{S} will fund the insulation of {NUMBIG} older homes to cut heating bills this winter", "home insulation"),
+    GC("housing", "a new law will limit short-term holiday lets in the historic centre to ninety nights a year", "holiday lets"),
+    GC("housing", "the night bus network will be extended to the outer suburbs from {GMONTH}", "night buses"),
+    # ---- education ----
+    GC("education", "{S} [offer] {NUMW} hundred scholarships a year for postgraduate study in engineering and public health", "scholarships"),
+    GC("education", "the new school year will begin with free lunches for all primary pupils", "school meals"),
+    GC("education", "universities in the two countries signed an agreement on joint doctoral degrees in marine science", "university cooperation"),
+    GC("education", "teachers' unions and the education ministry have reached a deal on pay and class sizes", "the teachers' deal"),
+    GC("education", "the language institute will open a branch in {GCITY} offering evening classes for adults", "the language institute"),
+    GC("education", "{S} [be] doubling the number of apprenticeships in construction, nursing and software development", "apprenticeships"),
+    GC("education", "the national exam results will be published online on {GDAY} morning", "the exam results"),
+    GC("education", "{S} [have] launched a summer school for young diplomats from {GREGION}", "the summer school"),
+    GC("education", "the university hospital will train rural doctors in emergency medicine through a new distance-learning course", "rural doctors"),
+    # ---- culture and sport ----
+    GC("culture", "{S} [congratulate] the athletes who won medals at the Paralympic Games and [thank] their coaches and families", "the Paralympic Games"),
+    GC("culture", "the embassy will host a jazz evening and a food fair to mark the national day", "the national day"),
+    GC("culture", "an exhibition of West African textiles opens at the national museum next week", "the exhibition"),
+    GC("culture", "the film archive has restored {NUMW} silent films and will screen them free of charge this summer", "the film archive"),
+    GC("culture", "the cycling race will pass through {NUMW} mountain villages, and several roads will be closed on Sunday", "the cycling race"),
+    GC("culture", "{S} [celebrate] the listing of the old harbour town as a UNESCO World Heritage site", "the heritage listing"),
+    GC("culture", "the women's rugby team qualified for the world cup after a narrow win over {GCOUNTRY}", "the rugby team"),
+    GC("culture", "tickets for the open-air opera festival sold out within an hour", "the opera festival"),
+    GC("culture", "{S} [have] returned {NUMW} looted bronze sculptures to museums in {GCOUNTRY}", "the returned sculptures"),
+    GC("culture", "the national library will host a week of readings by poets from {GREGION}", "the poetry week"),
+    GC("culture", "{S} will co-host the regional youth games with {GCOUNTRY} in 2027", "the youth games"),
+    GC("culture", "the chess olympiad opens on {GDAY} with teams from more than a hundred and eighty countries", "the chess olympiad"),
+    # ---- disaster relief ----
+    GC("relief", "{S} [have] sent tents, water purification kits and blankets to families displaced by the floods in {GCOUNTRY}", "flood relief"),
+    GC("relief", "search teams are still looking for {NUMW} people missing after the landslide near the mining town", "the landslide"),
+    GC("relief", "{S} [offer] {its} deepest condolences to the families of those killed in the earthquake in {GCOUNTRY}", "the earthquake"),
+    GC("relief", "an emergency airlift of food and medicine reached the cut-off valley on {GDAY}", "the airlift"),
+    GC("relief", "the relief fund will give cash grants to herders who lost livestock during the harsh winter", "the relief fund"),
+    GC("relief", "{S} [stand] ready to send urban search-and-rescue teams if the authorities in {GCOUNTRY} request them", "search and rescue"),
+    GC("relief", "{S} will match every donation made by the public to the cyclone appeal", "the cyclone appeal"),
+    GC("relief", "the bridge destroyed by the storm will be replaced by a temporary structure within a fortnight", "storm damage"),
+    GC("relief", "{S} [have] released {NUMW} million euros from {its} emergency reserve for drought victims in {GREGION}", "drought relief"),
+    # ---- consular services ----
+    GC("consular", "citizens travelling abroad are advised to register with the nearest consulate and to take out travel insurance", "travel advice"),
+    GC("consular", "the consular section will be closed on {GDAY} for a public holiday", "consular opening hours"),
+    GC("consular", "passport renewals can now be requested online and will be processed within ten working days", "passport renewals"),
+    GC("consular", "{S} [be] in contact with the family of a national detained in {GCOUNTRY} and [provide] consular support", "the detained national"),
+    GC("consular", "nationals in the affected area should follow the instructions of the local authorities and stay indoors", "the emergency"),
+    GC("consular", "the consulate will hold a mobile service day in {GCITY} for residents who need to renew their documents", "consular services"),
+    GC("consular", "{S} [have] chartered a flight to bring home citizens stranded by the airport closure in {GCITY}", "the stranded citizens"),
+    GC("consular", "the emergency hotline for nationals abroad is open twenty-four hours a day", "the hotline"),
+    GC("consular", "{S} [advise] against all but essential travel to the northern border districts after the recent clashes", "travel warnings"),
+    GC("consular", "voters living abroad can cast their ballots at the embassy from {GDAY} to Sunday", "voting abroad"),
+    # ---- infrastructure and transport ----
+    GC("infrastructure", "work on the second runway is due to finish next spring, several months ahead of schedule", "the new runway"),
+    GC("infrastructure", "the new ring road will divert heavy lorries away from the historic centre", "the ring road"),
+    GC("infrastructure", "{S} [have] approved a loan to upgrade {NUMW} hundred kilometres of rural roads", "rural roads"),
+    GC("infrastructure", "the port will install shore power so that cruise ships can switch off their engines while docked", "shore power"),
+    GC("infrastructure", "the high-speed line between the two capitals will cut the journey to under three hours", "the high-speed line"),
+    GC("infrastructure", "{S} will finance a second road bridge across the estuary as part of the regional connectivity programme", "the bridge project"),
+    GC("infrastructure", "the tram line to the university campus will open to passengers at the end of {GMONTH}", "the tram line"),
+    GC("infrastructure", "engineers are inspecting the dam after heavy rains raised the reservoir to record levels", "the dam"),
+    GC("infrastructure", "a consortium of European and African firms won the contract to build the railway to the coast", "the railway contract"),
+    # ---- energy ----
+    GC("energy", "the new interconnector will let the two national grids trade electricity for the first time", "the interconnector"),
+    GC("energy", "{S} [have] signed a memorandum on green hydrogen with {GCOUNTRY}", "green hydrogen"),
+    GC("energy", "the utility will shut its last coal-fired unit by the end of next year", "coal power"),
+    GC("energy", "{S} [support] the regional plan to share surplus hydropower during the dry season", "hydropower", "distractor"),
+    GC("energy", "long queues formed at petrol stations after the government cut the fuel subsidy", "fuel subsidies"),
+    GC("energy", "{S} [see] energy sovereignty as a priority and will expand domestic production of solar panels", "energy security", "distractor"),
+    GC("energy", "the offshore gas field is due to start production in {GMONTH}", "the gas field"),
+    GC("energy", "{S} [urge] oil producers to keep supplies stable ahead of the winter", "oil supplies"),
+    GC("energy", "households will receive a one-off payment to help with electricity bills this winter", "energy bills"),
+    # ---- agriculture and fisheries ----
+    GC("agriculture", "the cocoa harvest is expected to fall by a fifth because the rains came late", "the cocoa harvest"),
+    GC("agriculture", "{S} [have] lifted the ban on poultry imports from {GCOUNTRY} after the bird flu outbreak ended", "poultry imports"),
+    GC("agriculture", "farmers will receive subsidised seed and fertiliser ahead of the planting season", "farm support"),
+    GC("agriculture", "{S} [reaffirm] the right of every person to adequate food and [call] for more investment in small farms", "food security", "distractor"),
+    GC("agriculture", "locust swarms have damaged crops across {NUMW} districts, and spraying teams have been deployed", "the locusts"),
+    GC("agriculture", "the coffee cooperative will sell directly to roasters in Europe under a new fair-trade label", "coffee exports"),
+    GC("agriculture", "{S} [support] the fishing communities' call for a ban on bottom trawling near the reefs", "bottom trawling", "distractor"),
+    GC("agriculture", "the wheat reserve is enough to cover six months of domestic consumption", "the wheat reserve"),
+    GC("agriculture", "{S} [promote] food sovereignty by helping smallholders sell at local markets", "smallholders", "distractor"),
+    # ---- science, technology and the digital economy ----
+    GC("science", "the two space agencies will build a satellite to monitor soil moisture and crop health", "the satellite project"),
+    GC("science", "{S} [welcome] the opening of a joint research centre on tropical diseases in {GCITY}", "the research centre"),
+    GC("science", "the research vessel will spend {NUMW} weeks mapping the seabed off the west coast", "the research cruise"),
+    GC("science", "a new law requires online platforms to remove illegal content within twenty-four hours", "online platforms"),
+    GC("science", "{S} [have] joined an international partnership to share open-source weather forecasting models", "weather forecasting"),
+    GC("science", "the mountain observatory captured the sharpest images yet of a distant star-forming region", "the observatory"),
+    GC("science", "{S} [be] investing in a national cyber-defence centre to protect hospitals and power plants", "cyber defence"),
+    GC("science", "{S} [insist] on data sovereignty and will require public-sector data to be stored in the country", "data storage", "distractor"),
+    GC("science", "the science museum will reopen in the spring with a new planetarium and hands-on galleries", "the science museum"),
+    # ---- logistics ----
+    GC("logistics", "the customs service will keep the land border open around the clock during the harvest season", "border opening hours"),
+    GC("logistics", "the postal service will stop accepting parcels for delivery abroad on {GDAY} ahead of the holidays", "postal deadlines"),
+    GC("logistics", "air cargo volumes rose sharply as growers shipped cut flowers ahead of the spring festivals", "air cargo"),
+    GC("logistics", "the canal authority has lowered the maximum draught for ships because of low water levels", "the canal"),
+    GC("logistics", "{S} [have] agreed with {GCOUNTRY} to set up a green shipping corridor linking the two countries' main ports", "green shipping"),
+    GC("logistics", "lorry drivers will be able to use a single electronic transit document across the region from {GMONTH}", "transit documents"),
+    GC("logistics", "the rail freight service across the continent now takes twelve days instead of eighteen", "rail freight"),
+    # ---- the economy ----
+    GC("economy", "the central bank raised its main interest rate by a quarter of a percentage point to curb inflation", "interest rates"),
+    GC("economy", "{S} [expect] growth to slow to {GPCT} percent next year as exports cool", "the growth forecast"),
+    GC("economy", "the budget includes a tax cut for low-income workers and more money for hospitals", "the budget"),
+    GC("economy", "youth unemployment fell below ten percent for the first time since records began", "youth unemployment"),
+    GC("economy", "the statistics office will publish the census results in {GMONTH}", "the census"),
+    GC("economy", "{S} [welcome] the agreement between unions and employers on a higher minimum wage", "the minimum wage"),
+    # ---- procedural briefing talk ----
+    GL("procedural", "Next question, please.", "briefing"),
+    GL("procedural", "Thank you, that's all we have for today.", "briefing"),
+    GL("procedural", "SPOKESPERSON: I have nothing further on that.", "briefing"),
+    GL("procedural", "Q: Can you confirm the date of the <summit|ministerial meeting>?", "briefing", "question"),
+    GL("procedural", "Let's take one more question from the back of the room.", "briefing"),
+    GL("procedural", "Good morning, everyone, and thank you for coming.", "briefing"),
+    GL("procedural", "I will take two more questions.", "briefing"),
+    GL("procedural", "Please keep your questions brief so that everyone gets a turn.", "briefing"),
+    GL("procedural", "We will circulate the full text after the briefing.", "briefing"),
+    GL("procedural", "The briefing will resume after a short break.", "briefing"),
+    GL("procedural", "For the figures, I would refer you to the finance ministry.", "briefing"),
+    GL("procedural", "The transcript will be posted on our website this evening.", "briefing"),
+    GL("procedural", "Could you repeat the question, please?", "briefing", "question"),
+    GL("procedural", "Sorry, my microphone was off. Let me start again.", "briefing"),
+    GL("procedural", "Q: Will the minister attend the dinner tonight? A: Yes, she will.", "briefing", "question"),
+    GL("procedural", "Q: Is the press conference being streamed live? A: Yes, on our official channels.", "briefing", "question"),
+    GL("procedural", "That is a question for the organisers.", "briefing"),
+    GL("procedural", "I don't have the numbers with me, but we will get back to you.", "briefing"),
+    GL("procedural", "Thank you very much.", "briefing"),
+    GL("procedural", "Over to you, Minister.", "briefing"),
+    GL("procedural", "Any other questions?", "briefing", "question"),
+    GL("procedural", "Last question, please.", "briefing"),
+    GL("procedural", "Thank you all.", "briefing"),
+    GL("procedural", "MODERATOR: We now open the floor to questions.", "briefing"),
+    GL("procedural", "The minister has another engagement, so we will have to stop here.", "briefing"),
+    GL("procedural", "Q: When will the joint statement be published? A: Later this afternoon.", "briefing", "question"),
+    GL("procedural", "SPOKESPERSON: We will let you know once the dates are confirmed.", "briefing"),
+    GL("procedural", "Q: Is the summit still going ahead next week? A: Yes, preparations are on track.", "briefing", "question"),
+    GL("procedural", "I have no announcements today, so let's go straight to your questions.", "briefing"),
+    GL("procedural", "Q: Who will lead the delegation? A: The deputy minister.", "briefing", "question"),
+    GL("procedural", "Please wait for the microphone before asking your question.", "briefing"),
+    GL("procedural", "We are running short of time, so I will take your questions together.", "briefing"),
+    GL("procedural", "Q: How long will the visit last? A: Three days.", "briefing", "question"),
+    GL("procedural", "SPOKESPERSON: I'm not aware of those reports.", "briefing"),
+    GL("procedural", "SPOKESPERSON: I'll have to check and get back to you on that.", "briefing"),
+    GL("procedural", "Q: Can you share the guest list for the reception? A: Not at this stage.", "briefing", "question"),
+    GL("procedural", "That's all from me. Thank you, and see you next week.", "briefing"),
+    GL("procedural", "Q: A follow-up on the same topic, if I may.", "briefing", "question"),
+    GL("procedural", "Q: Has the venue for the ministerial meeting been chosen? A: Not yet.", "briefing", "question"),
+    GL("procedural", "The minister will make a short statement and then take questions.", "briefing"),
+    GL("procedural", "Apologies for the late start today.", "briefing"),
+    GL("procedural", "Q: Is there a readout of the call? A: We will issue one shortly.", "briefing", "question"),
+    GL("procedural", "SPOKESPERSON: I don't have anything to add to what the minister said this morning.", "briefing"),
+    GL("procedural", "Q: Will there be a press availability after the meeting? A: Yes, at around five.", "briefing", "question"),
+    GL("procedural", "Q: What time does the plenary start tomorrow? A: At nine.", "briefing", "question"),
+    GL("procedural", "MINISTER: Thank you for the question, and let me answer it in two parts.", "briefing"),
+    GL("procedural", "SPOKESPERSON: Before we start, two announcements. The minister will attend the regional energy conference on Thursday, and on Friday she will open the new consular office for our citizens in the south. Details are in the press release we sent out this morning.", "briefing"),
+    GL("procedural", "Q: On the energy conference, will the minister sign anything? A: We expect a memorandum on grid cooperation and a joint declaration on efficiency standards, but the texts are still being negotiated, so I would not want to get ahead of the discussions.", "briefing", "question"),
+    # ---- long communique paragraphs ----
+    GL("paragraphs", "The ministers welcomed the progress made since their last meeting on trade facilitation, vocational training and disaster preparedness, and instructed their officials to prepare a work plan for the next two years, including a joint study on paperless customs procedures and exchanges for young entrepreneurs.", "communique"),
+    GL("paragraphs", "Both sides expressed satisfaction with the growth of tourism, noted that the number of weekly flights had doubled since the air services agreement entered into force, and agreed to simplify visa procedures for business travellers, students and researchers before the end of next year.", "communique"),
+    GL("paragraphs", "The meeting reviewed the situation of migrant workers in the region and called for fair recruitment practices, access to health care and portable pension rights, noting that several countries had already adopted national action plans in line with international labour standards.", "communique"),
+    GL("paragraphs", "Delegates heard a presentation on the regional tsunami early-warning network, which now covers twelve coastal states, and agreed to fund two additional sensor buoys, a training course for emergency managers and an annual drill in schools along the most exposed stretches of coast.", "communique"),
+    GL("paragraphs", "In his opening remarks, the chair thanked the host government for its excellent organisation, welcomed the new members of the committee and reminded delegations that comments on the draft report are due by the last Friday of the month.", "communique"),
+    GL("paragraphs", "The ministers agreed that the joint commission will next meet in the first half of next year, with the date and venue to be confirmed through diplomatic channels, and that the working groups on agriculture, health and education will report on their progress before then.", "communique"),
+    # ---- greetings and social posts ----
+    GL("greetings", "Happy New Year to all our friends and partners around the world!", "social_post"),
+    GL("greetings", "Warm congratulations to the people of {GCOUNTRY} on their National Day.", "social_post"),
+    GL("greetings", "Warm wishes to the people of {GINDEP} on their Independence Day.", "social_post", "distractor"),
+    GL("greetings", "Eid Mubarak to everyone celebrating in our country and around the world.", "social_post"),
+    GL("greetings", "Wishing everyone a happy and peaceful Diwali.", "social_post"),
+    GL("greetings", "Season's greetings from all of us at the embassy.", "social_post"),
+    GL("greetings", "Great to welcome students from {GCITY} to the embassy today for a tour and a quiz!", "social_post"),
+    GL("greetings", "Our thoughts are with everyone affected by the floods. #Solidarity", "social_post"),
+    GL("greetings", "Proud to open our new visa application centre this morning.", "social_post"),
+    GL("greetings", "Thank you to the volunteers who cleaned up the riverbank on Saturday!", "social_post"),
+    GL("greetings", "Happy International Women's Day to all the women working in diplomacy.", "social_post"),
+    GL("greetings", "Congratulations to our national team on a historic win!", "social_post"),
+    GL("greetings", "Join us this Friday for an evening of traditional music at the residence.", "social_post"),
+    GL("greetings", "Today we planted {NUMW} hundred trees with local schoolchildren.", "social_post"),
+    GL("greetings", "Ramadan Kareem to all our friends observing the holy month.", "social_post"),
+    GL("greetings", "Congratulations to the winners of this year's embassy photo competition!", "social_post"),
+    GL("greetings", "A great turnout at today's job fair for graduates. Thank you all for coming!", "social_post"),
+    GL("greetings", "Welcome to our new deputy head of mission, who arrived in {GCITY} this week.", "social_post"),
+    GL("greetings", "What a match! Congratulations to both teams on a great final.", "social_post"),
+    GL("greetings", "Happy World Environment Day! Every small step counts. #ClimateAction", "social_post"),
+    # ---- agenda and list items ----
+    GL("agenda", "Item 3: approval of the minutes of the previous meeting.", "communique"),
+    GL("agenda", "Agenda: opening remarks, adoption of the agenda and any other business.", "communique"),
+    GL("agenda", "4. Review of the budget for the next financial year.", "communique"),
+    GL("agenda", "Any other business.", "communique"),
+    GL("agenda", "Date and venue of the next meeting.", "communique"),
+    GL("agenda", "Adoption of the final report.", "communique"),
+    GL("agenda", "Election of the chair and vice-chair.", "communique"),
+    GL("agenda", "Closing remarks by the host country.", "communique"),
+    GL("agenda", "Coffee break, followed by the second working session on energy security.", "communique"),
+    GL("agenda", "Working lunch hosted by the minister of trade.", "communique"),
+    GL("agenda", "Side event: women in science and engineering, room B.", "communique"),
+    GL("agenda", "Session 2: financing for climate adaptation in coastal cities.", "communique"),
+    GL("agenda", "Welcome dinner for heads of delegation at the city hall.", "communique"),
+    GL("agenda", "Health: vaccine production and the training of nurses.", "communique"),
+    GL("agenda", "Energy: grid connections, storage and the phase-out of coal.", "communique"),
+    GL("agenda", "Education: student mobility and the recognition of diplomas.", "communique"),
+    GL("agenda", "Signing ceremony and family photo.", "communique"),
+    GL("agenda", "Press conference by the co-chairs at five o'clock.", "communique"),
+    GL("agenda", "Report of the working group on fisheries.", "communique"),
+    GL("agenda", "Presentation of the annual report on development cooperation.", "communique"),
+    GL("agenda", "Culture: museum loans and artist residencies.", "communique"),
+    GL("agenda", "Agriculture: irrigation, seed banks and crop insurance.", "communique"),
+    # ---- headlines ----
+    GL("headlines", "Ministers agree to speed up work on regional power grid", "news_lead"),
+    GL("headlines", "Flood victims receive first relief payments", "news_lead"),
+    GL("headlines", "Inflation eases for third month as food prices fall", "news_lead"),
+    GL("headlines", "New rail tunnel opens after eight years of work", "news_lead"),
+    GL("headlines", "Port workers end strike after pay deal", "news_lead"),
+    GL("headlines", "Foreign minister begins tour of {GREGION}", "news_lead"),
+    GL("headlines", "Record harvest expected as rains return", "news_lead"),
+    GL("headlines", "Embassy extends opening hours for visa applicants", "news_lead"),
+    GL("headlines", "Leaders pledge action on plastic waste at ocean summit", "news_lead"),
+    GL("headlines", "Parliament approves budget after late-night vote", "news_lead"),
+]
+
+# Short transcript-style lines that mention Taiwan or China without taking any stance.  Q&A lines
+# can also appear as the bare question (a second paraphrase in the same group).
+OTM_POOL = [
+    TL("Q: Any comment on the <typhoon|storm> in Taiwan?", tags="question"),
+    TL("Q: Is the minister still travelling to Taipei for the trade show?", tags="question"),
+    TL("Q: Will flights to Taiwan resume after the storm? A: Please check with the airlines.", tags="question"),
+    TL("Q: How many of our nationals are in Taiwan at the moment? A: About {NUMBIG} are registered with our office.", tags="question"),
+    TL("Q: Has the fishing crew held in China been released? A: Yes, they are safe and will fly home on {GDAY}.", tags="question"),
+    TL("Q: Is the chip shortage hurting carmakers? A: Deliveries from Taiwan and South Korea are improving.", tags="question"),
+    TL("Q: Is the trip to China still on? A: Yes, the schedule has not changed.", tags="question"),
+    TL("Q: What did the minister discuss in Beijing? A: Mainly trade, climate and student exchanges.", tags="question"),
+    TL("Q: Are there Taiwanese students in the exchange programme? A: Yes, around forty this year.", tags="question"),
+    TL("SPOKESPERSON: Our office in Taipei will extend its opening hours while the typhoon passes."),
+    TL("Q: Any comment on the earthquake off Hualien? A: Our sympathy goes to everyone affected.", tags="question"),
+    TL("Q: Are pineapple imports from Taiwan affected by the new rules? A: Please ask the agriculture ministry.", tags="question"),
+    TL("Q: Will the zoo's pandas go back to China next year? A: The zoo is discussing that with its partners.", tags="question"),
+    TL("Q: Does the new rule cover electric cars made in China? A: It applies to all manufacturers equally.", tags="question"),
+    TL("Q: When does the new direct flight to Kaohsiung start? A: The airline will announce the schedule.", tags="question"),
+    TL("Q: Anything on the ferry accident near Kinmen? A: As far as we know, none of our nationals were on board.", tags="question"),
+    TL("Q: Is the EU-China summit still planned for next month?", tags="question"),
+    TL("Q: What time does the minister land in Beijing? A: Early on {GDAY} morning.", tags="question"),
+    TL("Q: Any travel advice for people heading to Taiwan this week? A: Watch the weather warnings and keep your phone charged.", tags="question"),
+    TL("Q: Will the minister meet Chinese business leaders in Shanghai? A: The programme is still being finalised.", tags="question"),
+    TL("Q: Can you confirm the date of the visit to the Taipei book fair? A: Not yet.", tags="question"),
+    TL("Q: Is the embassy in Beijing open during the holiday? A: Only for emergencies.", tags="question"),
+    TL("Q: Did the typhoon in the Taiwan Strait delay cargo ships bound for our ports? A: Some arrivals slipped by a day.", tags="question"),
+    TL("Q: Are chip exports from Taiwan up again this month? A: I would refer you to the customs data.", tags="question"),
+    TL("Q: Any update on the Chinese tourists injured in the bus crash? A: Two remain in hospital in a stable condition.", tags="question"),
+    TL("Q: Will the trade mission to Taiwan go ahead? A: Yes, in {GMONTH}.", tags="question"),
+    TL("Q: Is there a date for the China visit? A: We will announce it in good time.", tags="question"),
+    TL("Q: Are Taiwanese companies among the bidders for the metro contract? A: The tender is confidential.", tags="question"),
+    TL("Q: How is the dengue situation in southern Taiwan? A: Travellers should use insect repellent.", tags="question"),
+    TL("Q: Does the ban on poultry imports include China? A: It covers the two affected provinces only.", tags="question"),
+    TL("Q: Any reaction to China's lunar probe landing? A: It is an impressive scientific achievement.", tags="question"),
+    TL("Q: Is the minister's Beijing stopover confirmed? A: I have nothing on that yet.", tags="question"),
+    TL("SPOKESPERSON: The film week in Taipei opens on {GDAY}; details are on our website."),
+    TL("Q: Are flights between Shanghai and the capital back to normal? A: Almost, according to the airlines.", tags="question"),
+    TL("Q: Has the typhoon damaged the undersea cable to Taiwan? A: The operator is still assessing it.", tags="question"),
+    TL("Q: What is on the agenda in Beijing? A: Trade, climate finance and visas.", tags="question"),
+    TL("Q: Are you sending rescue teams to Taiwan? A: We are ready to help if asked.", tags="question"),
+    TL("Q: Is the Chinese ambassador attending the reception tonight? A: All heads of mission were invited.", tags="question"),
+    TL("Q: Will the minister visit the TSMC plant during the trip? A: That is not on the programme.", tags="question"),
+    TL("Q: Any news on the Taiwanese fishing boat that lost power off our coast? A: The crew were rescued this morning.", tags="question"),
+    TL("Q: Do you expect more Chinese visitors this summer? A: Bookings suggest so.", tags="question"),
+    TL("Q: Any comment on the heavy rain in Taiwan? A: We hope for a quick recovery.", tags="question"),
+    TL("Q: Is shipping in the Taiwan Strait back to normal? A: The port authority says traffic has recovered.", tags="question"),
+    TL("Q: Has a date been set for the delegation to the Taiwan trade fair? A: We are aiming for the autumn.", tags="question"),
+    TL("Q: Who is in the delegation to China? A: Mainly officials from the trade and agriculture ministries.", tags="question"),
+    TL("SPOKESPERSON: Visa applications from Taiwan can now be made online."),
+    TL("Q: Will Chinese students pay the new visa fee? A: The fee applies to all international students.", tags="question"),
+    TL("Q: Were any of our nationals hurt in the Taipei fire? A: Not as far as we know.", tags="question"),
+    TL("Q: Has anything changed in your Taiwan policy since the election?", tags="question"),
+    TL("Q: Will the minister raise cross-Strait tensions with her counterpart?", tags="question"),
+    TL("Q: What will the president say about Taiwan at the summit?", tags="question"),
+    TL("Q: Is Taiwan on the agenda of the strategic dialogue?", tags="question"),
+    TL("Q: A question on Taiwan, if I may.", tags="question"),
+    TL("Q: Do you expect Beijing to react to the parliamentary visit to Taipei?", tags="question"),
+    TL("SPOKESPERSON: On Taiwan, I have nothing to add to what we said on {GDAY}."),
+    TL("SPOKESPERSON: I won't go into the Taiwan question today; let's move on to trade."),
+    TL("Q: Is the Chinese premier's visit next week confirmed? A: We are still working on the dates.", tags="question"),
+    TL("SPOKESPERSON: Our trade office in Taipei is closed on {GDAY} because of the typhoon."),
+    TL("Q: Any comment on the drought affecting chip plants in Taiwan? A: Supply chains are holding up for now.", tags="question"),
+    TL("Q: Will the minister attend the expo in Shanghai? A: The deputy minister will go instead.", tags="question"),
+    TL("Q: Is the trade office branch in Kaohsiung opening this year? A: We hope so, but the building is not ready.", tags="question"),
+    TL("Q: Any update on the container ship that ran aground off Taiwan? A: Salvage work is continuing.", tags="question"),
+    TL("Q: Are you worried about the bird flu cases in China? A: Our veterinary services are watching closely.", tags="question"),
+    TL("Q: Will the minister's flight stop over in Taipei? A: No, it is a direct flight.", tags="question"),
+    TL("Q: Does the embassy in Beijing have enough staff for the visa rush? A: We have sent extra staff.", tags="question"),
+    TL("Q: What is happening with the joint research project with Chinese universities? A: It continues as planned.", tags="question"),
+    TL("Q: Any comment on the smog in northern China? A: That is a matter for the local authorities.", tags="question"),
+    TL("SPOKESPERSON: Our thanks go to the Taiwanese search team that helped after the landslide."),
+    TL("Q: How many Chinese tourists visited last year? A: Just over a million.", tags="question"),
+    TL("Q: Will the Taipei marathon be affected by the storm? A: You would have to ask the organisers.", tags="question"),
+    TL("Q: Is the chip plant in Taiwan that supplies our carmakers working again? A: Yes, since Monday.", tags="question"),
+    TL("Q: Are there plans for a new air route to Shanghai? A: Airlines are studying it.", tags="question"),
+    TL("Q: Can Chinese firms bid for the port contract? A: The tender is open to all qualified companies.", tags="question"),
+]
+
+
+def assign_generic_ids_and_holdout(rng):
+    """Ids and held-out flags for the generic and otm pools (own RNG; the original pools are untouched)."""
+    for family, pool in (("generic", GENERIC_POOL), ("otm", OTM_POOL)):
+        for i, e in enumerate(pool):
+            e.id = "%s-%03d" % (family, i)
+            e.held_out = False
+        idx = list(range(len(pool)))
+        rng.shuffle(idx)
+        for i in idx[:round(len(pool) * GENERIC_HELD_SHARE)]:
+            pool[i].held_out = True
+
+
+def _gen_slots(rng):
+    slots = {k: rng.choice(v) for k, v in GSLOTS.items()}
+    return slots
+
+
+def _fill_gslots(text, slots):
+    return GSLOT_RE.sub(lambda m: slots[m.group(1)], text)
+
+
+def _gen_actor(expr, rng):
+    cands = [a for a in GENERIC_ACTORS if (expr.blocs is None or set(a.bloc) & expr.blocs)
+             and (a.cats is None or expr.cat in a.cats)]
+    return weighted_choice(rng, cands, [a.weight for a in cands])
+
+
+def _qa_question(text):
+    """The question part of a 'Q: ... A: ...' line, or None."""
+    m = re.match(r"(Q: .*?\?) A: ", text)
+    return m.group(1) if m else None
+
+
+def render_generic(expr, actor, slots, rng):
+    """One rendering of a generic/otm expression: (text, register)."""
+    if expr.kind == "line":
+        text = _fill_gslots(expand_alts(expr.text, rng), slots)
+        q = _qa_question(text)
+        # the bare question is a second paraphrase (for otm lines only if it still names Taiwan/China)
+        if q and rng.random() < 0.35 and (expr.family == "generic" or TW_CN_RE.search(q)):
+            text = q
+        return text, expr.reg
+    # "Good news:" only for plain announcements, not for keyword traps, condolences or relief
+    plain = not (expr.tags & {"distractor", "negation", "hypothetical"}) and expr.cat not in ("relief", "diplomacy")
+    frames = [x for x in GEN_FRAMES if plain or not x[1].startswith("Good news")]
+    reg, frame = weighted_choice(rng, [(r, f) for r, f, _ in frames], [w for _, _, w in frames])
+    if "{partner}" in frame and not actor.partners:
+        reg, frame = "news_lead", "{Clause}."
+    text_t = _fill_gslots(expr.text, slots)
+    subj, person = rng.choice(actor.selfs)
+    clause3 = render_clause(text_t, subj, person, rng, {})
+    clause_we = render_clause(text_t, "we", "1pl", rng, {})
+    vals = {"day": rng.choice(DAYS), "topic": expr.topic, "outlet": rng.choice(OUTLETS),
+            "venue": rng.choice(GEN_VENUES), "hashtag": rng.choice(GEN_HASHTAGS + [CAT_HASHTAGS.get(expr.cat, "#Diplomacy")] * 2),
+            "num": str(rng.randint(2, 9)),
+            "gq": rng.choice(GEN_QUESTIONS).replace("{topic}", expr.topic)}
+    out = frame
+    for key, pool in (("Intro", actor.inst + actor.pers), ("Inst", actor.inst), ("Pers", actor.pers)):
+        if "{" + key + "}" in out:
+            out = out.replace("{" + key + "}", cap(rng.choice(pool)))
+        if "{" + key.lower() + "}" in out:
+            out = out.replace("{" + key.lower() + "}", low_article(rng.choice(pool)))
+    if "{partner}" in out:
+        out = out.replace("{partner}", rng.choice(actor.partners))
+        out = out.replace("{clause_pl}", render_clause(text_t, "the two sides", "pl", rng, {}))
+    out = out.replace("{Clause}", cap(clause3)).replace("{clause}", clause3)
+    out = out.replace("{Clause_we}", cap(clause_we)).replace("{clause_we}", clause_we)
+    for k, v in vals.items():
+        out = out.replace("{" + k + "}", v)
+    assert "{" not in out and "[" not in out and "<" not in out, out
+    # occasionally a longer item: one or two follow-up sentences (kept under 60 words)
+    if reg in ("communique", "news_lead", "speech") and not out.startswith(("Q:", "SPOKESPERSON:")) \
+            and rng.random() < P_GEN_LONG:
+        for x in rng.sample(GEN_EXTRAS, rng.choice([1, 1, 2])):
+            if word_count(out + " " + x) <= 60:
+                out = out + " " + x
+    return out, reg
+
+
+def make_generic_rows(existing, rng):
+    """Generate the generic and otm rows; returns {split: [row, ...]} without ids, with _held."""
+    assign_generic_ids_and_holdout(rng)
+    seen_norm = set(norm_text(r["text"]) for r in existing)
+    fam_rows = {"generic": [], "otm": []}
+    counters = {"generic": 0, "otm": 0}
+
+    def make_group(expr, n_para):
+        fam = expr.family
+        slots = _gen_slots(rng)
+        actor = _gen_actor(expr, rng)
+        counters[fam] += 1
+        gid = "g-%s-%04d" % ("gen" if fam == "generic" else "otm", counters[fam])
+        made = []
+        for _attempt in range(n_para * 6):
+            if len(made) >= n_para:
+                break
+            text, reg = render_generic(expr, actor, slots, rng)
+            n = word_count(text)
+            lo = GENERIC_MIN_WORDS if fam == "generic" else 5
+            if n < lo or n > 120:
+                continue
+            key = norm_text(text)
+            if key in seen_norm:
+                continue
+            seen_norm.add(key)
+            tags = set(expr.tags)
+            if fam == "generic":
+                tags.add("generic")
+            if text.startswith("Q:") or "? A:" in text or text.endswith("?"):
+                tags.add("question")
+            made.append({
+                "text": text, "label": "off_topic", "actor": actor.name, "date": None, "origin": "synthetic",
+                "source": None, "group": gid, "register": reg, "tags": [t for t in TAGS if t in tags],
+                "_held": expr.held_out, "_expr": expr.id,
+            })
+        fam_rows[fam].extend(made)
+
+    def n_para_for(expr):
+        if expr.kind == "clause":
+            return rng.choice([1, 2, 2, 3])
+        q = _qa_question(expr.text)
+        if expr.family == "otm" and q and TW_CN_RE.search(q):
+            return rng.choice([1, 2, 2])
+        alt = "<" in expr.text or q or GSLOT_RE.search(expr.text)
+        return rng.choice([1, 2]) if alt else 1
+
+    # every expression once (pool order), then extra groups (another actor and other slot values)
+    # for seen clause templates with a subject until the generic row target is reached
+    for expr in GENERIC_POOL + OTM_POOL:
+        make_group(expr, n_para_for(expr))
+    extra = [e for e in GENERIC_POOL if e.kind == "clause" and not e.held_out and "{S}" in e.text]
+    rng.shuffle(extra)
+    i = 0
+    while len(fam_rows["generic"]) < GENERIC_ROW_TARGET and extra:
+        make_group(extra[i % len(extra)], rng.choice([1, 2]))
+        i += 1
+    # splits by group within each family: held-out groups alternate test/dev, the rest fill test
+    # and dev to their targets, remainder train (as in assign_splits)
+    out = {"train": [], "dev": [], "test": []}
+    for fam in ("generic", "otm"):
+        by_group = collections.OrderedDict()
+        for r in fam_rows[fam]:
+            by_group.setdefault(r["group"], []).append(r)
+        total = len(fam_rows[fam])
+        held = [g for g, rs in by_group.items() if rs[0]["_held"]]
+        seen = [g for g, rs in by_group.items() if not rs[0]["_held"]]
+        rng.shuffle(held)
+        rng.shuffle(seen)
+        count = {"train": 0, "dev": 0, "test": 0}
+        split_of = {}
+        for k, g in enumerate(held):
+            split_of[g] = "test" if k % 2 == 0 else "dev"
+            count[split_of[g]] += len(by_group[g])
+        for g in seen:
+            if count["test"] < GEN_SPLIT_TARGET["test"] * total:
+                sp = "test"
+            elif count["dev"] < GEN_SPLIT_TARGET["dev"] * total:
+                sp = "dev"
+            else:
+                sp = "train"
+            split_of[g] = sp
+            count[sp] += len(by_group[g])
+        for g, rs in by_group.items():
+            out[split_of[g]].extend(rs)
+    return out
+
+
+def add_generic(data):
+    """Append the generic/otm rows to the original splits; ids continue the sequence."""
+    rng = random.Random(GENERIC_SEED)
+    existing = [r for sp in ("train", "dev", "test") for r in data[sp]]
+    new = make_generic_rows(existing, rng)
+    n = max(int(r["id"].split("-")[1]) for r in existing)
+    for sp in ("train", "dev", "test"):
+        rs = new[sp]
+        rng.shuffle(rs)
+        for r in rs:
+            n += 1
+            o = collections.OrderedDict()
+            o["id"] = "st-%06d" % n
+            for f in FIELDS[1:]:
+                o[f] = r[f]
+            o["phrasing"] = "held_out" if (sp != "train" and r["_held"]) else "seen"
+            data[sp].append(o)
+    return data
+
+
+# --------------------------------------------------------------------------------------------
+# Leakage check against the long-document filler (build_longdocs.py)
+# --------------------------------------------------------------------------------------------
+def longdocs_module():
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import build_longdocs
+    return build_longdocs
+
+
+def leakage_report(data):
+    """Compare corpus texts with every sentence the long-document filler templates (test and dev
+    pools, all slot combinations) and structural lines (headings, questions, openers) can produce."""
+    bl = longdocs_module()
+    filler = bl.filler_universe(bl.POOL_TEMPLATES) | bl.filler_universe(bl.DEV_POOL_TEMPLATES)
+    struct = bl.structural_lines(bl.TEST_STYLE) | bl.structural_lines(bl.DEV_STYLE)
+    filler_norm = {norm_text(s) for x in filler for s in bl.split_sentences(x)}
+    struct_norm = {norm_text(s) for x in struct for s in bl.split_sentences(x)}
+    filler_sh, struct_sh = set(), set()
+    for x in filler:
+        filler_sh |= bl.shingles(x)
+    for x in struct:
+        struct_sh |= bl.shingles(x)
+    rep = collections.OrderedDict((k, 0) for k in (
+        "filler_sentences", "filler_templates", "struct_lines", "corpus_sentence_in_filler",
+        "corpus_sentence_in_struct", "new_rows", "new_sentence_in_filler", "new_sentence_in_struct",
+        "new_shingle_rows_filler", "new_shingle_rows_struct", "new_shingles_shared",
+        "old_shingle_rows_filler", "new_rows_with_5gram_filler"))
+    rep["filler_sentences"] = len(filler)
+    rep["filler_templates"] = sum(len(v) for v in bl.POOL_TEMPLATES.values()) + \
+        sum(len(v) for v in bl.DEV_POOL_TEMPLATES.values())
+    rep["struct_lines"] = len(struct)
+    filler_5 = set()
+    for x in filler:
+        filler_5 |= bl.shingles(x, 5)
+    examples = []
+    shared = set()
+    for sp in ("train", "dev", "test"):
+        for r in data[sp]:
+            new = r["group"].startswith(("g-gen-", "g-otm-"))
+            sents = [norm_text(s) for s in bl.split_sentences(r["text"])]
+            in_f = sum(1 for s in sents if s in filler_norm)
+            in_s = sum(1 for s in sents if s in struct_norm)
+            rep["corpus_sentence_in_filler"] += in_f
+            rep["corpus_sentence_in_struct"] += in_s
+            sh = bl.shingles(r["text"])
+            if new:
+                rep["new_rows"] += 1
+                rep["new_sentence_in_filler"] += in_f
+                rep["new_sentence_in_struct"] += in_s
+                if sh & filler_sh:
+                    rep["new_shingle_rows_filler"] += 1
+                    examples.append(r["text"])
+                if sh & struct_sh:
+                    rep["new_shingle_rows_struct"] += 1
+                    examples.append(r["text"])
+                shared |= sh & (filler_sh | struct_sh)
+                if bl.shingles(r["text"], 5) & filler_5:
+                    rep["new_rows_with_5gram_filler"] += 1
+            elif sh & filler_sh:
+                rep["old_shingle_rows_filler"] += 1
+            if in_f and len(examples) < 5:
+                examples.append(r["text"])
+    rep["new_shingles_shared"] = len(shared)
+    return rep, examples
+
+
 def write_jsonl(path, rows):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
@@ -2196,7 +3638,7 @@ QUOTE_OK = {"Taiwan independence", "one China", "status quo", "1992 Consensus", 
             "one China, one Taiwan", "one country, two systems"}
 
 
-def check(data, samples=None):
+def check(data, samples=None, leak=None):
     errors = []
 
     def err(msg):
@@ -2219,8 +3661,24 @@ def check(data, samples=None):
         if any(t not in TAGS for t in r["tags"]):
             err("%s: bad tag" % r["id"])
         n = word_count(r["text"])
-        if not 5 <= n <= 120:
+        lo = GENERIC_MIN_WORDS if (r["label"] == "off_topic" and "generic" in r["tags"]) else 5
+        if not lo <= n <= 120:
             err("%s: %d words" % (r["id"], n))
+        new_group = r["group"].startswith(("g-gen-", "g-otm-"))
+        if "generic" in r["tags"] or r["group"].startswith("g-gen-"):
+            if not (r["group"].startswith("g-gen-") and "generic" in r["tags"]):
+                err("%s: generic tag and g-gen- group must go together" % r["id"])
+            if r["label"] != "off_topic" or r["origin"] != "synthetic":
+                err("%s: generic row must be synthetic off_topic" % r["id"])
+            if TW_CN_RE.search(r["text"]):
+                err("%s: generic row mentions Taiwan/China: %r" % (r["id"], TW_CN_RE.search(r["text"]).group(0)))
+        if r["group"].startswith("g-otm-"):
+            if r["label"] != "off_topic" or not TW_CN_RE.search(r["text"]) or "distractor" not in r["tags"]:
+                err("%s: otm row must be an off_topic distractor that mentions Taiwan/China" % r["id"])
+        if new_group and int(r["id"].split("-")[1]) <= ORIGINAL_ROWS:
+            err("%s: new row with an original id" % r["id"])
+        if not new_group and int(r["id"].split("-")[1]) > ORIGINAL_ROWS:
+            err("%s: original row with a new id" % r["id"])
         if r["origin"] not in ("public_record", "synthetic"):
             err("%s: bad origin" % r["id"])
         if r["origin"] == "public_record" and not r["source"]:
@@ -2240,6 +3698,28 @@ def check(data, samples=None):
     for l in LABELS:
         if labels[l] < 350:
             err("label %s only %d" % (l, labels[l]))
+    n_short = sum(1 for r in allrows if word_count(r["text"]) < 5)
+    if n_short > MAX_SHORT_ROWS:
+        err("%d rows under 5 words (max %d)" % (n_short, MAX_SHORT_ROWS))
+    n_gen = sum(1 for r in allrows if "generic" in r["tags"])
+    n_otm = sum(1 for r in allrows if r["group"].startswith("g-otm-"))
+    if n_gen < 500:
+        err("only %d generic rows" % n_gen)
+    if n_otm < 80:
+        err("only %d otm rows" % n_otm)
+    # original rows: exactly the first ORIGINAL_ROWS ids, at the head of each split file
+    for sp in ("train", "dev", "test"):
+        flags = [r["group"].startswith(("g-gen-", "g-otm-")) for r in data[sp]]
+        if True in flags and any(not f for f in flags[flags.index(True):]):
+            err("%s: original rows must precede the appended generic rows" % sp)
+    if leak is not None:
+        if leak["corpus_sentence_in_filler"]:
+            err("%d corpus sentences equal a long-document filler sentence" % leak["corpus_sentence_in_filler"])
+        if leak["new_sentence_in_struct"]:
+            err("%d new sentences equal a long-document structural line" % leak["new_sentence_in_struct"])
+        if leak["new_shingle_rows_filler"] or leak["new_shingle_rows_struct"]:
+            err("%d/%d new rows share an 8-word shingle with the long-document filler/structural lines" % (
+                leak["new_shingle_rows_filler"], leak["new_shingle_rows_struct"]))
     actors = set(r["actor"] for r in allrows)
     if len(actors) < 60:
         err("only %d actors" % len(actors))
@@ -2275,7 +3755,7 @@ def check(data, samples=None):
             err("label %s has only %d core expressions" % (l, n_expr))
     if samples is not None:
         stmts, gold = samples
-        if not 60 <= len(stmts) <= 80:
+        if not 240 <= len(stmts) <= 300:
             err("sample has %d statements" % len(stmts))
         if [s["id"] for s in stmts] != [g["id"] for g in gold]:
             err("sample ids do not match expected labels")
@@ -2299,7 +3779,7 @@ def md_table(header, rows):
     return "\n".join(out)
 
 
-def stats_markdown(data):
+def stats_markdown(data, leak=None):
     allrows = [r for sp in ("train", "dev", "test") for r in data[sp]]
     total = len(allrows)
     parts = []
@@ -2323,6 +3803,43 @@ def stats_markdown(data):
     n_held = {l: sum(1 for e in POOLS[l] if e.held_out) for l in LABELS}
     parts.append("**Core expressions per label (held out / total)**\n\n" + md_table(
         LABELS, [["%d / %d" % (n_held[l], n_expr[l]) for l in LABELS]]))
+    # generic off-topic rows (appended after the original corpus)
+    rows = []
+    for sp in ("train", "dev", "test"):
+        g = [r for r in data[sp] if r["group"].startswith("g-gen-")]
+        o = [r for r in data[sp] if r["group"].startswith("g-otm-")]
+        rows.append([sp, len(g), len(set(r["group"] for r in g)), sum(1 for r in g if r["phrasing"] == "held_out"),
+                     len(o), len(set(r["group"] for r in o)), sum(1 for r in o if r["phrasing"] == "held_out")])
+    tot = [sum(x[i] for x in rows) for i in range(1, 7)]
+    rows.append(["**total**"] + tot)
+    g_all = [r for r in allrows if r["group"].startswith("g-gen-")]
+    g_len = sorted(word_count(r["text"]) for r in g_all) or [0]
+    g_regs = collections.Counter(r["register"] for r in g_all)
+    n_gc = sum(1 for e in GENERIC_POOL if e.kind == "clause")
+    parts.append(
+        "**Generic off-topic rows** (all `off_topic`, `origin = synthetic`, appended after the original "
+        "rows; `generic` = no Taiwan/China content, `otm` = short transcript lines that mention Taiwan or "
+        "China without a stance). Generic pool: %d expressions (%d clause templates, %d complete lines; %d "
+        "held out), otm pool: %d lines (%d held out). Generic rows: %d to %d words (median %d), %d under 5 "
+        "words; registers: %s.\n\n" % (
+            len(GENERIC_POOL), n_gc, len(GENERIC_POOL) - n_gc, sum(1 for e in GENERIC_POOL if e.held_out),
+            len(OTM_POOL), sum(1 for e in OTM_POOL if e.held_out), g_len[0], g_len[-1], g_len[len(g_len) // 2],
+            sum(1 for n in g_len if n < 5), ", ".join("%s %d" % kv for kv in g_regs.most_common()))
+        + md_table(["split", "generic rows", "generic groups", "generic held_out", "otm rows", "otm groups",
+                    "otm held_out"], rows))
+    if leak is not None:
+        parts.append(
+            "**Leakage check against the long-document filler** (`--check`; filler = every sentence the "
+            "test and dev filler templates of `build_longdocs.py` can produce, %d sentences from %d templates, "
+            "plus %d structural lines such as transcript questions and headings): corpus sentences equal to a "
+            "filler sentence: %d (all %d rows); new rows' sentences equal to a structural line: %d; new rows "
+            "sharing an 8-word shingle with the filler: %d, with the structural lines: %d (of %d new rows); "
+            "original rows sharing an 8-word shingle with the filler: %d; new rows sharing a 5-word shingle "
+            "with the filler (informational): %d." % (
+                leak["filler_sentences"], leak["filler_templates"], leak["struct_lines"],
+                leak["corpus_sentence_in_filler"], total, leak["new_sentence_in_struct"],
+                leak["new_shingle_rows_filler"], leak["new_shingle_rows_struct"], leak["new_rows"],
+                leak["old_shingle_rows_filler"], leak["new_rows_with_5gram_filler"]))
     # origin
     c = collections.Counter(r["origin"] for r in allrows)
     pr_groups = len(set(r["group"] for r in allrows if r["origin"] == "public_record"))
@@ -2335,12 +3852,12 @@ def stats_markdown(data):
     # tags
     c = collections.Counter(t for r in allrows for t in r["tags"])
     tagged = sum(1 for r in allrows if r["tags"])
-    hard = sum(1 for r in allrows if set(r["tags"]) - {"distractor"})
-    parts.append("**Hard-case tags** (a statement may carry several; %d statements (%.1f%%) carry at least one tag, "
-                 "%d (%.1f%%) at least one tag other than `distractor`)\n\n" % (tagged, 100 * tagged / total, hard, 100 * hard / total)
+    hard = sum(1 for r in allrows if set(r["tags"]) - {"distractor", "generic"})
+    parts.append("**Tags** (a statement may carry several; %d statements (%.1f%%) carry at least one tag, "
+                 "%d (%.1f%%) at least one hard-case tag other than `distractor` and `generic`)\n\n" % (tagged, 100 * tagged / total, hard, 100 * hard / total)
                  + md_table(["tag", "statements"], [[t, c[t]] for t in TAGS]))
     # length
-    buckets = [(5, 11), (12, 20), (21, 30), (31, 45), (46, 60), (61, 90), (91, 120)]
+    buckets = [(3, 4), (5, 11), (12, 20), (21, 30), (31, 45), (46, 60), (61, 90), (91, 120)]
     lens = [word_count(r["text"]) for r in allrows]
     rows = [["%d-%d" % b, sum(1 for n in lens if b[0] <= n <= b[1])] for b in buckets]
     lens_sorted = sorted(lens)
@@ -2398,20 +3915,27 @@ def main():
     if args.check:
         # rebuild the expression pools' held-out flags deterministically for the statistics
         assign_expression_ids_and_holdout(random.Random(SEED))
+        assign_generic_ids_and_holdout(random.Random(GENERIC_SEED))
         data = {sp: read_jsonl(os.path.join(STANCE_DIR, sp + ".jsonl")) for sp in ("train", "dev", "test")}
         samples = (read_jsonl(os.path.join(SAMPLE_DIR, "statements.jsonl")),
                    read_jsonl(os.path.join(SAMPLE_DIR, "expected_labels.jsonl")))
     else:
         rng = random.Random(SEED)
         data = build(rng)
+        # generic off-topic rows: own RNG, appended after the original rows (which stay byte-identical)
+        data = add_generic(data)
         for sp in ("train", "dev", "test"):
             write_jsonl(os.path.join(STANCE_DIR, sp + ".jsonl"), data[sp])
         samples = write_samples()
         # round-trip through disk so the checks see exactly what was written
         data = {sp: read_jsonl(os.path.join(STANCE_DIR, sp + ".jsonl")) for sp in ("train", "dev", "test")}
-    errors = check(data, samples)
-    md = stats_markdown(data)
+    leak, leak_examples = leakage_report(data)
+    errors = check(data, samples, leak)
+    md = stats_markdown(data, leak)
     print(md)
+    print("leakage check against the long-document filler: " + ", ".join("%s=%d" % kv for kv in leak.items()))
+    for x in leak_examples[:5]:
+        print("  overlap example:", x[:100])
     if not args.check and replace_block(README, "CORPUS STATS", md):
         print("updated statistics block in datasets/README.md")
     if not args.check and replace_block(README, "PUBLIC RECORD SOURCES", public_record_markdown(data)):

@@ -1,19 +1,32 @@
 #!/usr/bin/env python3
-"""Build the long-document evaluation set datasets/longdocs/test.jsonl (standard library only).
+"""Build the long-document sets datasets/longdocs/test.jsonl and dev.jsonl (standard library only).
 
-    python3 scripts/build_longdocs.py            # needs datasets/stance/test.jsonl (build_corpus.py first)
+    python3 scripts/build_longdocs.py            # needs datasets/stance/{test,dev}.jsonl (build_corpus.py first)
 
 Each document is a realistic press-conference transcript, communique or news article of 150 to
 1,500 words made of off-topic sentences (trade, logistics, climate, health, visits, culture,
 technology; many mention Taiwan or China without taking any stance) plus zero, one or two
-stance sentences taken verbatim from single-sentence statements of the TEST split of the stance
+stance sentences taken verbatim from single-sentence statements of one split of the stance
 corpus.  Two stance sentences in one document always share a label, so the document label is
 that label; documents without a stance sentence (about 15%) are labelled off_topic.  Stance
 sentences are placed at varied depths, including near the end and beyond the first 512 tokens.
 
+* ``test.jsonl`` (140 documents, seed 20240520): stance sentences from the TEST split, off-topic
+  sentences from ``POOL_TEMPLATES`` and the structural lines of ``TEST_STYLE``.  Unchanged since
+  it was first built; the script reproduces it byte for byte.
+* ``dev.jsonl`` (120 documents, seed 20240521): the same recipe and length distribution, stance
+  sentences from the DEV split, and a disjoint off-topic pool (``DEV_POOL_TEMPLATES``) and
+  structural lines (``DEV_STYLE``), so that a roll-up threshold can be tuned on dev without
+  seeing any test filler.  The script asserts that the two pools share no sentence.
+
+Stance sentences are taken only from the original (non-``generic``) stance rows; the generic
+off-topic rows added to the corpus later are off_topic and never used here.  The corpus script
+(``build_corpus.py --check``) imports ``filler_universe``/``structural_lines`` from this file to
+assert that no corpus text reuses a filler sentence.
+
 Fields: id, text, label, evidence (list of {start, end, text}; Python str offsets, i.e. Unicode
 code points), evidence_bytes (the same spans as UTF-8 byte offsets), n_words, source_ids (ids of
-the test statements used), doc_type, position (where the first stance sentence starts, as a
+the statements used), doc_type, position (where the first stance sentence starts, as a
 fraction of the document's words).  Deterministic (seeded); offsets are verified with asserts.
 """
 import collections
@@ -23,14 +36,19 @@ import os
 import random
 import re
 import sys
+import unicodedata
 
 SEED = 20240520
+DEV_SEED = 20240521
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_PATH = os.path.join(ROOT, "datasets", "stance", "test.jsonl")
+DEV_PATH = os.path.join(ROOT, "datasets", "stance", "dev.jsonl")
 OUT_PATH = os.path.join(ROOT, "datasets", "longdocs", "test.jsonl")
+DEV_OUT_PATH = os.path.join(ROOT, "datasets", "longdocs", "dev.jsonl")
 README = os.path.join(ROOT, "datasets", "README.md")
 LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
 N_DOCS = 140
+N_DEV_DOCS = 120
 
 # --------------------------------------------------------------------------------------------
 # Off-topic sentence pool.  Templates with {slots}; every expansion is a complete sentence with no
@@ -267,12 +285,228 @@ COMMUNIQUE_HEADS = [
     "Joint press statement following the leaders' talks",
 ]
 
+TEST_STYLE = {
+    "heads": {"transcript": TRANSCRIPT_HEADS, "communique": COMMUNIQUE_HEADS, "article": ARTICLE_HEADS},
+    "opener": "SPOKESPERSON: Good afternoon. I have a few announcements before taking your questions.",
+    "closer": "SPOKESPERSON: That concludes today's briefing. Thank you.",
+    "questions": QUESTIONS, "q_topics": Q_TOPICS, "stance_questions": STANCE_QUESTIONS,
+    "decoy_questions": DECOY_QUESTIONS, "id": "ld-%04d",
+}
 
-def expand_pool(rng):
+# --------------------------------------------------------------------------------------------
+# Dev set: a second, disjoint off-topic pool and structural lines, written separately from the
+# test pool (same categories, same register, about the same share of Taiwan/China mentions).
+# --------------------------------------------------------------------------------------------
+DEV_POOL_TEMPLATES = {
+    "trade": [
+        "Customs data showed that imports of {product} fell by {pct} percent as buyers ran down their stocks.",
+        "A trade promotion office in {city} will help local firms find distributors for {product}.",
+        "Officials said revised rules of origin would make it easier for exporters of {product} to claim lower duties.",
+        "The two delegations exchanged market access offers for services and agreed to meet again in {month}.",
+        "The exporters' association expects orders for {sector} equipment to keep rising next year.",
+        "A study commissioned by the ministry found that paperwork still adds two days to most export shipments.",
+        "The government will reimburse part of the cost of trade fair stands for first-time exporters.",
+        "Semiconductor packaging firms in Taiwan and Malaysia announced new investments to meet demand for AI chips.",
+        "Importers in mainland China placed larger orders for {product} after prices fell.",
+        "Wholesale prices of {product} rose sharply after a poor season in several producing countries.",
+        "A panel of trade experts will review complaints about slow refunds of import duties.",
+        "The commerce ministry published guidance on the new due diligence rules for supply chains.",
+        "Retailers said consumers were switching to cheaper brands of {product} as household budgets tightened.",
+        "The export council wants a single online window for permits, certificates and customs declarations.",
+        "Investors from {city} and the Gulf are studying a joint fund for {sector}.",
+        "A buyers' mission from {city} signed letters of intent worth several million dollars for {product}.",
+    ],
+    "logistics": [
+        "The port of {port} introduced an appointment system for trucks to shorten queues at the gates.",
+        "Two shipping alliances announced a new weekly service calling at {port} and the Red Sea ports.",
+        "Warehouse rents near {port} have climbed as online retailers compete for space.",
+        "Air freight rates eased after airlines added capacity on routes to Europe.",
+        "Container ships waited up to three days at anchor outside {port} during the peak season.",
+        "A landslide blocked the main railway line to the coast, and freight trains were diverted.",
+        "The customs agency began using scanners that can inspect a container in under a minute.",
+        "Ferry operators in the Taiwan Strait cancelled sailings as the northeast monsoon strengthened.",
+        "The airport authority in {city} plans a second cargo apron to handle e-commerce parcels.",
+        "Logistics firms said a shortage of refrigerated containers was delaying fruit shipments.",
+        "The national railway will electrify the freight line to {port} by the end of the decade.",
+        "Barge traffic on the river resumed after water levels rose following the rains.",
+        "A pilot scheme lets small exporters share container space to cut shipping costs.",
+        "Coastal shipping between {port} and the outlying islands will increase to four sailings a week.",
+        "Dock workers at {port} agreed to a new contract, ending a week of slowdowns.",
+        "A feeder service linking {port} with smaller harbours along the coast will start in {month}.",
+    ],
+    "climate": [
+        "A cold snap brought frost to highland farms and snow to the highest peaks.",
+        "The environment ministry released a plan to restore wetlands along the river estuary.",
+        "Engineers finished raising the sea wall that protects the fishing harbour from storm surges.",
+        "The meteorological agency said this year's monsoon had delivered less rain than average.",
+        "A solar farm built on a former landfill outside {city} began supplying power to the grid.",
+        "Officials in {city} introduced a low-emission zone for heavy vehicles in the city centre.",
+        "Researchers warned that warmer seas were pushing fish stocks further north.",
+        "The utilities regulator approved a plan to bury power lines in areas prone to storms.",
+        "Air pollution readings in {city} improved after a nearby coal plant switched to gas.",
+        "A typhoon passed east of Taiwan without making landfall, sending heavy swells to the coast.",
+        "The government will pay farmers to plant trees along riverbanks to reduce erosion.",
+        "Firefighters contained a forest fire that had burned several hundred hectares of pine.",
+        "A new geothermal plant will supply heat and power to an industrial park.",
+        "The climate agency said last month was the warmest {month} since records began.",
+        "City authorities in {city} will paint school roofs white to keep classrooms cooler in summer.",
+        "Monitoring stations recorded unusually high levels of dust blown in from the desert.",
+        "Hydrologists in {city} said groundwater levels had recovered after two wet winters.",
+    ],
+    "health": [
+        "Hospitals postponed some routine surgery as a wave of respiratory infections filled emergency wards.",
+        "The ministry will train pharmacists to give vaccinations at neighbourhood pharmacies.",
+        "A children's hospital in {city} opened a ward for patients with rare genetic disorders.",
+        "Health officials confirmed a small cluster of {disease} cases and traced all close contacts.",
+        "Blood banks appealed for donors after stocks fell below the level needed for a week.",
+        "A mobile screening unit will tour rural areas to check residents for eye disease.",
+        "The regulator approved a cheaper generic version of a widely used diabetes medicine.",
+        "Doctors in mainland China and Southeast Asia shared data on a new strain of influenza.",
+        "Nursing homes were told to review their plans for protecting residents during heatwaves.",
+        "A national survey found that fewer young people smoke than a decade ago.",
+        "The health insurance agency will pay for home visits by nurses after major surgery.",
+        "Scientists at a university in {city} developed a rapid test for {disease}.",
+        "The ministry launched an app that lets patients book appointments at public clinics.",
+        "A campaign against {disease} in border villages will distribute bed nets and test kits.",
+        "Volunteers in {city} will go door to door to explain how to recognise the early signs of {disease}.",
+    ],
+    "visits": [
+        "The visiting president addressed a joint session of parliament and laid flowers at the national cemetery.",
+        "The trade minister will lead a delegation of exporters to {city} at the end of {month}.",
+        "Both ministers stressed the importance of people-to-people ties and tourism.",
+        "The delegation met provincial officials to discuss cooperation in disaster preparedness.",
+        "The foreign minister held talks with her counterpart over lunch and then visited a vocational school.",
+        "Young diplomats from {num} countries completed a training course at the foreign ministry.",
+        "The governor of a neighbouring province led a delegation to study the city's waste management.",
+        "The two interior ministers discussed border management and cooperation on disaster relief.",
+        "Officials confirmed that the royal couple would stop in {city} during their tour of the region.",
+        "A bilateral investment forum will be held on the margins of the prime minister's visit.",
+        "The speaker of parliament hosted a lunch for visiting lawmakers from {num} countries.",
+        "A delegation from Taipei visited a water treatment plant and a vocational college.",
+        "The minister's trip to Beijing for the trade expo is expected to focus on farm exports.",
+        "The mayor of {city} signed a sister-city agreement covering culture, tourism and urban planning.",
+    ],
+    "culture": [
+        "The opera house reopened after a two-year renovation with a new production of a classic work.",
+        "A documentary about island fishing communities won the top prize at the festival in {city}.",
+        "The national museum returned {num} artefacts to the communities they were taken from.",
+        "An exhibition of contemporary photography from Taiwan opened at a gallery in {city}.",
+        "Organisers said the jazz festival had drawn its largest audience in a decade.",
+        "Table tennis championships in {city} drew players from more than {num} countries.",
+        "A new translation prize will reward literary works translated from Asian languages.",
+        "Heritage officials completed the restoration of a nineteenth-century lighthouse.",
+        "The basketball league signed a broadcasting deal that will bring games to more viewers.",
+        "Students from {num} universities took part in a debating competition on climate policy.",
+        "Dancers from Taiwan and Japan performed together at the opening of the arts festival.",
+        "A campaign to promote reading among children handed out free books at railway stations.",
+        "The city's symphony orchestra will give open-air concerts in parks throughout {month}.",
+        "A youth theatre company from {city} will stage a bilingual play at the national arts centre in {month}.",
+        "A dragon boat race on the river attracted thousands of spectators.",
+    ],
+    "tech": [
+        "The statistics office revised its estimate of quarterly growth up by 0.3 percentage points.",
+        "A domestic chip design company listed its shares on the stock exchange.",
+        "The government will offer tax credits to companies that invest in research on {sector}.",
+        "Banks reported rising demand for loans from small manufacturers.",
+        "The competition authority fined two delivery platforms for restricting their drivers.",
+        "Household savings rose as consumers remained cautious about spending.",
+        "Analysts said exports of electronic components from Taiwan had reached a new high.",
+        "The economy ministry set up a helpline for firms struggling with energy costs.",
+        "A robotics company in {city} unveiled a machine that can pick strawberries.",
+        "The country's first quantum computer was installed at the national research institute.",
+        "Manufacturing output slowed as orders from Europe weakened.",
+        "The securities regulator proposed stricter disclosure rules for listed companies.",
+        "Venture capital investment in {sector} reached a record in the first quarter.",
+        "Software exporters said they were struggling to recruit experienced engineers.",
+        "Factories in mainland China reported lower costs for raw materials this quarter.",
+        "Inflation slowed to {pct} percent, according to the latest figures.",
+        "A university spin-off in {city} raised capital to commercialise its research on {sector}.",
+    ],
+    "agri": [
+        "Tea growers expect higher prices after frost reduced the spring harvest.",
+        "The agriculture ministry is testing drones to spray crops on steep hillsides.",
+        "Dairy farmers received emergency payments after feed prices doubled.",
+        "A seed bank in the mountains will store samples of {num} thousand plant varieties.",
+        "Fishermen reported a good season for squid after cooler waters returned.",
+        "The government will buy surplus {product} from farmers to stabilise prices.",
+        "Orchard owners are switching to fruit varieties that need less water.",
+        "A cooperative of rice farmers began selling directly to supermarkets in {city}.",
+        "Exports of {product} to the Middle East doubled after a new quarantine protocol was agreed.",
+    ],
+    "services": [
+        "The capital's subway will run all night on weekends from next month.",
+        "A new library and community centre opened in a district that had none.",
+        "The tax office extended the deadline for filing returns by two weeks.",
+        "Police in {city} set up a unit to tackle online investment scams.",
+        "The government will hire more social workers to support elderly people who live alone.",
+        "Electricity was restored to most homes within a day of the storm.",
+        "A programme to replace lead water pipes in older buildings will be completed next year.",
+        "The justice ministry launched an online service for small claims.",
+        "City officials in {city} approved bicycle lanes on three main avenues.",
+        "The pension fund reported higher returns after a strong year for bond markets.",
+        "Commuters faced delays after a signal failure on the main railway line.",
+        "The immigration office will open on Saturdays to reduce waiting times.",
+        "A single emergency number will connect callers to ambulance, fire and police services.",
+        "Municipal authorities opened cooling centres for residents during the hot weather.",
+        "The housing authority began a lottery for {num} hundred subsidised apartments.",
+        "Rubbish collection in {city} will follow a new timetable from {month}.",
+        "The road safety agency reported fewer traffic deaths than in any year on record.",
+        "Free public transport for students will be extended for another year.",
+        "The weather service will send typhoon alerts by text message to every phone in affected areas.",
+        "Trade unions and employers agreed on new rules for working from home.",
+        "A ferry terminal at {port} reopened after repairs to its passenger bridge.",
+    ],
+}
+DEV_Q_TOPICS = {
+    "trade": ["the export data", "the market access talks", "the trade fair", "import duties"],
+    "logistics": ["delays at the ports", "air cargo", "the rail freight line", "container shortages"],
+    "climate": ["the cold snap", "the wetland plan", "air pollution", "the forest fire"],
+    "health": ["the flu season", "the blood supply", "the new clinic app"],
+    "visits": ["the president's visit", "the trade mission", "the investment forum"],
+    "culture": ["the arts festival", "the museum returns", "the championships"],
+    "tech": ["growth figures", "the quantum computer", "manufacturing output", "the stock listing"],
+    "agri": ["the tea harvest", "dairy prices", "the seed bank"],
+    "services": ["the night subway", "waiting times at the immigration office", "the tax deadline"],
+}
+DEV_STYLE = {
+    "heads": {
+        "transcript": ["Regular press conference: transcript", "Transcript of the spokesperson's daily briefing",
+                       "Media briefing, full transcript"],
+        "communique": ["Joint statement issued after the ministerial consultations",
+                       "Outcome document of the regional foreign ministers' meeting",
+                       "Joint communiqué of the bilateral commission", "Press statement by the co-chairs"],
+        "article": ["News digest: economy, weather and foreign affairs", "The week in the region",
+                    "Around the region: policy and markets", "Regional news summary",
+                    "Diplomacy and business: weekly digest"],
+    },
+    "opener": "SPOKESPERSON: Welcome. I will begin with a few items of news and then take questions.",
+    "closer": "SPOKESPERSON: Thank you all, and see you at the next briefing.",
+    "questions": ["Do you have an update on {topic}?", "Any news on {topic}?", "Could you say a word about {topic}?",
+                  "How would you describe {topic}?", "Is there progress on {topic}?",
+                  "There are reports about {topic}. Would you like to comment?"],
+    "q_topics": DEV_Q_TOPICS,
+    "stance_questions": [
+        "What is your view on recent events involving Taiwan?",
+        "Could you set out your government's position on Taiwan?",
+        "Is there any change in how you approach the Taiwan issue?",
+        "Several commentators say your Taiwan policy is evolving. Is that right?",
+        "What would you like to say about Taiwan today?",
+    ],
+    "decoy_questions": [
+        "Any news on Taiwan this week?",
+        "Is there anything to report on practical contacts with Taipei and Beijing?",
+        "Anything to say about shipping in the Taiwan Strait today?",
+    ],
+    "id": "ld-dev-%04d",
+}
+
+
+def expand_pool(rng, templates=None):
     """Return {category: [(template_id, sentence), ...]} with up to four expansions per template."""
+    templates = POOL_TEMPLATES if templates is None else templates
     out = collections.OrderedDict()
     seen = set()
-    for cat, temps in POOL_TEMPLATES.items():
+    for cat, temps in templates.items():
         out[cat] = []
         for ti, t in enumerate(temps):
             keys = re.findall(r"\{(\w+)\}", t)
@@ -315,30 +549,52 @@ def words(s):
     return len(s.split())
 
 
-def build():
-    rng = random.Random(SEED)
-    pool = expand_pool(rng)
+# The two sets: seed, source split, size, length bins (the dev bins scale the test bins 42/40/36/22
+# to 120 documents), filler templates and structural lines.
+SETS = collections.OrderedDict([
+    ("test", {"seed": SEED, "src": TEST_PATH, "out": OUT_PATH, "n": N_DOCS,
+              "bins": [(150, 400)] * 42 + [(400, 600)] * 40 + [(600, 1200)] * 36 + [(1200, 1500)] * 22,
+              "templates": POOL_TEMPLATES, "style": TEST_STYLE, "readme": "LONGDOCS STATS"}),
+    ("dev", {"seed": DEV_SEED, "src": DEV_PATH, "out": DEV_OUT_PATH, "n": N_DEV_DOCS,
+             "bins": [(150, 400)] * 36 + [(400, 600)] * 34 + [(600, 1200)] * 31 + [(1200, 1500)] * 19,
+             "templates": DEV_POOL_TEMPLATES, "style": DEV_STYLE, "readme": "LONGDOCS DEV STATS"}),
+])
+
+
+def is_candidate(r):
+    """A stance sentence usable in a long document: an original (non-generic) stance row that is a
+    single sentence of at most 60 words."""
+    return (r["label"] != "off_topic" and "generic" not in r.get("tags", []) and is_single_sentence(r["text"])
+            and words(r["text"]) <= 60 and not r["text"].startswith("Ladies and gentlemen"))
+
+
+def build(which="test"):
+    cfg = SETS[which]
+    rng = random.Random(cfg["seed"])
+    pool = expand_pool(rng, cfg["templates"])
+    style = cfg["style"]
+    n_docs = cfg["n"]
     n_pool = sum(len(v) for v in pool.values())
     assert n_pool >= 300, n_pool
-    test = [json.loads(l) for l in open(TEST_PATH, encoding="utf-8") if l.strip()]
+    test = [json.loads(l) for l in open(cfg["src"], encoding="utf-8") if l.strip()]
     cands = collections.defaultdict(list)
     for r in test:
-        if (r["label"] != "off_topic" and is_single_sentence(r["text"]) and words(r["text"]) <= 60
-                and not r["text"].startswith("Ladies and gentlemen")):
+        if is_candidate(r):
             cands[r["label"]].append(r)
     for l in cands:
         rng.shuffle(cands[l])
     used = set()
 
     stance_labels = LABELS[:5]
-    n_off = round(N_DOCS * 0.15)
+    n_off = round(n_docs * 0.15)
     plan_labels = ["off_topic"] * n_off
     i = 0
-    while len(plan_labels) < N_DOCS:
+    while len(plan_labels) < n_docs:
         plan_labels.append(stance_labels[i % 5])
         i += 1
     rng.shuffle(plan_labels)
-    length_bins = ([(150, 400)] * 42 + [(400, 600)] * 40 + [(600, 1200)] * 36 + [(1200, 1500)] * 22)
+    length_bins = list(cfg["bins"])
+    assert len(length_bins) == n_docs
     rng.shuffle(length_bins)
     doc_types = ["transcript", "communique", "article"]
 
@@ -365,7 +621,7 @@ def build():
         mode = rng.choice(["early", "middle", "late", "late", "end", "deep", "deep"])
         seed = rng.random()
         for _attempt in range(25):
-            doc = compose(random.Random(seed), pool, dtype, target, label, stance, n, mode)
+            doc = compose(random.Random(seed), pool, dtype, target, label, stance, n, mode, style)
             over = doc["n_words"] - (hi - 5)
             under = (lo + 5) - doc["n_words"]
             if over > 0:
@@ -378,8 +634,9 @@ def build():
     return docs, pool
 
 
-def compose(rng, pool, dtype, target, label, stance, n, mode):
+def compose(rng, pool, dtype, target, label, stance, n, mode, style=None):
     """Assemble one document from category paragraphs; returns the record with verified offsets."""
+    style = TEST_STYLE if style is None else style
     used_t = set()
     cats = list(pool.keys())
     paras = []
@@ -455,11 +712,11 @@ def compose(rng, pool, dtype, target, label, stance, n, mode):
         cursor += len(x)
 
     if dtype == "transcript":
-        emit("%s\n\nSPOKESPERSON: Good afternoon. I have a few announcements before taking your questions." % rng.choice(TRANSCRIPT_HEADS))
+        emit("%s\n\n%s" % (rng.choice(style["heads"]["transcript"]), style["opener"]))
     elif dtype == "communique":
-        emit(rng.choice(COMMUNIQUE_HEADS))
+        emit(rng.choice(style["heads"]["communique"]))
     else:
-        emit(rng.choice(ARTICLE_HEADS))
+        emit(rng.choice(style["heads"]["article"]))
     for i, para in enumerate(paras):
         emit("\n\n")
         if dtype == "transcript":
@@ -467,11 +724,11 @@ def compose(rng, pool, dtype, target, label, stance, n, mode):
                 emit("SPOKESPERSON: ")
             else:
                 if para["stance"]:
-                    q = rng.choice(STANCE_QUESTIONS)
+                    q = rng.choice(style["stance_questions"])
                 elif para.get("decoy"):
-                    q = rng.choice(DECOY_QUESTIONS)
+                    q = rng.choice(style["decoy_questions"])
                 else:
-                    q = rng.choice(QUESTIONS).replace("{topic}", rng.choice(Q_TOPICS[para["cat"]]))
+                    q = rng.choice(style["questions"]).replace("{topic}", rng.choice(style["q_topics"][para["cat"]]))
                 emit("Q: %s\n\nSPOKESPERSON: " % q)
         elif dtype == "communique":
             emit("%d. " % (i + 1))
@@ -485,7 +742,7 @@ def compose(rng, pool, dtype, target, label, stance, n, mode):
             else:
                 emit(x)
     if dtype == "transcript":
-        emit("\n\nSPOKESPERSON: That concludes today's briefing. Thank you.")
+        emit("\n\n" + style["closer"])
     text = "".join(parts)
     ev, evb = [], []
     raw = text.encode("utf-8")
@@ -503,7 +760,7 @@ def compose(rng, pool, dtype, target, label, stance, n, mode):
     doc_label = labels.pop() if labels else "off_topic"
     assert doc_label == label
     return collections.OrderedDict([
-        ("id", "ld-%04d" % (n + 1)), ("text", text), ("label", doc_label), ("evidence", ev),
+        ("id", style["id"] % (n + 1)), ("text", text), ("label", doc_label), ("evidence", ev),
         ("evidence_bytes", evb), ("n_words", nw), ("source_ids", [x["id"] for _, _, x in evidence]),
         ("doc_type", dtype), ("position", pos),
     ])
@@ -535,9 +792,10 @@ def stats(docs, pool):
     return summary + "\n" + table + "\n\n" + ltab + "\n"
 
 
-def check(docs, pool):
-    test_ids = {json.loads(l)["id"]: json.loads(l) for l in open(TEST_PATH, encoding="utf-8") if l.strip()}
-    assert len(docs) >= 120
+def check(docs, pool, which="test"):
+    src = SETS[which]["src"]
+    src_ids = {json.loads(l)["id"]: json.loads(l) for l in open(src, encoding="utf-8") if l.strip()}
+    assert len(docs) >= (120 if which == "test" else 100)
     assert sum(len(v) for v in pool.values()) >= 300
     lens = [d["n_words"] for d in docs]
     assert all(150 <= n <= 1500 for n in lens), (min(lens), max(lens))
@@ -552,14 +810,80 @@ def check(docs, pool):
             assert d["text"][e["start"]:e["end"]] == e["text"]
             assert b[eb["start"]:eb["end"]].decode("utf-8") == eb["text"] == e["text"]
         for sid in d["source_ids"]:
-            assert sid in test_ids, sid
-            assert test_ids[sid]["label"] == d["label"]
+            assert sid in src_ids, sid
+            assert src_ids[sid]["label"] == d["label"]
+            assert is_candidate(src_ids[sid]), sid
         if d["label"] == "off_topic":
             assert not d["evidence"]
         else:
             assert 1 <= len(d["evidence"]) <= 2
     off = sum(1 for d in docs if d["label"] == "off_topic") / len(docs)
     assert 0.1 <= off <= 0.2, off
+
+
+# --------------------------------------------------------------------------------------------
+# Filler universes (for leakage checks here and in build_corpus.py --check)
+# --------------------------------------------------------------------------------------------
+def norm(text):
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = re.sub(r"[^\w\s]", " ", t)
+    return " ".join(t.split())
+
+
+def filler_universe(templates):
+    """Every sentence a filler template can produce (all slot combinations), not only the sampled ones."""
+    out = set()
+    for temps in templates.values():
+        for t in temps:
+            keys = re.findall(r"\{(\w+)\}", t)
+            for combo in itertools.product(*[SLOTS[k] for k in keys]):
+                x = t
+                for k, v in zip(keys, combo):
+                    x = x.replace("{" + k + "}", v, 1)
+                out.add(x)
+    return out
+
+
+def structural_lines(style):
+    """Headings, openers, closers and every transcript question a style can produce."""
+    out = set(style["heads"]["transcript"]) | set(style["heads"]["communique"]) | set(style["heads"]["article"])
+    out |= {style["opener"], style["closer"]} | set(style["stance_questions"]) | set(style["decoy_questions"])
+    for q in style["questions"]:
+        for topics in style["q_topics"].values():
+            for t in topics:
+                out.add(q.replace("{topic}", t))
+    return out
+
+
+def split_sentences(text):
+    """Rough sentence split for overlap checks; drops speaker tags and paragraph numbers."""
+    out = []
+    for para in re.split(r"\n+", text):
+        for s in re.split(r"(?<=[.!?])\s+(?=\S)", para):
+            s = re.sub(r"^(?:\d+\.\s+|[A-Z][A-Z .'-]{0,39}:\s*|Question:\s*|Answer:\s*)+", "", s.strip())
+            if s:
+                out.append(s)
+    return out
+
+
+def shingles(text, n=8):
+    w = norm(text).split()
+    return {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
+
+
+def pool_overlap():
+    """(shared normalised sentences, shared 8-word shingles) between the test and dev filler
+    universes including structural lines."""
+    a = filler_universe(POOL_TEMPLATES) | structural_lines(TEST_STYLE)
+    b = filler_universe(DEV_POOL_TEMPLATES) | structural_lines(DEV_STYLE)
+    na = {norm(s) for x in a for s in split_sentences(x)}
+    nb = {norm(s) for x in b for s in split_sentences(x)}
+    sa, sb = set(), set()
+    for x in a:
+        sa |= shingles(x)
+    for x in b:
+        sb |= shingles(x)
+    return na & nb, sa & sb
 
 
 def replace_block(path, name, content):
@@ -577,19 +901,26 @@ def replace_block(path, name, content):
 
 
 def main():
-    if not os.path.exists(TEST_PATH):
-        print("missing %s: run scripts/build_corpus.py first" % TEST_PATH, file=sys.stderr)
-        return 1
-    docs, pool = build()
-    check(docs, pool)
-    os.makedirs(os.path.dirname(OUT_PATH), exist_ok=True)
-    with open(OUT_PATH, "w", encoding="utf-8", newline="\n") as f:
-        for d in docs:
-            f.write(json.dumps(d, ensure_ascii=False) + "\n")
-    md = stats(docs, pool)
-    print(md)
-    if replace_block(README, "LONGDOCS STATS", md):
-        print("updated long-document statistics in datasets/README.md")
+    for which, cfg in SETS.items():
+        if not os.path.exists(cfg["src"]):
+            print("missing %s: run scripts/build_corpus.py first" % cfg["src"], file=sys.stderr)
+            return 1
+    shared, shared_sh = pool_overlap()
+    print("test vs dev filler pools (all slot expansions and structural lines): %d shared sentences, "
+          "%d shared 8-word shingles" % (len(shared), len(shared_sh)))
+    assert not shared, sorted(shared)[:5]
+    for which, cfg in SETS.items():
+        docs, pool = build(which)
+        check(docs, pool, which)
+        os.makedirs(os.path.dirname(cfg["out"]), exist_ok=True)
+        with open(cfg["out"], "w", encoding="utf-8", newline="\n") as f:
+            for d in docs:
+                f.write(json.dumps(d, ensure_ascii=False) + "\n")
+        md = stats(docs, pool)
+        print("== %s ==" % os.path.relpath(cfg["out"], ROOT))
+        print(md)
+        if replace_block(README, cfg["readme"], md):
+            print("updated %s block in datasets/README.md" % cfg["readme"])
     print("all long-document checks passed")
     return 0
 
