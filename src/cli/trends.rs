@@ -28,7 +28,7 @@ pub struct Args {
     model: Option<String>,
     /// Move of the mean stance score (scale -2..2) that counts as a shift even when the
     /// dominant label stays the same.
-    #[arg(long, default_value_t = 0.75, value_name = "DELTA")]
+    #[arg(long, default_value_t = 1.0, value_name = "DELTA")]
     shift_threshold: f64,
     /// Actors drawn in the chart (those with the most statements).
     #[arg(long, default_value_t = 8, value_name = "N")]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Once;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use plotters::coord::Shift as AreaShift;
 use plotters::prelude::*;
 
@@ -37,41 +37,72 @@ const LINE_COLORS: [RGBColor; 10] = [
     RGBColor(188, 189, 34),
 ];
 
-type Series = Vec<(NaiveDate, f64, Option<f64>, Option<f64>)>;
+/// (x in fractional years at the period's middle, mean, ci_low, ci_high).
+type Series = Vec<(f64, f64, Option<f64>, Option<f64>)>;
+
+/// A date as a fractional year.
+fn year_frac(d: NaiveDate) -> f64 {
+    f64::from(d.year()) + f64::from(d.ordinal0()) / 365.25
+}
+
+/// The x position of a period: its middle, so a yearly point sits between its year's ticks.
+fn period_x(start: NaiveDate, period: super::Period) -> f64 {
+    let half = match period {
+        super::Period::Month => 15,
+        super::Period::Quarter => 45,
+        super::Period::Year => 182,
+    };
+    year_frac(start + Duration::days(half))
+}
 
 fn draw_on<DB: DrawingBackend>(
     root: DrawingArea<DB, AreaShift>,
     series: &[(String, Series)],
-    shifts: &[&Shift],
-    range: (NaiveDate, NaiveDate),
+    shifts: &[(String, f64, f64)],
+    range: (f64, f64),
     title: &str,
+    yearly: bool,
 ) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     root.fill(&WHITE).map_err(err)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 24))
-        .margin(16)
+    let root = root.titled(title, ("sans-serif", 22)).map_err(err)?;
+    // Chart on the left, legend in its own panel on the right (never over the lines).
+    let (width, _) = root.dim_in_pixel();
+    let (plot, legend) = root.split_horizontally(width.saturating_sub(230));
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(48)
-        .right_y_label_area_size(130)
+        .right_y_label_area_size(120)
         .build_cartesian_2d(range.0..range.1, -2.2f64..2.2f64)
         .map_err(err)?
         .set_secondary_coord(range.0..range.1, -2.2f64..2.2f64);
-    for (name, lo, hi, color) in BANDS {
+    for (_, lo, hi, color) in BANDS {
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(range.0, lo), (range.1, hi)],
                 color.filled(),
             )))
             .map_err(err)?;
-        let _ = name;
     }
+    // x is in fractional years; label year boundaries (or months for shorter periods).
+    let label = |x: &f64| {
+        let year = x.floor();
+        let month = ((x - year) * 12.0).round() as u32 + 1;
+        if yearly || month == 1 || month > 12 {
+            format!("{}", year as i64 + i64::from(month > 12))
+        } else {
+            format!("{}-{month:02}", year as i64)
+        }
+    };
     chart
         .configure_mesh()
         .y_desc("mean stance score")
-        .x_label_formatter(&|d| d.format("%Y-%m").to_string())
+        .x_labels(12)
+        .x_label_formatter(&label)
         .y_labels(9)
         .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
         .draw()
         .map_err(err)?;
     // Band names on the right axis, at each band's centre.
@@ -102,11 +133,7 @@ fn draw_on<DB: DrawingBackend>(
                 pts.iter().map(|(d, m, _, _)| (*d, *m)),
                 color.stroke_width(2),
             ))
-            .map_err(err)?
-            .label(actor.clone())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
-            });
+            .map_err(err)?;
         chart
             .draw_series(
                 pts.iter()
@@ -117,18 +144,46 @@ fn draw_on<DB: DrawingBackend>(
             .draw_series(
                 shifts
                     .iter()
-                    .filter(|s| s.actor == *actor)
-                    .map(|s| Circle::new((s.period_start, s.score), 9, color.stroke_width(2))),
+                    .filter(|(a, _, _)| a == actor)
+                    .map(|(_, x, y)| Circle::new((*x, *y), 9, color.stroke_width(2))),
             )
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 14))
-        .draw()
+    // Legend panel.
+    let font = ("sans-serif", 14).into_font();
+    let mut y = 40;
+    for (i, (actor, _)) in series.iter().enumerate() {
+        let color = LINE_COLORS[i % LINE_COLORS.len()];
+        legend
+            .draw(&PathElement::new(
+                vec![(8, y), (34, y)],
+                color.stroke_width(3),
+            ))
+            .map_err(err)?;
+        let name: String = if actor.chars().count() > 24 {
+            actor.chars().take(23).collect::<String>() + "…"
+        } else {
+            actor.clone()
+        };
+        legend
+            .draw(&Text::new(name, (40, y - 8), font.clone()))
+            .map_err(err)?;
+        y += 24;
+    }
+    legend
+        .draw(&Circle::new((21, y + 6), 8, BLACK.stroke_width(2)))
+        .map_err(err)?;
+    legend
+        .draw(&Text::new("shift", (40, y - 2), font.clone()))
+        .map_err(err)?;
+    legend
+        .draw(&PathElement::new(
+            vec![(21, y + 24), (21, y + 44)],
+            BLACK.mix(0.35).stroke_width(1),
+        ))
+        .map_err(err)?;
+    legend
+        .draw(&Text::new("95% interval", (40, y + 26), font))
         .map_err(err)?;
     root.present().map_err(err)?;
     Ok(())
@@ -159,22 +214,46 @@ pub fn draw(
         let mut pts: Series = rows
             .iter()
             .filter(|r| r.actor == *actor && r.n_stance > 0)
-            .filter_map(|r| Some((r.period_start?, r.mean_stance_score?, r.ci_low, r.ci_high)))
+            .filter_map(|r| {
+                Some((
+                    period_x(r.period_start?, s.period),
+                    r.mean_stance_score?,
+                    r.ci_low,
+                    r.ci_high,
+                ))
+            })
             .collect();
-        pts.sort_by_key(|p| p.0);
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
         series.push((actor.to_string(), pts));
     }
-    let dates: Vec<NaiveDate> = series
+    let xs: Vec<f64> = series
         .iter()
         .flat_map(|(_, p)| p.iter().map(|x| x.0))
         .collect();
-    let (Some(min), Some(max)) = (dates.iter().min(), dates.iter().max()) else {
+    if xs.is_empty() {
         return Ok(Vec::new());
+    }
+    let min = xs.iter().cloned().fold(f64::INFINITY, f64::min);
+    let max = xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let pad = match s.period {
+        super::Period::Year => 0.5,
+        super::Period::Quarter => 0.125,
+        super::Period::Month => 0.05,
     };
-    let range = (*min - Duration::days(45), *max + Duration::days(45));
-    let shown: Vec<&Shift> = shifts.iter().collect();
+    let range = (min - pad, max + pad);
+    let shown: Vec<(String, f64, f64)> = shifts
+        .iter()
+        .map(|sh| {
+            (
+                sh.actor.clone(),
+                period_x(sh.period_start, s.period),
+                sh.score,
+            )
+        })
+        .collect();
+    let yearly = s.period == super::Period::Year;
     let title = format!(
-        "Stance toward Taiwan independence by {} ({} means, 95% CI; circles: shifts)",
+        "Stance toward Taiwan independence by {} ({} mean stance score)",
         s.by,
         match s.period {
             super::Period::Month => "monthly",
@@ -190,6 +269,7 @@ pub fn draw(
         &shown,
         range,
         &title,
+        yearly,
     )
     .map_err(TrendError::Chart)?;
     draw_on(
@@ -198,6 +278,7 @@ pub fn draw(
         &shown,
         range,
         &title,
+        yearly,
     )
     .map_err(TrendError::Chart)?;
     Ok(vec![svg, png])

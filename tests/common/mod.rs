@@ -28,7 +28,9 @@ pub fn tokenizer_dir() -> PathBuf {
 pub fn tiny_model() -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("stance-tiny-{}", std::process::id()));
+        // Under target/tmp, so test runs leave nothing in the system temp folder.
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("tiny-model-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         write_random_model(&dir, &tokenizer_dir(), TinyShape::default(), 7).expect("tiny model");
         dir
