@@ -6,13 +6,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use strait_stance::batch::BatchLimits;
-use strait_stance::classify::{ClassifierSettings, Segmentation};
+use strait_stance::classify::Segmentation;
 use strait_stance::input::{ColumnMap, Format, InputSpec};
-use strait_stance::model::{default_model_dir, EngineKind, LoadOptions, Precision, StanceModel};
 use strait_stance::report::{Reporter, Silent};
 use strait_stance::run::{self, Granularity, OutputTarget, RunSettings, Shard};
 
+use super::common::{ClassifierArgs, ModelArgs};
 use super::progress::Bars;
 
 /// Arguments of `stance classify`.
@@ -25,78 +24,89 @@ pub struct Args {
     /// Output dataset folder (created if missing), or - for JSON lines on stdout.
     #[arg(long, short, value_name = "DIR")]
     out: PathBuf,
-    /// Model folder (Hugging Face checkpoint + manifest). Default: $STANCE_MODEL, else the shipped models/stance-minilm-v1.
-    #[arg(long, value_name = "DIR")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    classifier: ClassifierArgs,
     /// Column holding the statement text.
-    #[arg(long, default_value = "text", value_name = "NAME")]
+    #[arg(
+        long,
+        default_value = "text",
+        value_name = "NAME",
+        help_heading = "Input columns"
+    )]
     text_col: String,
     /// Column holding a stable statement id (else one is derived from the text hash).
-    #[arg(long, default_value = "id", value_name = "NAME")]
+    #[arg(
+        long,
+        default_value = "id",
+        value_name = "NAME",
+        help_heading = "Input columns"
+    )]
     id_col: String,
     /// Column holding the statement date.
-    #[arg(long, default_value = "date", value_name = "NAME")]
+    #[arg(
+        long,
+        default_value = "date",
+        value_name = "NAME",
+        help_heading = "Input columns"
+    )]
     date_col: String,
     /// Column holding the actor (government, party, body).
-    #[arg(long, default_value = "actor", value_name = "NAME")]
+    #[arg(
+        long,
+        default_value = "actor",
+        value_name = "NAME",
+        help_heading = "Input columns"
+    )]
     actor_col: String,
     /// Column holding the speaker.
-    #[arg(long, default_value = "speaker", value_name = "NAME")]
+    #[arg(
+        long,
+        default_value = "speaker",
+        value_name = "NAME",
+        help_heading = "Input columns"
+    )]
     speaker_col: String,
     /// Column holding the source document.
-    #[arg(long, default_value = "source", value_name = "NAME")]
+    #[arg(
+        long,
+        default_value = "source",
+        value_name = "NAME",
+        help_heading = "Input columns"
+    )]
     source_col: String,
-    /// Longest unit (sentence or window) in tokens, specials included. Default: the model's limit, capped at 256.
-    #[arg(long, value_name = "N")]
-    max_tokens: Option<usize>,
-    /// Most sequences per batch.
-    #[arg(long, default_value_t = 64, value_name = "N")]
-    batch_size: usize,
-    /// Most padded tokens (rows × length) per batch.
-    #[arg(long, default_value_t = 8192, value_name = "N")]
-    max_batch_tokens: usize,
     /// libtorch threads (default: all cores). Set it when several workers share a machine.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = "Run")]
     threads: Option<usize>,
     /// Records per chunk: the unit of length sorting and of commit (a kill loses at most one chunk).
-    #[arg(long, default_value_t = 4096, value_name = "N")]
+    #[arg(long, default_value_t = 4096, value_name = "N", help_heading = "Run")]
     chunk_rows: usize,
     /// Classify statements even if this model already classified them in the dataset.
-    #[arg(long)]
+    #[arg(long, help_heading = "Run")]
     reclassify: bool,
     /// Handle only shard K of N (0-based), split by text hash: N workers cover the input once.
-    #[arg(long, value_name = "K/N")]
+    #[arg(long, value_name = "K/N", help_heading = "Run")]
     shard: Option<Shard>,
     /// Exit with code 3 (after committing) when rejected/read exceeds this.
-    #[arg(long, default_value_t = 0.05, value_name = "RATE")]
+    #[arg(
+        long,
+        default_value_t = 0.05,
+        value_name = "RATE",
+        help_heading = "Run"
+    )]
     max_reject_rate: f64,
     /// What the predictions table holds: one row per document or per sentence.
-    #[arg(long, value_enum, default_value_t)]
+    #[arg(long, value_enum, default_value_t, help_heading = "Run")]
     granularity: Granularity,
     /// Do not write the sentences table.
-    #[arg(long)]
+    #[arg(long, help_heading = "Run")]
     no_sentences: bool,
-    /// How documents are cut: sentences rolled up per document, or the whole text truncated.
-    #[arg(long, value_enum, default_value_t)]
-    segmentation: Segmentation,
-    /// In segmented documents, the probability a sentence's top stance label needs to decide
-    /// the document.
-    #[arg(long, default_value_t = strait_stance::classify::DEFAULT_MIN_STANCE_CONFIDENCE, value_name = "P")]
-    min_stance_confidence: f32,
-    /// Arithmetic of the encoder's linear layers.
-    #[arg(long, value_enum, default_value_t)]
-    precision: Precision,
-    /// Forward-pass implementation.
-    #[arg(long, value_enum, default_value_t)]
-    engine: EngineKind,
-    /// Load a model folder that has no manifest.json (its files cannot be verified).
-    #[arg(long)]
-    allow_unverified_model: bool,
     /// Partition date for the output (default: today, UTC).
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Run")]
     run_date: Option<chrono::NaiveDate>,
     /// No progress bar and no summary line.
-    #[arg(long, short)]
+    #[arg(long, short, help_heading = "Run")]
     quiet: bool,
 }
 
@@ -186,8 +196,8 @@ pub fn run(a: Args) -> Result<i32> {
     if !(0.0..=1.0).contains(&a.max_reject_rate) {
         bail!("--max-reject-rate must be between 0 and 1");
     }
-    if a.batch_size == 0 || a.chunk_rows == 0 {
-        bail!("--batch-size and --chunk-rows must be at least 1");
+    if a.chunk_rows == 0 {
+        bail!("--chunk-rows must be at least 1");
     }
     let threads = super::set_threads(a.threads);
 
@@ -204,21 +214,11 @@ pub fn run(a: Args) -> Result<i32> {
     signal_hook::flag::register(signal_hook::consts::SIGTERM, cancel.clone())?;
     signal_hook::flag::register(signal_hook::consts::SIGTERM, term.clone())?;
 
-    let model_dir = a.model.clone().unwrap_or_else(default_model_dir);
-    let t0 = std::time::Instant::now();
-    let model = StanceModel::load(
-        &model_dir,
-        &LoadOptions {
-            precision: a.precision,
-            engine: a.engine,
-            allow_unverified: a.allow_unverified_model,
-        },
-    )
-    .with_context(|| format!("cannot load the model in {}", model_dir.display()))?;
-    let load_s = t0.elapsed().as_secs_f64();
-    let max_tokens = a.max_tokens.unwrap_or(256).min(model.info.max_positions);
-    if max_tokens < 8 {
-        bail!("--max-tokens must be at least 8");
+    let (model, load_s) = a.model.load()?;
+    let mut classifier = a.classifier.settings(&model)?;
+    // Sentence rows need every sentence classified.
+    if a.granularity == Granularity::Sentence && classifier.segmentation == Segmentation::Auto {
+        classifier.segmentation = Segmentation::Sentences;
     }
 
     let settings = RunSettings {
@@ -236,23 +236,7 @@ pub fn run(a: Args) -> Result<i32> {
         } else {
             OutputTarget::Dataset(a.out.clone())
         },
-        classifier: ClassifierSettings {
-            max_tokens,
-            limits: BatchLimits {
-                max_rows: a.batch_size,
-                max_tokens: a.max_batch_tokens,
-            },
-            window_overlap: (max_tokens / 8).max(4),
-            // Sentence rows need every sentence classified.
-            segmentation: if a.granularity == Granularity::Sentence
-                && a.segmentation == Segmentation::Auto
-            {
-                Segmentation::Sentences
-            } else {
-                a.segmentation
-            },
-            min_stance_confidence: a.min_stance_confidence,
-        },
+        classifier,
         chunk_rows: a.chunk_rows,
         reclassify: a.reclassify,
         shard: a.shard,

@@ -2,6 +2,7 @@
 //! printed as `error:` with `Caused by:` lines; exit codes are documented in the README.
 
 mod classify;
+mod common;
 mod eval;
 mod progress;
 mod train;

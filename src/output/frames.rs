@@ -100,7 +100,34 @@ fn f32_col(name: &str, v: Vec<f32>) -> Column {
     Column::new(name.into(), v)
 }
 
-fn date_col(name: &str, v: &[Option<NaiveDate>]) -> PolarsResult<Column> {
+/// `label`, `confidence`, `stance_score` and the six `p_*` columns, in that order.
+fn label_columns<'a>(probs: impl Iterator<Item = &'a [f32; NUM_LABELS]> + Clone) -> Vec<Column> {
+    let labels: Vec<(Label, f32)> = probs.clone().map(crate::labels::argmax).collect();
+    let mut cols = vec![
+        str_col(
+            "label",
+            labels
+                .iter()
+                .map(|(l, _)| Some(l.as_str().to_string()))
+                .collect(),
+        ),
+        f32_col("confidence", labels.iter().map(|(_, p)| *p).collect()),
+        f32_col(
+            "stance_score",
+            probs.clone().map(crate::labels::stance_score).collect(),
+        ),
+    ];
+    for l in Label::ALL {
+        cols.push(f32_col(
+            &l.prob_column(),
+            probs.clone().map(|p| p[l.index()]).collect(),
+        ));
+    }
+    cols
+}
+
+/// A Date column from optional dates.
+pub(crate) fn date_col(name: &str, v: &[Option<NaiveDate>]) -> PolarsResult<Column> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let days: Vec<Option<i32>> = v
         .iter()
@@ -321,7 +348,6 @@ pub fn predictions_frame(
     types: &mut PassthroughTypes,
 ) -> PolarsResult<DataFrame> {
     let n = rows.len();
-    let labels: Vec<(Label, f32)> = rows.iter().map(|r| r.label()).collect();
     let mut cols = vec![
         str_col("id", rows.iter().map(|r| Some(r.id.clone())).collect()),
         str_col("text", rows.iter().map(|r| Some(r.text.clone())).collect()),
@@ -329,27 +355,8 @@ pub fn predictions_frame(
             "text_sha256",
             rows.iter().map(|r| Some(r.text_sha256.clone())).collect(),
         ),
-        str_col(
-            "label",
-            labels
-                .iter()
-                .map(|(l, _)| Some(l.as_str().to_string()))
-                .collect(),
-        ),
-        f32_col("confidence", labels.iter().map(|(_, p)| *p).collect()),
-        f32_col(
-            "stance_score",
-            rows.iter()
-                .map(|r| crate::labels::stance_score(&r.probs))
-                .collect(),
-        ),
     ];
-    for l in Label::ALL {
-        cols.push(f32_col(
-            &l.prob_column(),
-            rows.iter().map(|r| r.probs[l.index()]).collect(),
-        ));
-    }
+    cols.extend(label_columns(rows.iter().map(|r| &r.probs)));
     cols.push(str_col("model", vec![Some(ctx.model.clone()); n]));
     cols.push(str_col(
         "model_sha256",
@@ -429,10 +436,6 @@ pub const SENTENCE_COLUMNS: &[&str] = &[
 /// The sentences frame for a chunk.
 pub fn sentences_frame(rows: &[SentenceRow], ctx: &RowContext) -> PolarsResult<DataFrame> {
     let n = rows.len();
-    let labels: Vec<(Label, f32)> = rows
-        .iter()
-        .map(|r| crate::labels::argmax(&r.probs))
-        .collect();
     let mut cols = vec![
         str_col("id", rows.iter().map(|r| Some(r.id.clone())).collect()),
         str_col(
@@ -449,27 +452,8 @@ pub fn sentences_frame(rows: &[SentenceRow], ctx: &RowContext) -> PolarsResult<D
         ),
         Column::new("end".into(), rows.iter().map(|r| r.end).collect::<Vec<_>>()),
         str_col("text", rows.iter().map(|r| Some(r.text.clone())).collect()),
-        str_col(
-            "label",
-            labels
-                .iter()
-                .map(|(l, _)| Some(l.as_str().to_string()))
-                .collect(),
-        ),
-        f32_col("confidence", labels.iter().map(|(_, p)| *p).collect()),
-        f32_col(
-            "stance_score",
-            rows.iter()
-                .map(|r| crate::labels::stance_score(&r.probs))
-                .collect(),
-        ),
     ];
-    for l in Label::ALL {
-        cols.push(f32_col(
-            &l.prob_column(),
-            rows.iter().map(|r| r.probs[l.index()]).collect(),
-        ));
-    }
+    cols.extend(label_columns(rows.iter().map(|r| &r.probs)));
     cols.push(Column::new(
         "is_evidence".into(),
         rows.iter().map(|r| r.is_evidence).collect::<Vec<_>>(),

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::labels::Label;
 use crate::output::dataset::part_files;
+use crate::output::frames::date_col;
 
 /// Length of a trend period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
@@ -538,15 +539,6 @@ pub fn find_shifts(
     out
 }
 
-fn date_column(name: &str, v: &[Option<NaiveDate>]) -> PolarsResult<Column> {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    let days: Vec<Option<i32>> = v
-        .iter()
-        .map(|d| d.map(|d| (d - epoch).num_days() as i32))
-        .collect();
-    Column::new(name.into(), days).cast(&DataType::Date)
-}
-
 /// The trends table.
 pub fn trends_frame(rows: &[TrendRow]) -> PolarsResult<DataFrame> {
     let mut cols = vec![
@@ -558,7 +550,7 @@ pub fn trends_frame(rows: &[TrendRow]) -> PolarsResult<DataFrame> {
             "period".into(),
             rows.iter().map(|r| r.period.clone()).collect::<Vec<_>>(),
         ),
-        date_column(
+        date_col(
             "period_start",
             &rows.iter().map(|r| r.period_start).collect::<Vec<_>>(),
         )?,
@@ -618,14 +610,14 @@ pub fn shifts_frame(shifts: &[Shift]) -> PolarsResult<DataFrame> {
                 "actor".into(),
                 shifts.iter().map(|s| s.actor.clone()).collect::<Vec<_>>(),
             ),
-            date_column(
+            date_col(
                 "period_start",
                 &shifts
                     .iter()
                     .map(|s| Some(s.period_start))
                     .collect::<Vec<_>>(),
             )?,
-            date_column(
+            date_col(
                 "previous_period_start",
                 &shifts
                     .iter()
@@ -692,7 +684,7 @@ pub fn first_use_frame(statements: &[Statement]) -> PolarsResult<DataFrame> {
                     .map(|r| r.0 .1.as_str().to_string())
                     .collect::<Vec<_>>(),
             ),
-            date_column(
+            date_col(
                 "first_date",
                 &rows.iter().map(|r| Some(r.1 .0)).collect::<Vec<_>>(),
             )?,

@@ -1,0 +1,95 @@
+//! Options shared by the commands that run a model (`classify`, `eval`).
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use strait_stance::batch::BatchLimits;
+use strait_stance::classify::{ClassifierSettings, Segmentation, DEFAULT_MIN_STANCE_CONFIDENCE};
+use strait_stance::model::{default_model_dir, EngineKind, LoadOptions, Precision, StanceModel};
+
+/// Which model to load, and how.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Model")]
+pub struct ModelArgs {
+    /// Model folder (Hugging Face checkpoint + manifest). Default: $STANCE_MODEL, else the
+    /// shipped models/stance-minilm-v1.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// Arithmetic of the encoder's linear layers (int8: about 2x faster, see the README).
+    #[arg(long, value_enum, default_value_t)]
+    pub precision: Precision,
+    /// Forward-pass implementation.
+    #[arg(long, value_enum, default_value_t)]
+    pub engine: EngineKind,
+    /// Load a model folder that has no manifest.json (its files cannot be verified).
+    #[arg(long)]
+    pub allow_unverified_model: bool,
+}
+
+impl ModelArgs {
+    /// Verifies and loads the model; returns it with the seconds loading took.
+    pub fn load(&self) -> Result<(StanceModel, f64)> {
+        let dir = self.model.clone().unwrap_or_else(default_model_dir);
+        let t = std::time::Instant::now();
+        let model = StanceModel::load(
+            &dir,
+            &LoadOptions {
+                precision: self.precision,
+                engine: self.engine,
+                allow_unverified: self.allow_unverified_model,
+            },
+        )
+        .with_context(|| format!("cannot load the model in {}", dir.display()))?;
+        Ok((model, t.elapsed().as_secs_f64()))
+    }
+}
+
+/// How documents are cut and batched.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Segmentation and batching")]
+pub struct ClassifierArgs {
+    /// Longest unit (statement, sentence or window) in tokens, specials included. Default: the
+    /// model's limit, capped at 256.
+    #[arg(long, value_name = "N")]
+    pub max_tokens: Option<usize>,
+    /// Most sequences per batch.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub batch_size: usize,
+    /// Most padded tokens (rows × length) per batch.
+    #[arg(long, default_value_t = 8192, value_name = "N")]
+    pub max_batch_tokens: usize,
+    /// How documents are cut: auto (whole text when it fits the window, else sentences rolled
+    /// up), sentences (always), or truncate (whole text cut at the window).
+    #[arg(long, value_enum, default_value_t)]
+    pub segmentation: Segmentation,
+    /// In segmented documents, the probability a sentence's top stance label needs to decide
+    /// the document.
+    #[arg(long, default_value_t = DEFAULT_MIN_STANCE_CONFIDENCE, value_name = "P")]
+    pub min_stance_confidence: f32,
+}
+
+impl ClassifierArgs {
+    /// Validated settings for `model`.
+    pub fn settings(&self, model: &StanceModel) -> Result<ClassifierSettings> {
+        let max_tokens = self.max_tokens.unwrap_or(256).min(model.info.max_positions);
+        if max_tokens < 8 {
+            bail!("--max-tokens must be at least 8");
+        }
+        if self.batch_size == 0 || self.max_batch_tokens == 0 {
+            bail!("--batch-size and --max-batch-tokens must be at least 1");
+        }
+        if !(0.0..=1.0).contains(&self.min_stance_confidence) {
+            bail!("--min-stance-confidence must be between 0 and 1");
+        }
+        Ok(ClassifierSettings {
+            max_tokens,
+            limits: BatchLimits {
+                max_rows: self.batch_size,
+                max_tokens: self.max_batch_tokens,
+            },
+            window_overlap: (max_tokens / 8).max(4),
+            segmentation: self.segmentation,
+            min_stance_confidence: self.min_stance_confidence,
+        })
+    }
+}
