@@ -15,7 +15,7 @@ pub struct ModelArgs {
     /// shipped models/stance-minilm-v1.
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
-    /// Arithmetic of the encoder's linear layers (int8: about 2x faster, see the README).
+    /// Arithmetic of the encoder's linear layers (int8: about 2x faster with AVX-512, 1.2-1.3x with AVX2; see the README).
     #[arg(long, value_enum, default_value_t)]
     pub precision: Precision,
     /// Forward-pass implementation.
