@@ -58,6 +58,16 @@ fn reruns_add_only_new_rows() {
     assert_eq!(m1["counts"]["predictions"], 50);
     assert_eq!(read_table(&out, "predictions").height(), 50);
 
+    // The nightly job writes its trend tables inside the dataset folder between runs.
+    let o = run(&[
+        "trends",
+        "--predictions",
+        out.to_str().unwrap(),
+        "--out",
+        out.join("trends").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
     // Same input again: nothing new.
     let m2 = classify(&input, &out, &model, &[]);
     assert_eq!(m2["counts"]["predictions"], 0);

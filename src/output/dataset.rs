@@ -208,7 +208,12 @@ pub struct DatasetWriter {
     pub parts: Vec<String>,
 }
 
-/// Checks that `root` is absent, empty or already a dataset.
+/// Folders a dataset may hold besides its tables: `trends/` is where the nightly job (and the
+/// README) puts `stance trends` output, next to the predictions it summarises.
+const COMPANIONS: [&str; 1] = ["trends"];
+
+/// Checks that `root` is absent, empty or already a dataset (tables, `_runs`, `_tmp`,
+/// [`COMPANIONS`], hidden files) — so that `--out ~` cannot scatter parts into a home folder.
 fn check_root(root: &Path) -> Result<(), DatasetError> {
     if !root.exists() {
         return Ok(());
@@ -219,6 +224,7 @@ fn check_root(root: &Path) -> Result<(), DatasetError> {
         let known = TABLES.contains(&name.as_str())
             || name == "_runs"
             || name == "_tmp"
+            || COMPANIONS.contains(&name.as_str())
             || name.starts_with('.');
         if !known {
             return Err(DatasetError::NotADataset {
@@ -464,6 +470,19 @@ mod tests {
 
     fn df(n: usize) -> DataFrame {
         DataFrame::new(n, vec![Column::new("x".into(), vec![1i64; n])]).unwrap()
+    }
+
+    #[test]
+    fn a_dataset_with_its_trends_folder_is_still_a_dataset() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("out");
+        for sub in ["predictions", "_runs", "trends"] {
+            std::fs::create_dir_all(root.join(sub)).unwrap();
+        }
+        check_root(&root).unwrap();
+        std::fs::write(root.join("notes.txt"), b"mine").unwrap();
+        let err = check_root(&root).unwrap_err().to_string();
+        assert!(err.contains("notes.txt"), "{err}");
     }
 
     #[test]
