@@ -1,0 +1,345 @@
+#!/usr/bin/env python3
+"""The real-statement corpus (datasets/real/): how it is built and checked.
+
+Stages (see datasets/README.md, "Real statements"):
+  pool      merge collectors' folders (sources.jsonl + passages.jsonl, one folder per collector)
+            into one pool: every passage must be an exact substring of the page excerpt it was
+            copied from (whitespace runs collapsed), 5-200 words, at most 15 per source document;
+            exact and near-exact duplicates (same normalised text) are dropped.
+  batches   write annotation batches (id + text only, shuffled) for the two independent passes.
+  assemble  join the pool with pass A, pass B and the adjudication, compute Cohen's kappa, split
+            by source document (test / dev / train) and write datasets/real/{train,dev,test}.jsonl.
+  check     validate the committed corpus: schema, labels, word counts, no doc_id in two splits,
+            per-document cap, label floors, and recompute kappa from labels_a / labels_b.
+            Exit status 1 on any problem.
+
+Only `check` runs in CI; the other stages document (and reproduce) how the corpus was made.
+"""
+import argparse
+import collections
+import hashlib
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "datasets" / "real"
+LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
+SPLITS = ["train", "dev", "test"]
+FIELDS = ["id", "text", "label", "lang", "actor", "speaker", "date", "register", "source_url",
+          "source_title", "doc_id", "labels_a", "labels_b", "adjudication", "split"]
+REGISTERS = ["briefing_qa", "fact_sheet", "communique", "leader_speech", "readout", "parliamentary",
+             "news_report", "social_post", "statement", "interview", "law_text"]
+MAX_PER_DOC = 15
+
+
+def ws(s):
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def norm_key(s):
+    """Near-duplicate key: lower case, letters and digits only."""
+    return re.sub(r"[^a-z0-9]+", "", s.lower())
+
+
+def read_jsonl(path):
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    out.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    sys.exit(f"{path}:{i}: bad JSON: {e}")
+    return out
+
+
+def write_jsonl(path, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def kappa(a, b):
+    """Cohen's kappa of two label lists; per-label kappa treats one label vs the rest."""
+    n = len(a)
+    po = sum(x == y for x, y in zip(a, b)) / n
+    ca, cb = collections.Counter(a), collections.Counter(b)
+    pe = sum(ca[l] * cb[l] for l in LABELS) / (n * n)
+    overall = (po - pe) / (1 - pe) if pe < 1 else 1.0
+    per = {}
+    for l in LABELS:
+        x = [v == l for v in a]
+        y = [v == l for v in b]
+        po_l = sum(p == q for p, q in zip(x, y)) / n
+        pa, pb = sum(x) / n, sum(y) / n
+        pe_l = pa * pb + (1 - pa) * (1 - pb)
+        per[l] = (po_l - pe_l) / (1 - pe_l) if pe_l < 1 else 1.0
+    return overall, po, per
+
+
+# ---------------------------------------------------------------------------------------- pool
+def cmd_pool(args):
+    rows, seen, problems = [], set(), 0
+    for folder in sorted(Path(args.collect).iterdir()):
+        if not (folder / "passages.jsonl").exists():
+            continue
+        sources = {s["doc_id"]: s for s in read_jsonl(folder / "sources.jsonl")}
+        per_doc = collections.Counter()
+        for p in read_jsonl(folder / "passages.jsonl"):
+            src = sources.get(p.get("doc_id"))
+            text = ws(p.get("text", ""))
+            if src is None or text not in ws(src["excerpt"]):
+                problems += 1
+                print(f"dropped (not an exact copy of its excerpt): {folder.name} {text[:70]!r}",
+                      file=sys.stderr)
+                continue
+            if not 5 <= len(text.split()) <= 200:
+                problems += 1
+                continue
+            key = norm_key(text)
+            if key in seen or per_doc[p["doc_id"]] >= MAX_PER_DOC:
+                continue
+            seen.add(key)
+            per_doc[p["doc_id"]] += 1
+            reg = p.get("register")
+            rows.append({
+                "text": text,
+                "actor": p.get("actor"),
+                "speaker": p.get("speaker") or None,
+                "date": p.get("date") or None,
+                "register": reg if reg in REGISTERS else "statement",
+                "source_url": src["source_url"],
+                "source_title": ws(src["source_title"]),
+                "doc_id": p["doc_id"],
+                "hint": p.get("hint_label"),
+            })
+    # Stable ids from the text, so re-pooling keeps them.
+    for r in rows:
+        r["id"] = "real-en-" + hashlib.sha256(r["text"].encode()).hexdigest()[:10]
+    write_jsonl(Path(args.out), rows)
+    print(f"pool: {len(rows)} passages, {len({r['doc_id'] for r in rows})} documents, "
+          f"{problems} dropped", file=sys.stderr)
+
+
+# ------------------------------------------------------------------------------------- batches
+def cmd_batches(args):
+    rows = read_jsonl(args.pool)
+    done = set()
+    for f in args.skip or []:
+        done |= {r["id"] for r in read_jsonl(f)}
+    rows = [r for r in rows if r["id"] not in done]
+    random.Random(args.seed).shuffle(rows)
+    k = args.n
+    for i in range(k):
+        part = rows[i::k]
+        out = Path(args.out_dir) / f"{args.prefix}{i + 1:02d}.jsonl"
+        write_jsonl(out, [{"id": r["id"], "text": r["text"]} for r in part])
+        print(f"{out}: {len(part)} passages", file=sys.stderr)
+
+
+# ------------------------------------------------------------------------------------ assemble
+def load_labels(files):
+    """Annotation files: JSONL {"id", "label"} or TSV `id<TAB>label[<TAB>note]`."""
+    out = {}
+    for f in files:
+        if str(f).endswith(".tsv"):
+            rs = [dict(zip(("id", "label"), line.rstrip("\n").split("\t")[:2]))
+                  for line in open(f, encoding="utf-8") if line.strip()]
+        else:
+            rs = read_jsonl(f)
+        for r in rs:
+            if r.get("label") not in LABELS:
+                sys.exit(f"{f}: id {r.get('id')}: label {r.get('label')!r} is not one of {LABELS}")
+            out[r["id"]] = r["label"]
+    return out
+
+
+def split_by_document(rows, seed, not_test=()):
+    """Whole documents go to test until every label has its floor there, then dev, rest train.
+    Documents whose doc_id starts with a `not_test` prefix (the bundled sample's pages) never go
+    to test."""
+    docs = collections.defaultdict(list)
+    for r in rows:
+        docs[r["doc_id"]].append(r)
+    order = sorted(docs)
+    random.Random(seed).shuffle(order)
+    total = collections.Counter(r["label"] for r in rows)
+    targets = {
+        "test": {l: max(45, round(0.27 * total[l])) for l in LABELS},
+        "dev": {l: max(20, round(0.12 * total[l])) for l in LABELS},
+    }
+    assign = {}
+    for split in ("test", "dev"):
+        have = collections.Counter()
+        for d in order:
+            if d in assign or (split == "test" and d.startswith(tuple(not_test))):
+                continue
+            need = [l for l in LABELS if have[l] < targets[split][l]]
+            if not need:
+                break
+            c = collections.Counter(r["label"] for r in docs[d])
+            # Take a document only if it helps a label still short, and does not overshoot a
+            # label that is already full by more than a few passages.
+            if any(c[l] for l in need) and all(
+                    have[l] + c[l] <= targets[split][l] + 6 or c[l] == 0 for l in LABELS):
+                assign[d] = split
+                have.update(c)
+    for d in order:
+        assign.setdefault(d, "train")
+    return assign
+
+
+def cmd_assemble(args):
+    pool = read_jsonl(args.pool)
+    a = load_labels(args.a)
+    b = load_labels(args.b)
+    adj = {}
+    for f in args.adjudication or []:
+        for r in read_jsonl(f):
+            adj[r["id"]] = r
+    rows, pairs = [], []
+    for p in pool:
+        if p["id"] not in a or p["id"] not in b:
+            continue
+        la, lb = a[p["id"]], b[p["id"]]
+        pairs.append((la, lb))
+        if la == lb:
+            label, why = la, None
+        elif p["id"] in adj and adj[p["id"]].get("label") in LABELS + ["drop"]:
+            label, why = adj[p["id"]]["label"], adj[p["id"]].get("reason")
+        else:
+            continue  # a disagreement not yet adjudicated stays out
+        if label == "drop":
+            continue
+        rows.append({
+            "id": p["id"], "text": p["text"], "label": label, "lang": "en",
+            "actor": p["actor"], "speaker": p["speaker"], "date": p["date"],
+            "register": p["register"], "source_url": p["source_url"],
+            "source_title": p["source_title"], "doc_id": p["doc_id"],
+            "labels_a": la, "labels_b": lb, "adjudication": why,
+        })
+    k, po, per = kappa([x for x, _ in pairs], [y for _, y in pairs])
+    print(f"agreement over {len(pairs)} passages: raw {po:.3f}, Cohen's kappa {k:.3f}",
+          file=sys.stderr)
+    assign = split_by_document(rows, args.seed, args.not_test or ())
+    if args.keep_splits:
+        # Passages added after the first assembly: documents already in a split stay there (the
+        # test split is never reshuffled after models were trained); new documents go to train.
+        kept = {}
+        for s in SPLITS:
+            if (REAL / f"{s}.jsonl").exists():
+                kept.update({r["doc_id"]: s for r in read_jsonl(REAL / f"{s}.jsonl")})
+        assign = {d: kept.get(d, "train") for d in assign}
+    for r in rows:
+        r["split"] = assign[r["doc_id"]]
+    for s in SPLITS:
+        part = sorted((r for r in rows if r["split"] == s), key=lambda r: r["id"])
+        write_jsonl(REAL / f"{s}.jsonl", part)
+    report(rows)
+
+
+# --------------------------------------------------------------------------------------- check
+def report(rows):
+    by = lambda k: collections.Counter(r[k] for r in rows)
+    print(f"{len(rows)} passages, {len({r['doc_id'] for r in rows})} documents, "
+          f"{len({r['actor'] for r in rows})} actors")
+    for s in SPLITS:
+        c = collections.Counter(r["label"] for r in rows if r["split"] == s)
+        print(f"  {s:<5} {sum(c.values()):>5}  " + "  ".join(f"{l} {c[l]}" for l in LABELS))
+    print("  labels:    " + ", ".join(f"{l} {by('label')[l]}" for l in LABELS))
+    print("  registers: " + ", ".join(f"{k} {v}" for k, v in by("register").most_common()))
+    k, po, per = kappa([r["labels_a"] for r in rows], [r["labels_b"] for r in rows])
+    print(f"  agreement of the two passes on kept passages: raw {po:.3f}, kappa {k:.3f}; per label: "
+          + ", ".join(f"{l} {per[l]:.3f}" for l in LABELS))
+
+
+def cmd_check(args):
+    rows, bad = [], []
+    for s in SPLITS:
+        for i, r in enumerate(read_jsonl(REAL / f"{s}.jsonl"), 1):
+            where = f"datasets/real/{s}.jsonl:{i}"
+            if list(r) != FIELDS:
+                bad.append(f"{where}: fields {list(r)} != {FIELDS}")
+                continue
+            if r["split"] != s:
+                bad.append(f"{where}: split {r['split']!r} in the {s} file")
+            for k in ("label", "labels_a", "labels_b"):
+                if r[k] not in LABELS:
+                    bad.append(f"{where}: {k} {r[k]!r}")
+            if r["labels_a"] != r["labels_b"] and not r["adjudication"]:
+                bad.append(f"{where}: the passes differ but there is no adjudication")
+            if not 5 <= len(r["text"].split()) <= 200:
+                bad.append(f"{where}: {len(r['text'].split())} words")
+            if r["register"] not in REGISTERS:
+                bad.append(f"{where}: register {r['register']!r}")
+            if not (r["source_url"] or "").startswith("http"):
+                bad.append(f"{where}: no source URL")
+            if r["date"] and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", r["date"]):
+                bad.append(f"{where}: date {r['date']!r}")
+            rows.append(r)
+    ids = collections.Counter(r["id"] for r in rows)
+    bad += [f"id {i} appears {n} times" for i, n in ids.items() if n > 1]
+    texts = collections.Counter(norm_key(r["text"]) for r in rows)
+    bad += [f"a text appears {n} times" for n, in [(n,) for n in texts.values() if n > 1]]
+    splits_of = collections.defaultdict(set)
+    per_doc = collections.Counter()
+    for r in rows:
+        splits_of[r["doc_id"]].add(r["split"])
+        per_doc[r["doc_id"]] += 1
+    bad += [f"doc_id {d} is in {sorted(s)}" for d, s in splits_of.items() if len(s) > 1]
+    bad += [f"doc_id {d} has {n} passages (max {MAX_PER_DOC})" for d, n in per_doc.items()
+            if n > MAX_PER_DOC]
+    floors = {"all": args.min_label, "test": args.min_test_label}
+    for l in LABELS:
+        n_all = sum(r["label"] == l for r in rows)
+        n_test = sum(r["label"] == l and r["split"] == "test" for r in rows)
+        if n_all < floors["all"]:
+            bad.append(f"label {l}: {n_all} passages (floor {floors['all']})")
+        if n_test < floors["test"]:
+            bad.append(f"label {l}: {n_test} test passages (floor {floors['test']})")
+    report(rows)
+    for b in bad[:50]:
+        print("problem:", b)
+    if bad:
+        print(f"{len(bad)} problem(s)")
+        return 1
+    print("datasets/real: OK")
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("pool")
+    p.add_argument("--collect", required=True)
+    p.add_argument("--out", required=True)
+    p = sub.add_parser("batches")
+    p.add_argument("--pool", required=True)
+    p.add_argument("--n", type=int, default=4)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--prefix", default="batch-")
+    p.add_argument("--skip", nargs="*", help="files whose ids are already batched")
+    p.add_argument("--out-dir", required=True)
+    p = sub.add_parser("assemble")
+    p.add_argument("--pool", required=True)
+    p.add_argument("--a", nargs="+", required=True)
+    p.add_argument("--b", nargs="+", required=True)
+    p.add_argument("--adjudication", nargs="*")
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--not-test", nargs="*", help="doc_id prefixes kept out of the test split")
+    p.add_argument("--keep-splits", action="store_true",
+                   help="keep the committed split of every known document; new documents go to train")
+    p = sub.add_parser("check")
+    p.add_argument("--min-label", type=int, default=150)
+    p.add_argument("--min-test-label", type=int, default=40)
+    a = ap.parse_args()
+    sys.exit({"pool": cmd_pool, "batches": cmd_batches, "assemble": cmd_assemble,
+              "check": cmd_check}[a.cmd](a) or 0)
+
+
+if __name__ == "__main__":
+    main()
