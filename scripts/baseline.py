@@ -80,8 +80,13 @@ def evaluate(gold, pred):
     gold_labels = [l for l in labels if per[l]["support"] > 0]
     macro = sum(per[l]["f1"] for l in gold_labels) / len(gold_labels) if gold_labels else 0.0
     acc = sum(1 for g, p in zip(gold, pred) if g == p) / len(gold) if gold else 0.0
+    # Polarity flips: a gold stance on one side of neutral predicted on the other side.
+    side = {"opposes": -1, "does_not_support": -1, "leans_supports": 1, "supports": 1}
+    sided = [(side[g], side.get(p, 0)) for g, p in zip(gold, pred) if g in side]
+    flips = sum(1 for g, p in sided if p == -g)
     return {"n": len(gold), "accuracy": acc, "macro_f1": macro, "per_label": per,
-            "labels": labels, "confusion": conf}
+            "labels": labels, "confusion": conf,
+            "polarity_flip_rate": flips / len(sided) if sided else 0.0, "polarity_flips": flips}
 
 
 def main():
@@ -122,7 +127,8 @@ def main():
             print("| %s | " % g + " | ".join(str(res["confusion"][g][p]) for p in res["labels"]) + " |")
         return 0
     print("file: %s (%d rows)" % (args.path, res["n"]))
-    print("accuracy: %.4f   macro-F1: %.4f" % (res["accuracy"], res["macro_f1"]))
+    print("accuracy: %.4f   macro-F1: %.4f   polarity flips: %.2f%% (%d)" % (
+        res["accuracy"], res["macro_f1"], 100 * res["polarity_flip_rate"], res["polarity_flips"]))
     for ph, v in by_phrasing.items():
         print("  phrasing=%-8s n=%-4d accuracy %.4f  macro-F1 %.4f" % (ph, v["n"], v["accuracy"], v["macro_f1"]))
     print()

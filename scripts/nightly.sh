@@ -6,7 +6,7 @@
 #   3. rebuild the trend tables, print the shift alerts and point at the chart.
 #
 # Usage: scripts/nightly.sh [--out DIR] [INPUT ...]       (default: datasets/samples/statements.jsonl → out/)
-# Extra settings via env: PERIOD (year|quarter|month, default year), MIN_STATEMENTS (default 3).
+# Extra settings via env: PERIOD (year|quarter|month, default year), MIN_STATEMENTS (default 2).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -33,7 +33,7 @@ set -e
 if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then exit "$rc"; fi
 
 "$stance" trends --predictions "$out" --period "${PERIOD:-year}" \
-  --min-statements "${MIN_STATEMENTS:-3}" --out "$out/trends"
+  --min-statements "${MIN_STATEMENTS:-2}" --out "$out/trends"
 echo
 echo "dataset: $out/predictions (Parquet, Hive-partitioned by run_date); chart: $out/trends/stance_trends.png"
 exit "$rc"

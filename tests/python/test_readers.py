@@ -3,7 +3,7 @@
 
 Usage: .venv/bin/python tests/python/test_readers.py [--model DIR] [--stance-bin PATH] [--keep]
 
-Classifies the bundled sample (datasets/samples/statements.jsonl, 258 statements) twice into a
+Classifies the bundled sample (datasets/samples/statements.jsonl) twice into a
 temporary dataset (the second run must add no rows), then runs scripts/check_readers.py on it,
 and on trends files (`stance trends` when the binary has it, else small stand-ins written with
 polars). Prints `readers: N passed, M failed` last; exit 0 only when nothing failed, 77 when
