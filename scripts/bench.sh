@@ -7,7 +7,7 @@
 # Usage: scripts/bench.sh [--threads T] [--n N] [--model DIR] [--quick] [--reps R] [--stance-arg=ARG]
 #   --threads T   threads for both tools (default: all available cores)
 #   --n N         statements per corpus (default 4000)
-#   --model DIR   model folder (default models/stance-minilm-v1)
+#   --model DIR   model folder (default models/stance-minilm-v2)
 #   --quick       smoke run, 300 statements per corpus
 #   --reps R      runs per configuration, fastest kept (default 1)
 # Run it on an otherwise idle machine; `--help` lists every option.

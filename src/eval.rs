@@ -40,6 +40,22 @@ pub struct Metrics {
     pub ece: f64,
     /// opposes↔does_not_support confusions as a share of those two classes' items.
     pub opposes_dns_confusion_rate: f64,
+    /// Polarity flips: items whose gold stance lies on one side of neutral (opposes,
+    /// does_not_support vs leans_supports, supports) predicted on the other side, as a share of
+    /// all items with a gold stance off neutral.
+    pub polarity_flip_rate: f64,
+    /// Number of polarity flips.
+    pub polarity_flips: u64,
+}
+
+/// The side of neutral a label lies on: -1, 0 (neutral) or +1; `None` for `off_topic`.
+fn side(l: Label) -> Option<i8> {
+    // Not `f32::signum`: it gives 1.0 for 0.0.
+    l.score().map(|s| match s {
+        s if s < 0.0 => -1,
+        s if s > 0.0 => 1,
+        _ => 0,
+    })
 }
 
 /// Expected calibration error: Σ_bins (|bin| / n) · |accuracy(bin) − mean confidence(bin)|.
@@ -120,6 +136,20 @@ pub fn compute(gold: &[Label], probs: &[[f32; NUM_LABELS]]) -> Metrics {
     let d = Label::DoesNotSupport.index();
     let od_items: u64 = confusion[o].iter().sum::<u64>() + confusion[d].iter().sum::<u64>();
     let od_conf = confusion[o][d] + confusion[d][o];
+    let mut sided = 0u64;
+    let mut flips = 0u64;
+    for g in Label::ALL {
+        let Some(gs) = side(g).filter(|s| *s != 0) else {
+            continue;
+        };
+        for p in Label::ALL {
+            let c = confusion[g.index()][p.index()];
+            sided += c;
+            if side(p) == Some(-gs) {
+                flips += c;
+            }
+        }
+    }
     Metrics {
         n,
         accuracy: if n > 0 { right as f64 / n as f64 } else { 0.0 },
@@ -141,6 +171,12 @@ pub fn compute(gold: &[Label], probs: &[[f32; NUM_LABELS]]) -> Metrics {
         } else {
             0.0
         },
+        polarity_flip_rate: if sided > 0 {
+            flips as f64 / sided as f64
+        } else {
+            0.0
+        },
+        polarity_flips: flips,
     }
 }
 
@@ -148,7 +184,7 @@ pub fn compute(gold: &[Label], probs: &[[f32; NUM_LABELS]]) -> Metrics {
 pub fn render(m: &Metrics) -> String {
     let mut s = String::new();
     s.push_str(&format!(
-        "items {}   accuracy {:.4}   macro-F1 {:.4}   ECE {:.4}   stance-score MAE {}   opposes<->does_not_support confusion {:.2}%\n\n",
+        "items {}   accuracy {:.4}   macro-F1 {:.4}   ECE {:.4}   stance-score MAE {}   opposes<->does_not_support confusion {:.2}%   polarity flips {:.2}% ({})\n\n",
         m.n,
         m.accuracy,
         m.macro_f1,
@@ -156,7 +192,9 @@ pub fn render(m: &Metrics) -> String {
         m.stance_score_mae
             .map(|x| format!("{x:.4}"))
             .unwrap_or_else(|| "n/a".into()),
-        100.0 * m.opposes_dns_confusion_rate
+        100.0 * m.opposes_dns_confusion_rate,
+        100.0 * m.polarity_flip_rate,
+        m.polarity_flips
     ));
     s.push_str(&format!(
         "{:<18} {:>9} {:>9} {:>9} {:>9}\n",
@@ -229,6 +267,29 @@ mod tests {
     }
 
     #[test]
+    fn polarity_flips_count_only_crossings_of_neutral() {
+        let gold = vec![
+            Label::Opposes,
+            Label::DoesNotSupport,
+            Label::Supports,
+            Label::LeansSupports,
+            Label::Neutral,
+            Label::OffTopic,
+        ];
+        let probs = vec![
+            onehot(Label::Supports, 0.9),       // flip
+            onehot(Label::Opposes, 0.9),        // same side: no flip
+            onehot(Label::Neutral, 0.9),        // to neutral: no flip
+            onehot(Label::DoesNotSupport, 0.9), // flip
+            onehot(Label::Supports, 0.9),       // gold neutral: not counted
+            onehot(Label::Opposes, 0.9),        // gold off_topic: not counted
+        ];
+        let m = compute(&gold, &probs);
+        assert_eq!(m.polarity_flips, 2);
+        assert!((m.polarity_flip_rate - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
     fn ece_of_overconfident_model() {
         let e = expected_calibration_error(&[0.9, 0.9], &[true, false], 10);
         assert!((e - 0.4).abs() < 1e-6);
@@ -246,6 +307,9 @@ pub struct EvalReport {
     pub metrics: Metrics,
     /// Metrics per `phrasing` value (e.g. `seen` / `held_out`), when the data has it.
     pub by_phrasing: std::collections::BTreeMap<String, Metrics>,
+    /// Metrics per `capability` value (the behavioural suite), when the data has it; the pass
+    /// rate of a capability is its accuracy.
+    pub by_capability: std::collections::BTreeMap<String, Metrics>,
     /// Share of stance-bearing gold documents whose deciding sentence overlaps a gold evidence
     /// span, when the data has spans.
     pub evidence_accuracy: Option<f64>,
@@ -298,24 +362,12 @@ pub fn evaluate(
     reporter.end();
     let gold: Vec<Label> = examples.iter().map(|e| e.label).collect();
     let metrics = compute(&gold, &probs);
-    let mut by_phrasing = std::collections::BTreeMap::new();
-    let mut groups: std::collections::BTreeMap<String, (Vec<Label>, Vec<[f32; NUM_LABELS]>)> =
-        Default::default();
-    for (e, p) in examples.iter().zip(&probs) {
-        if let Some(ph) = &e.phrasing {
-            let g = groups.entry(ph.clone()).or_default();
-            g.0.push(e.label);
-            g.1.push(*p);
-        }
-    }
-    for (k, (g, p)) in groups {
-        by_phrasing.insert(k, compute(&g, &p));
-    }
     Ok(EvalReport {
         model: model.info.name.clone(),
         model_sha256: model.info.sha256.clone(),
         metrics,
-        by_phrasing,
+        by_phrasing: metrics_by(examples, &probs, |e| e.phrasing.as_deref()),
+        by_capability: metrics_by(examples, &probs, |e| e.capability.as_deref()),
         evidence_accuracy: if evidence_n > 0 {
             Some(evidence_hits as f64 / evidence_n as f64)
         } else {
@@ -324,4 +376,25 @@ pub fn evaluate(
         evidence_n,
         seconds: t.elapsed().as_secs_f64(),
     })
+}
+
+/// Metrics per value of one optional column; examples without a value are left out.
+fn metrics_by(
+    examples: &[crate::input::labelled::Example],
+    probs: &[[f32; NUM_LABELS]],
+    key: impl Fn(&crate::input::labelled::Example) -> Option<&str>,
+) -> std::collections::BTreeMap<String, Metrics> {
+    let mut groups: std::collections::BTreeMap<String, (Vec<Label>, Vec<[f32; NUM_LABELS]>)> =
+        Default::default();
+    for (e, p) in examples.iter().zip(probs) {
+        if let Some(k) = key(e) {
+            let g = groups.entry(k.to_string()).or_default();
+            g.0.push(e.label);
+            g.1.push(*p);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(k, (g, p))| (k, compute(&g, &p)))
+        .collect()
 }

@@ -1,5 +1,7 @@
-//! The shipped model: accuracy on the held-out test split, and a long transcript whose only
-//! stance sentence sits far beyond the first 512 tokens.
+//! The shipped model: accuracy on the real and synthetic test splits and the behavioural suite,
+//! and a long transcript whose only stance sentence sits far beyond the first 512 tokens.
+//! Each gate sits a little under the measured figure (README, "The model"), so a real regression
+//! fails while run-to-run noise does not.
 
 mod common;
 
@@ -13,31 +15,113 @@ use strait_stance::model::{LoadOptions, StanceModel};
 use strait_stance::report::Silent;
 use strait_stance::Label;
 
+// Gates: a little under the measured figures of the shipped model stance-minilm-v2 (README,
+// "The model": real test macro-F1 0.737, polarity flips 7.2%, ECE 0.041; synthetic test 0.942,
+// held-out 0.896; suite 84.9% overall, lowest capability 70.8%).
+const REAL_F1: f64 = 0.72;
+const REAL_FLIPS: f64 = 0.085;
+const REAL_ECE: f64 = 0.07;
+const SYNTH_F1: f64 = 0.92;
+const SYNTH_HELD_OUT_F1: f64 = 0.87;
+const SUITE_OVERALL: f64 = 0.82;
+const SUITE_CAPABILITY: f64 = 0.68;
+
 fn shipped() -> StanceModel {
     StanceModel::load(&shipped_model(), &LoadOptions::default())
         .expect("the shipped model loads and passes its manifest check")
 }
 
-#[test]
-fn shipped_model_on_the_test_split() {
-    let model = shipped();
-    let ex = read_labelled(&root().join("datasets/stance/test.jsonl"), "text", "label").unwrap();
-    assert!(ex.len() >= 500);
+fn eval_file(model: &StanceModel, rel: &str) -> strait_stance::eval::EvalReport {
+    let ex = read_labelled(&root().join(rel), "text", "label").unwrap();
     let r = evaluate(
-        &model,
+        model,
         &ex,
         &ClassifierSettings::default(),
         &AtomicBool::new(false),
         &Silent,
     )
     .unwrap();
-    println!("{}", render(&r.metrics));
+    println!("{rel}\n{}", render(&r.metrics));
+    r
+}
+
+#[test]
+fn shipped_model_on_the_real_test_split() {
+    let r = eval_file(&shipped(), "datasets/real/test.jsonl");
+    let m = &r.metrics;
+    assert!(m.n >= 400, "the real test split has {} passages", m.n);
     assert!(
-        r.metrics.macro_f1 >= 0.88,
-        "macro-F1 {:.4} < 0.88",
-        r.metrics.macro_f1
+        m.macro_f1 >= REAL_F1,
+        "real macro-F1 {:.4} < {REAL_F1}",
+        m.macro_f1
     );
-    assert!(r.metrics.ece <= 0.08, "ECE {:.4}", r.metrics.ece);
+    assert!(
+        m.polarity_flip_rate <= REAL_FLIPS,
+        "real polarity flips {:.4} > {REAL_FLIPS}",
+        m.polarity_flip_rate
+    );
+    // Calibrated (temperature fit on the real dev split) for real text.
+    assert!(m.ece <= REAL_ECE, "real ECE {:.4} > {REAL_ECE}", m.ece);
+}
+
+#[test]
+fn shipped_model_on_the_synthetic_test_split() {
+    let r = eval_file(&shipped(), "datasets/stance/test.jsonl");
+    let m = &r.metrics;
+    assert!(m.n >= 500);
+    let held_out = r.by_phrasing.get("held_out").expect("held_out rows");
+    println!("held_out macro-F1 {:.4}", held_out.macro_f1);
+    assert!(
+        held_out.macro_f1 >= SYNTH_HELD_OUT_F1,
+        "synthetic held-out macro-F1 {:.4} < {SYNTH_HELD_OUT_F1}",
+        held_out.macro_f1
+    );
+    assert!(
+        m.macro_f1 >= SYNTH_F1,
+        "macro-F1 {:.4} < {SYNTH_F1}",
+        m.macro_f1
+    );
+}
+
+#[test]
+fn shipped_model_passes_the_behavioural_suite() {
+    let r = eval_file(&shipped(), "datasets/suite/behaviour.jsonl");
+    assert!(r.by_capability.len() >= 5);
+    for (cap, m) in &r.by_capability {
+        println!("{cap}: {:.4} of {}", m.accuracy, m.n);
+    }
+    assert!(
+        r.metrics.accuracy >= SUITE_OVERALL,
+        "suite pass rate {:.4} < {SUITE_OVERALL}",
+        r.metrics.accuracy
+    );
+    for (cap, m) in &r.by_capability {
+        assert!(
+            m.accuracy >= SUITE_CAPABILITY,
+            "capability {cap}: pass rate {:.4} < {SUITE_CAPABILITY}",
+            m.accuracy
+        );
+    }
+}
+
+#[test]
+fn previous_model_stays_loadable() {
+    let v1 = StanceModel::load(
+        &root().join("models/stance-minilm-v1"),
+        &LoadOptions::default(),
+    )
+    .expect("v1 loads");
+    let (res, _) = classify_documents(
+        &v1,
+        &["Beijing firmly opposes any form of Taiwan independence."],
+        &ClassifierSettings::default(),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(
+        strait_stance::labels::argmax(&res[0].probs).0,
+        Label::Opposes
+    );
 }
 
 #[test]

@@ -91,7 +91,7 @@ fn tiny_training_run_learns_and_writes_a_verifiable_model() {
     }
     let f1 = m["info"]["metrics"]["test"]["macro_f1"].as_f64().unwrap();
     assert!(f1 > 0.5, "test macro-F1 {f1}; epochs {epochs:?}");
-    assert!(m["info"]["data"]["train"]["file"]["sha256"].is_string());
+    assert!(m["info"]["data"]["train"]["files"][0]["sha256"].is_string());
     // The written model loads (manifest verified) and classifies.
     let model = StanceModel::load(&out, &LoadOptions::default()).unwrap();
     assert!(model.info.verified);

@@ -383,8 +383,8 @@ def parse_args(argv=None):
     ap.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)),
                     help="threads for both tools (default: available cores)")
     ap.add_argument("--n", type=int, default=None, help="statements per corpus (default 4000)")
-    ap.add_argument("--model", default=str(ROOT / "models" / "stance-minilm-v1"),
-                    help="model folder (default models/stance-minilm-v1)")
+    ap.add_argument("--model", default=str(ROOT / "models" / "stance-minilm-v2"),
+                    help="model folder (default models/stance-minilm-v2)")
     ap.add_argument("--quick", action="store_true", help="smoke run: 300 statements per corpus")
     ap.add_argument("--reps", type=int, default=1, help="runs per configuration, best kept (default 1)")
     ap.add_argument("--seed", type=int, default=13, help="corpus seed (default 13)")

@@ -12,7 +12,7 @@ use strait_stance::model::{default_model_dir, EngineKind, LoadOptions, Precision
 #[command(next_help_heading = "Model")]
 pub struct ModelArgs {
     /// Model folder (Hugging Face checkpoint + manifest). Default: $STANCE_MODEL, else the
-    /// shipped models/stance-minilm-v1.
+    /// shipped models/stance-minilm-v2.
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
     /// Arithmetic of the encoder's linear layers (int8: about 2x faster with AVX-512, 1.2-1.3x with AVX2; see the README).

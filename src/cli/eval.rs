@@ -1,22 +1,37 @@
 //! `stance eval`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use anyhow::{Context, Result};
-use strait_stance::eval::{evaluate, render};
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use strait_stance::classify::ClassifierSettings;
+use strait_stance::eval::{evaluate, render, EvalReport, Metrics};
 use strait_stance::input::labelled::read_labelled;
+use strait_stance::model::StanceModel;
 
 use super::common::{ClassifierArgs, ModelArgs};
 use super::progress::Bars;
 
+/// The behavioural suite shipped with the checkout.
+const SUITE: &str = "datasets/suite/behaviour.jsonl";
+
 /// Arguments of `stance eval`.
 #[derive(clap::Args)]
+#[command(after_long_help = "Examples:
+  stance eval --data datasets/real/test.jsonl --data datasets/stance/test.jsonl   # side by side
+  stance eval --data datasets/longdocs/test.jsonl          # adds evidence accuracy
+  stance eval --suite                                      # behavioural suite, pass rate per capability")]
 pub struct Args {
-    /// Labelled file (JSONL, CSV or Parquet) with text and label columns; an `evidence` column
-    /// of {start, end} character spans adds evidence accuracy.
-    #[arg(long, value_name = "FILE")]
-    data: PathBuf,
+    /// Labelled file(s) (JSONL, CSV or Parquet) with text and label columns. Give several to see
+    /// them side by side. An `evidence` column of {start, end} character spans adds evidence
+    /// accuracy; a `phrasing` column (seen/held_out) adds per-phrasing metrics.
+    #[arg(long, value_name = "FILE", required_unless_present = "suite")]
+    data: Vec<PathBuf>,
+    /// Behavioural suite (JSONL with text, label and capability): the pass rate per capability.
+    /// Without a value: the checkout's datasets/suite/behaviour.jsonl.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = SUITE)]
+    suite: Option<PathBuf>,
     /// Text column.
     #[arg(long, default_value = "text", value_name = "NAME")]
     text_col: String,
@@ -38,40 +53,204 @@ pub struct Args {
     quiet: bool,
 }
 
+/// One evaluated file.
+#[derive(Serialize)]
+struct Evaluated {
+    data: PathBuf,
+    #[serde(flatten)]
+    report: EvalReport,
+}
+
+/// Everything `--json` prints when more than one set (or the suite) was evaluated.
+#[derive(Serialize)]
+struct Combined<'a> {
+    sets: &'a [Evaluated],
+    suite: Option<&'a Evaluated>,
+}
+
 /// Runs `stance eval`.
 pub fn run(a: Args) -> Result<i32> {
     super::set_threads(a.threads);
     let (model, _) = a.model.load()?;
     let settings = a.classifier.settings(&model)?;
-    let examples = read_labelled(&a.data, &a.text_col, &a.label_col)
-        .with_context(|| format!("cannot read labelled data from {}", a.data.display()))?;
-    let bars = Bars::new(a.quiet || a.json, "statements");
-    let report = evaluate(&model, &examples, &settings, &AtomicBool::new(false), &bars)
-        .context("evaluation failed")?;
+    let quiet = a.quiet || a.json;
+    let eval_file = |path: &Path| -> Result<Evaluated> {
+        let examples = read_labelled(path, &a.text_col, &a.label_col)
+            .with_context(|| format!("cannot read labelled data from {}", path.display()))?;
+        let bars = Bars::new(quiet, "statements");
+        let report = evaluate_with(&model, &examples, &settings, &bars)?;
+        Ok(Evaluated {
+            data: path.to_path_buf(),
+            report,
+        })
+    };
+    let sets = a
+        .data
+        .iter()
+        .map(|p| eval_file(p))
+        .collect::<Result<Vec<_>>>()?;
+    let suite = match &a.suite {
+        Some(p) => {
+            let s = eval_file(&resolve_suite(p))?;
+            if s.report.by_capability.is_empty() {
+                bail!("{} has no capability column", s.data.display());
+            }
+            Some(s)
+        }
+        None => None,
+    };
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        println!(
-            "model {} ({}) on {} — {} examples in {:.1}s\n",
-            report.model,
-            &report.model_sha256[..12],
-            a.data.display(),
-            report.metrics.n,
-            report.seconds
-        );
-        print!("{}", render(&report.metrics));
-        for (k, m) in &report.by_phrasing {
-            println!(
-                "\nphrasing={k}: {} examples, accuracy {:.4}, macro-F1 {:.4}",
-                m.n, m.accuracy, m.macro_f1
-            );
+        if sets.len() == 1 && suite.is_none() {
+            println!("{}", serde_json::to_string_pretty(&sets[0].report)?);
+        } else {
+            let c = Combined {
+                sets: &sets,
+                suite: suite.as_ref(),
+            };
+            println!("{}", serde_json::to_string_pretty(&c)?);
         }
-        if let Some(e) = report.evidence_accuracy {
-            println!(
-                "\nevidence accuracy {:.4} over {} stance-bearing documents",
-                e, report.evidence_n
-            );
-        }
+        return Ok(super::EXIT_OK);
+    }
+    for s in &sets {
+        print_set(s);
+    }
+    if sets.len() > 1 {
+        print!("{}", side_by_side(&sets));
+    }
+    if let Some(s) = &suite {
+        print!("{}", suite_table(s));
     }
     Ok(super::EXIT_OK)
+}
+
+fn evaluate_with(
+    model: &StanceModel,
+    examples: &[strait_stance::input::labelled::Example],
+    settings: &ClassifierSettings,
+    bars: &Bars,
+) -> Result<EvalReport> {
+    evaluate(model, examples, settings, &AtomicBool::new(false), bars).context("evaluation failed")
+}
+
+/// `--suite` without a value names the checkout's suite; found from the working directory or,
+/// failing that, from the checkout the binary was built in.
+fn resolve_suite(p: &Path) -> PathBuf {
+    if p.exists() || p != Path::new(SUITE) {
+        return p.to_path_buf();
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(SUITE)
+}
+
+fn print_set(s: &Evaluated) {
+    let r = &s.report;
+    println!(
+        "model {} ({}) on {} — {} examples in {:.1}s\n",
+        r.model,
+        &r.model_sha256[..12.min(r.model_sha256.len())],
+        s.data.display(),
+        r.metrics.n,
+        r.seconds
+    );
+    print!("{}", render(&r.metrics));
+    for (k, m) in &r.by_phrasing {
+        println!(
+            "\nphrasing={k}: {} examples, accuracy {:.4}, macro-F1 {:.4}",
+            m.n, m.accuracy, m.macro_f1
+        );
+    }
+    if let Some(e) = r.evidence_accuracy {
+        println!(
+            "\nevidence accuracy {:.4} over {} stance-bearing documents",
+            e, r.evidence_n
+        );
+    }
+    println!();
+}
+
+/// The headline numbers of several sets, one column each.
+fn side_by_side(sets: &[Evaluated]) -> String {
+    let name = |s: &Evaluated| {
+        let p = &s.data;
+        let parent = p
+            .parent()
+            .and_then(|d| d.file_name())
+            .map(|d| d.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let stem = p
+            .file_stem()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if parent.is_empty() {
+            stem
+        } else {
+            format!("{parent}/{stem}")
+        }
+    };
+    let rows: [(&str, &dyn Fn(&EvalReport) -> String); 8] = [
+        ("items", &|r| r.metrics.n.to_string()),
+        ("macro-F1", &|r| format!("{:.4}", r.metrics.macro_f1)),
+        ("held-out macro-F1", &|r| {
+            r.by_phrasing
+                .get("held_out")
+                .map(|m| format!("{:.4}", m.macro_f1))
+                .unwrap_or_else(|| "-".into())
+        }),
+        ("accuracy", &|r| format!("{:.4}", r.metrics.accuracy)),
+        ("polarity flips", &|r| {
+            pct(&r.metrics, |m| m.polarity_flip_rate)
+        }),
+        ("opposes<->dns", &|r| {
+            pct(&r.metrics, |m| m.opposes_dns_confusion_rate)
+        }),
+        ("ECE", &|r| format!("{:.4}", r.metrics.ece)),
+        ("stance-score MAE", &|r| {
+            r.metrics
+                .stance_score_mae
+                .map(|x| format!("{x:.4}"))
+                .unwrap_or_else(|| "-".into())
+        }),
+    ];
+    let mut out = format!("{:<20}", "side by side");
+    for s in sets {
+        out.push_str(&format!(" {:>18}", name(s)));
+    }
+    out.push('\n');
+    for (label, f) in rows {
+        out.push_str(&format!("{label:<20}"));
+        for s in sets {
+            out.push_str(&format!(" {:>18}", f(&s.report)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn pct(m: &Metrics, f: impl Fn(&Metrics) -> f64) -> String {
+    format!("{:.2}%", 100.0 * f(m))
+}
+
+/// Pass rate (accuracy) per capability of the behavioural suite, and overall.
+fn suite_table(s: &Evaluated) -> String {
+    let r = &s.report;
+    let mut out = format!(
+        "\nbehavioural suite {} — pass rate per capability\n{:<20} {:>6} {:>10}\n",
+        s.data.display(),
+        "capability",
+        "items",
+        "pass rate"
+    );
+    for (k, m) in &r.by_capability {
+        out.push_str(&format!(
+            "{k:<20} {:>6} {:>9.1}%\n",
+            m.n,
+            100.0 * m.accuracy
+        ));
+    }
+    out.push_str(&format!(
+        "{:<20} {:>6} {:>9.1}%\n",
+        "overall",
+        r.metrics.n,
+        100.0 * r.metrics.accuracy
+    ));
+    out
 }

@@ -13,12 +13,14 @@ use super::progress::Bars;
 /// Arguments of `stance train`.
 #[derive(clap::Args)]
 #[command(after_long_help = "Example (reproduces the shipped model):
-  stance train --train datasets/stance/train.jsonl --dev datasets/stance/dev.jsonl \\
-      --test datasets/stance/test.jsonl --base models/all-minilm-l6-v2 --out models/stance-minilm-v1")]
+  stance train --train datasets/stance/train.jsonl --train datasets/real/train.jsonl \\
+      --train datasets/real/train.jsonl --dev datasets/real/dev.jsonl \\
+      --base models/all-minilm-l6-v2 --epochs 4 --label-smoothing 0.1 --out models/stance-minilm-v2")]
 pub struct Args {
-    /// Training data (JSONL, CSV or Parquet with text and label columns).
-    #[arg(long, value_name = "FILE")]
-    train: PathBuf,
+    /// Training data (JSONL, CSV or Parquet with text and label columns); repeat to train on
+    /// several files together (e.g. the synthetic and the real corpus).
+    #[arg(long, value_name = "FILE", required = true)]
+    train: Vec<PathBuf>,
     /// Dev data: early stopping and temperature calibration.
     #[arg(long, value_name = "FILE")]
     dev: PathBuf,
@@ -67,6 +69,9 @@ pub struct Args {
     /// Plain (unweighted) cross-entropy instead of class-balanced.
     #[arg(long)]
     no_balance: bool,
+    /// Label smoothing of the cross-entropy, in [0, 1).
+    #[arg(long, default_value_t = 0.0)]
+    label_smoothing: f64,
     /// Store weights as fp32 instead of fp16.
     #[arg(long)]
     fp32: bool,
@@ -91,6 +96,9 @@ pub fn run(a: Args) -> Result<i32> {
     }
     if !(0.0..1.0).contains(&a.warmup) {
         bail!("--warmup must be in [0, 1)");
+    }
+    if !(0.0..1.0).contains(&a.label_smoothing) {
+        bail!("--label-smoothing must be in [0, 1)");
     }
     super::set_threads(a.threads);
     let cancel = Arc::new(AtomicBool::new(false));
@@ -126,6 +134,7 @@ pub fn run(a: Args) -> Result<i32> {
         seed: a.seed,
         patience: a.patience.max(1),
         balanced: !a.no_balance,
+        label_smoothing: a.label_smoothing,
         half: !a.fp32,
         text_col: a.text_col,
         label_col: a.label_col,

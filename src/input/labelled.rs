@@ -31,6 +31,8 @@ pub struct Example {
     pub evidence: Option<Vec<Span>>,
     /// The `phrasing` column (`seen`/`held_out`) if present.
     pub phrasing: Option<String>,
+    /// The `capability` column (behavioural suite) if present.
+    pub capability: Option<String>,
 }
 
 /// Why a labelled file cannot be used.
@@ -102,7 +104,7 @@ pub fn read_labelled(
             ordinal: r.ordinal,
             message,
         };
-        let (label, evidence, phrasing) = match &r.passthrough {
+        let (label, evidence, phrasing, capability) = match &r.passthrough {
             Passthrough::Values(v) => {
                 let get = |k: &str| v.iter().find(|(n, _)| n == k).map(|(_, v)| v);
                 let label = match get(label_col) {
@@ -114,10 +116,14 @@ pub fn read_labelled(
                     label,
                     get("evidence").and_then(spans),
                     get("phrasing").and_then(|v| v.as_str()).map(str::to_string),
+                    get("capability")
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string),
                 )
             }
             Passthrough::Row(i) => (
                 frame_labels.as_ref().and_then(|l| l[*i].clone()),
+                None,
                 None,
                 None,
             ),
@@ -130,6 +136,7 @@ pub fn read_labelled(
             label,
             evidence,
             phrasing,
+            capability,
         });
     }
     if out.is_empty() {

@@ -38,7 +38,7 @@ pub const PREDICTIVE_FILES: [&str; 4] = [
 pub const CALIBRATION_FILE: &str = "calibration.json";
 
 /// Name of the model folder shipped in `models/`.
-pub const DEFAULT_MODEL_NAME: &str = "stance-minilm-v1";
+pub const DEFAULT_MODEL_NAME: &str = "stance-minilm-v2";
 
 /// Everything that can go wrong loading or running a model.
 #[derive(Debug, thiserror::Error)]
@@ -376,8 +376,8 @@ impl StanceModel {
 }
 
 /// Where `classify` finds a model when `--model` is not given: `$STANCE_MODEL`, else the
-/// shipped `models/stance-minilm-v1` of the checkout the binary was built in, else
-/// `./models/stance-minilm-v1`.
+/// shipped `models/stance-minilm-v2` of the checkout the binary was built in, else
+/// `./models/stance-minilm-v2`.
 pub fn default_model_dir() -> PathBuf {
     if let Some(p) = std::env::var_os("STANCE_MODEL") {
         return PathBuf::from(p);

@@ -39,8 +39,8 @@ pub enum Init {
 /// Hyper-parameters and paths of a training run.
 #[derive(Debug, Clone, Serialize)]
 pub struct TrainSettings {
-    /// Training data.
-    pub train: PathBuf,
+    /// Training data: one or more files, concatenated (e.g. the synthetic and the real corpus).
+    pub train: Vec<PathBuf>,
     /// Dev data (early stopping, calibration).
     pub dev: PathBuf,
     /// Optional test data, evaluated once at the end for the manifest.
@@ -72,6 +72,8 @@ pub struct TrainSettings {
     pub patience: usize,
     /// Weight the loss by inverse class frequency.
     pub balanced: bool,
+    /// Label smoothing of the cross-entropy (0 = none).
+    pub label_smoothing: f64,
     /// Store weights as fp16.
     pub half: bool,
     /// Text and label columns.
@@ -226,7 +228,13 @@ pub fn train(
             s.out.display()
         )));
     }
-    let train_ex = read_labelled(&s.train, &s.text_col, &s.label_col)?;
+    if s.train.is_empty() {
+        return Err(TrainError::Output("no training data given".into()));
+    }
+    let mut train_ex = Vec::new();
+    for p in &s.train {
+        train_ex.extend(read_labelled(p, &s.text_col, &s.label_col)?);
+    }
     let dev_ex = read_labelled(&s.dev, &s.text_col, &s.label_col)?;
     let test_ex = match &s.test {
         Some(p) => Some(read_labelled(p, &s.text_col, &s.label_col)?),
@@ -344,7 +352,7 @@ pub fn train(
                 Some(class_w.shallow_clone()),
                 Reduction::Mean,
                 -100,
-                0.0,
+                s.label_smoothing,
             );
             let lr = lr_at(step);
             opt.set_lr(lr);
@@ -512,7 +520,7 @@ pub fn train(
     info.insert(
         "data".into(),
         serde_json::json!({
-            "train": {"file": file_info(&s.train), "examples": train_ex.len()},
+            "train": {"files": s.train.iter().map(|p| file_info(p)).collect::<Vec<_>>(), "examples": train_ex.len()},
             "dev": {"file": file_info(&s.dev), "examples": dev_ex.len()},
             "test": s.test.as_ref().map(|p| serde_json::json!({"file": file_info(p), "examples": test_ex.as_ref().map_or(0, |e| e.len())})),
         }),
@@ -611,9 +619,13 @@ fn model_card(
          lr {}, batch {}, warmup {}, weight decay {}, clip {}, max tokens {}, seed {}, \
          class-balanced loss: {}, weights stored as {}\n- wall time: {:.0} s\n\n\
          Intended use: research and monitoring of diplomatic wording; labels follow \
-         `datasets/GUIDE.md`. The training corpus is English, largely synthetic and \
-         paraphrased; check predictions on your own data with `stance eval` before relying on them.\n",
-        s.train.display(),
+         `datasets/GUIDE.md`. Check predictions on your own data with `stance eval` before \
+         relying on them.\n",
+        s.train
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join("`, `"),
         s.dev.display(),
         s.test
             .as_ref()

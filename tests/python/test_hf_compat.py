@@ -33,7 +33,7 @@ LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports"
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default=str(ROOT / "models/stance-minilm-v1"))
+    ap.add_argument("--model", default=str(ROOT / "models/stance-minilm-v2"))
     ap.add_argument("--stance-bin", default=str(ROOT / "target/release/stance"))
     a = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
