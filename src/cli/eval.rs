@@ -167,6 +167,9 @@ fn print_set(s: &Evaluated) {
     println!();
 }
 
+/// One cell of the side-by-side table: a headline number of one report.
+type Cell = dyn Fn(&EvalReport) -> String;
+
 /// The headline numbers of several sets, one column each.
 fn side_by_side(sets: &[Evaluated]) -> String {
     let name = |s: &Evaluated| {
@@ -186,7 +189,7 @@ fn side_by_side(sets: &[Evaluated]) -> String {
             format!("{parent}/{stem}")
         }
     };
-    let rows: [(&str, &dyn Fn(&EvalReport) -> String); 8] = [
+    let rows: [(&str, &Cell); 8] = [
         ("items", &|r| r.metrics.n.to_string()),
         ("macro-F1", &|r| format!("{:.4}", r.metrics.macro_f1)),
         ("held-out macro-F1", &|r| {
