@@ -284,7 +284,7 @@ def cmd_check(args):
     ids = collections.Counter(r["id"] for r in rows)
     bad += [f"id {i} appears {n} times" for i, n in ids.items() if n > 1]
     texts = collections.Counter(norm_key(r["text"]) for r in rows)
-    bad += [f"a text appears {n} times" for n, in [(n,) for n in texts.values() if n > 1]]
+    bad += [f"a text appears {n} times" for n in texts.values() if n > 1]
     splits_of = collections.defaultdict(set)
     per_doc = collections.Counter()
     for r in rows:

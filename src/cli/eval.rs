@@ -5,10 +5,8 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
-use strait_stance::classify::ClassifierSettings;
 use strait_stance::eval::{evaluate, render, EvalReport, Metrics};
 use strait_stance::input::labelled::read_labelled;
-use strait_stance::model::StanceModel;
 
 use super::common::{ClassifierArgs, ModelArgs};
 use super::progress::Bars;
@@ -78,7 +76,8 @@ pub fn run(a: Args) -> Result<i32> {
         let examples = read_labelled(path, &a.text_col, &a.label_col)
             .with_context(|| format!("cannot read labelled data from {}", path.display()))?;
         let bars = Bars::new(quiet, "statements");
-        let report = evaluate_with(&model, &examples, &settings, &bars)?;
+        let report = evaluate(&model, &examples, &settings, &AtomicBool::new(false), &bars)
+            .context("evaluation failed")?;
         Ok(Evaluated {
             data: path.to_path_buf(),
             report,
@@ -121,15 +120,6 @@ pub fn run(a: Args) -> Result<i32> {
         print!("{}", suite_table(s));
     }
     Ok(super::EXIT_OK)
-}
-
-fn evaluate_with(
-    model: &StanceModel,
-    examples: &[strait_stance::input::labelled::Example],
-    settings: &ClassifierSettings,
-    bars: &Bars,
-) -> Result<EvalReport> {
-    evaluate(model, examples, settings, &AtomicBool::new(false), bars).context("evaluation failed")
 }
 
 /// `--suite` without a value names the checkout's suite; found from the working directory or,
