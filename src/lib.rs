@@ -26,6 +26,8 @@
 pub mod batch;
 pub mod classify;
 pub mod eval;
+pub mod fsio;
+pub mod hash;
 pub mod input;
 pub mod labels;
 pub mod model;

@@ -5,8 +5,6 @@
 //! rather than producing quietly wrong labels.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -45,27 +43,7 @@ pub struct Manifest {
     pub info: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Streams a file through sha256; returns (hex digest, size).
-pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
-    let mut f = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut size = 0u64;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        size += n as u64;
-        hasher.update(&buf[..n]);
-    }
-    Ok((hex::encode(hasher.finalize()), size))
-}
-
-/// Hex sha256 of a byte string.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
+pub use crate::hash::{sha256_file, sha256_hex};
 
 impl Manifest {
     /// Builds a manifest over every regular file in `dir` (except the manifest).
@@ -132,7 +110,7 @@ impl Manifest {
             path: path.clone(),
             source,
         })?;
-        crate::output::atomic_write(&path, format!("{text}\n").as_bytes()).map_err(|source| {
+        crate::fsio::atomic_write(&path, format!("{text}\n").as_bytes()).map_err(|source| {
             ModelError::Io {
                 path: path.clone(),
                 source,

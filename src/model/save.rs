@@ -98,8 +98,7 @@ pub fn write_checkpoint(
         path: cfg_path.clone(),
         source,
     })?;
-    crate::output::atomic_write(&cfg_path, format!("{text}\n").as_bytes())
-        .map_err(io(&cfg_path))?;
+    crate::fsio::atomic_write(&cfg_path, format!("{text}\n").as_bytes()).map_err(io(&cfg_path))?;
     let tensors = model.named_tensors();
     if tensors
         .iter()
@@ -133,7 +132,7 @@ pub fn write_checkpoint(
                 path: cal_path.clone(),
                 source,
             })?;
-            crate::output::atomic_write(&cal_path, format!("{text}\n").as_bytes())
+            crate::fsio::atomic_write(&cal_path, format!("{text}\n").as_bytes())
                 .map_err(io(&cal_path))?;
         }
         None => {

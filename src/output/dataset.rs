@@ -28,7 +28,7 @@ use fs2::FileExt;
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::sync_dir;
+use crate::fsio::sync_dir;
 
 /// Table folders inside the dataset.
 pub const TABLES: [&str; 3] = ["predictions", "sentences", "rejects"];
@@ -58,6 +58,9 @@ pub enum DatasetError {
         #[source]
         source: PolarsError,
     },
+    /// A part file could not be written.
+    #[error(transparent)]
+    Write(crate::fsio::WriteError),
     /// The output folder exists but is not a stance dataset.
     #[error("{} exists and is not a stance dataset (it holds {entry:?}); choose an empty or new folder", dir.display())]
     NotADataset {
@@ -302,24 +305,7 @@ impl DatasetWriter {
                 continue;
             }
             let tmp = self.tmp.join(format!("{table}-{n:05}.parquet"));
-            {
-                let f = File::create(&tmp).map_err(io("cannot create", &tmp))?;
-                let mut w = std::io::BufWriter::new(f);
-                ParquetWriter::new(&mut w)
-                    .with_compression(ParquetCompression::Zstd(None))
-                    .finish(df)
-                    .map_err(|source| DatasetError::Polars {
-                        op: "cannot write",
-                        path: tmp.clone(),
-                        source,
-                    })?;
-                let f = w.into_inner().map_err(|e| DatasetError::Io {
-                    op: "cannot write",
-                    path: tmp.clone(),
-                    source: e.into_error(),
-                })?;
-                f.sync_all().map_err(io("cannot sync", &tmp))?;
-            }
+            crate::fsio::write_parquet_file(&tmp, df).map_err(DatasetError::Write)?;
             staged.push((table.to_string(), tmp));
         }
         // Predictions go last: a reader that sees a prediction also sees its sentences.
@@ -355,7 +341,7 @@ impl DatasetWriter {
             .join("_runs")
             .join(format!("{}.json", self.run_id));
         let text = serde_json::to_string_pretty(manifest).unwrap_or_default();
-        super::atomic_write(&path, format!("{text}\n").as_bytes())
+        crate::fsio::atomic_write(&path, format!("{text}\n").as_bytes())
             .map_err(io("cannot write", &path))?;
         let _ = std::fs::remove_dir_all(&self.tmp);
         let _ = std::fs::remove_dir(self.root.join("_tmp"));
@@ -450,7 +436,7 @@ fn recover(root: &Path, me: &str) -> Result<Vec<AbandonedRun>, DatasetError> {
                 "recovered_by": me,
             });
             let text = serde_json::to_string_pretty(&note).unwrap_or_default();
-            super::atomic_write(&manifest, format!("{text}\n").as_bytes())
+            crate::fsio::atomic_write(&manifest, format!("{text}\n").as_bytes())
                 .map_err(io("cannot write", &manifest))?;
         }
         let _ = std::fs::remove_file(&commits_path);

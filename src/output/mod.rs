@@ -5,10 +5,6 @@ pub mod dataset;
 pub mod frames;
 pub mod stream;
 
-use std::fs::File;
-use std::io::Write;
-use std::path::Path;
-
 pub use dataset::{DatasetWriter, ExistingKeys};
 pub use frames::{PassthroughTypes, PredictionRow, RowContext, SentenceRow};
 
@@ -41,27 +37,3 @@ pub const PREDICTION_COLUMNS: &[&str] = &[
     "warning",
     "run_id",
 ];
-
-/// Writes `bytes` to `path` atomically: temp file in the same folder, fsync, rename, fsync the
-/// folder. Readers see the old file or the new one, never a torn one.
-pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)?;
-    sync_dir(dir)
-}
-
-/// fsyncs a directory so a rename in it survives a power cut.
-pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
-}

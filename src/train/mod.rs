@@ -473,7 +473,7 @@ pub fn train(
     };
     let cal_path = tmp.join(crate::model::CALIBRATION_FILE);
     let text = serde_json::to_string_pretty(&cal).unwrap_or_default();
-    crate::output::atomic_write(&cal_path, format!("{text}\n").as_bytes()).map_err(|source| {
+    crate::fsio::atomic_write(&cal_path, format!("{text}\n").as_bytes()).map_err(|source| {
         TrainError::Io {
             path: cal_path.clone(),
             source,

@@ -97,6 +97,9 @@ pub enum TrendError {
         #[source]
         source: std::io::Error,
     },
+    /// A table could not be written.
+    #[error(transparent)]
+    Write(crate::fsio::WriteError),
     /// The chart failed.
     #[error("cannot draw the chart: {0}")]
     Chart(String),
@@ -701,17 +704,7 @@ pub fn first_use_frame(statements: &[Statement]) -> PolarsResult<DataFrame> {
 }
 
 fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), TrendError> {
-    let tmp = path.with_extension("parquet.tmp");
-    let f = std::fs::File::create(&tmp).map_err(|source| TrendError::Io {
-        path: tmp.clone(),
-        source,
-    })?;
-    ParquetWriter::new(f).finish(df)?;
-    std::fs::rename(&tmp, path).map_err(|source| TrendError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(())
+    crate::fsio::atomic_write_parquet(path, df).map_err(TrendError::Write)
 }
 
 /// Runs the whole analysis and writes `trends.parquet`, `shifts.parquet`, `first_use.parquet`,
