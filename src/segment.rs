@@ -207,6 +207,36 @@ pub fn char_offset(text: &str, byte: usize) -> usize {
     text[..byte].chars().count()
 }
 
+/// [`char_offset`] for many increasing byte offsets into one text (a long document's sentence
+/// bounds): counts only the characters since the previous offset.
+pub struct CharCursor<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharCursor<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> CharCursor<'a> {
+        CharCursor {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// The character offset of byte offset `b` (any order; increasing is fastest).
+    pub fn at(&mut self, b: usize) -> usize {
+        if b >= self.byte {
+            self.chars += self.text[self.byte..b].chars().count();
+        } else {
+            self.chars = char_offset(self.text, b);
+        }
+        self.byte = b;
+        self.chars
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,6 +351,16 @@ mod tests {
         assert!(sentences("").is_empty());
         assert!(sentences("  \n\n ").is_empty());
         assert_eq!(split("  one  "), vec!["one"]);
+    }
+
+    #[test]
+    fn char_cursor_matches_char_offset_in_any_order() {
+        let t = "a\u{e9}\u{4e2d}\u{6587}\u{1f600}b.";
+        let bounds: Vec<usize> = t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
+        let mut c = CharCursor::new(t);
+        for &b in bounds.iter().chain(bounds.iter().rev()) {
+            assert_eq!(c.at(b), char_offset(t, b), "byte {b}");
+        }
     }
 
     #[test]

@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use strait_stance::classify::Segmentation;
 use strait_stance::input::{ColumnMap, Format, InputSpec};
 use strait_stance::report::{Reporter, Silent};
 use strait_stance::run::{self, Granularity, OutputTarget, RunSettings, Shard};
@@ -190,15 +189,6 @@ pub fn run(a: Args) -> Result<i32> {
     for p in &a.inputs {
         inputs.push(check_input(p)?);
     }
-    if inputs.iter().filter(|s| s.path.is_none()).count() > 1 {
-        bail!("stdin (-) can be read only once");
-    }
-    if !(0.0..=1.0).contains(&a.max_reject_rate) {
-        bail!("--max-reject-rate must be between 0 and 1");
-    }
-    if a.chunk_rows == 0 {
-        bail!("--chunk-rows must be at least 1");
-    }
     let threads = super::set_threads(a.threads);
 
     // Signals: the first SIGINT/SIGTERM stops at the next batch boundary; a second SIGINT
@@ -215,13 +205,9 @@ pub fn run(a: Args) -> Result<i32> {
     signal_hook::flag::register(signal_hook::consts::SIGTERM, term.clone())?;
 
     let (model, load_s) = a.model.load()?;
-    let mut classifier = a.classifier.settings(&model)?;
-    // Sentence rows need every sentence classified.
-    if a.granularity == Granularity::Sentence && classifier.segmentation == Segmentation::Auto {
-        classifier.segmentation = Segmentation::Sentences;
-    }
+    let classifier = a.classifier.settings(&model)?;
 
-    let settings = RunSettings {
+    let mut settings = RunSettings {
         inputs: inputs.clone(),
         columns: ColumnMap {
             text: a.text_col,
@@ -247,6 +233,11 @@ pub fn run(a: Args) -> Result<i32> {
         run_date: a.run_date,
         threads,
     };
+    // All rules about how settings combine live in the library; check them before the
+    // progress bar starts.
+    settings
+        .validate()
+        .map_err(|e| anyhow::anyhow!("invalid settings: {e}"))?;
     let bars = Bars::new(a.quiet, "statements");
     let silent = Silent;
     let inner: &dyn Reporter = if a.quiet { &silent } else { &bars };

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use strait_stance::batch::BatchLimits;
 use strait_stance::classify::{ClassifierSettings, Segmentation, DEFAULT_MIN_STANCE_CONFIDENCE};
 use strait_stance::model::{default_model_dir, EngineKind, LoadOptions, Precision, StanceModel};
@@ -72,16 +72,7 @@ impl ClassifierArgs {
     /// Validated settings for `model`.
     pub fn settings(&self, model: &StanceModel) -> Result<ClassifierSettings> {
         let max_tokens = self.max_tokens.unwrap_or(256).min(model.info.max_positions);
-        if max_tokens < 8 {
-            bail!("--max-tokens must be at least 8");
-        }
-        if self.batch_size == 0 || self.max_batch_tokens == 0 {
-            bail!("--batch-size and --max-batch-tokens must be at least 1");
-        }
-        if !(0.0..=1.0).contains(&self.min_stance_confidence) {
-            bail!("--min-stance-confidence must be between 0 and 1");
-        }
-        Ok(ClassifierSettings {
+        let settings = ClassifierSettings {
             max_tokens,
             limits: BatchLimits {
                 max_rows: self.batch_size,
@@ -90,6 +81,10 @@ impl ClassifierArgs {
             window_overlap: (max_tokens / 8).max(4),
             segmentation: self.segmentation,
             min_stance_confidence: self.min_stance_confidence,
-        })
+        };
+        settings
+            .validate()
+            .map_err(|e| anyhow::anyhow!("invalid settings: {e}"))?;
+        Ok(settings)
     }
 }

@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import traceback
 
@@ -167,11 +168,37 @@ def main() -> int:
         assert r.returncode == 2, f"missing DIR: expected exit 2, got {r.returncode}"
         return "conflicting types -> exit 1, missing dataset -> exit 2"
 
+    def old_pyarrow_opens_every_table():
+        # pyarrow 14 predates Arrow's view types: it fails ("Unrecognized type: 24") on any
+        # file whose stored Arrow schema says string_view. Every table must open there too.
+        old = os.path.join(REPO, ".venv-oldarrow", "bin", "python")
+        assert os.path.exists(old), f"{old} missing: scripts/setup.sh --dev creates it"
+        files = sorted(glob.glob(f"{out}/**/*.parquet", recursive=True)
+                       + glob.glob(f"{tdir}/**/*.parquet", recursive=True))
+        tables = {os.path.relpath(f, tmp).split(os.sep)[1] for f in files}
+        for t in ("predictions", "sentences", "rejects", "trends.parquet", "shifts.parquet"):
+            assert t in tables, f"no {t} file to check (have {sorted(tables)})"
+        code = textwrap.dedent("""
+            import sys, pyarrow, pyarrow.parquet as pq
+            assert pyarrow.__version__.startswith("14."), pyarrow.__version__
+            n = 0
+            for f in sys.argv[1:]:
+                t = pq.read_table(f)
+                assert not any("view" in str(x.type) for x in t.schema), (f, t.schema)
+                n += t.num_rows
+            print(pyarrow.__version__, len(sys.argv) - 1, n)
+        """)
+        r = run([old, "-c", code, *files])
+        assert r.returncode == 0, f"pyarrow 14 failed: {r.stderr.strip()[-2000:]}"
+        ver, nfiles, nrows = r.stdout.split()
+        return f"pyarrow {ver} read {nfiles} files ({nrows} rows) from {len(tables)} tables"
+
     check(f"first classify run writes {EXPECTED} predictions", first_run)
     check("second classify run adds no rows", second_run)
     check("check_readers: polars/pandas/duckdb agree", readers_agree)
     check("check_readers --trends: trends/shifts/first_use agree", trends_agree)
     check("check_readers fails loudly on disagreement", detects_disagreement)
+    check("pyarrow 14 opens every table", old_pyarrow_opens_every_table)
 
     if a.keep:
         print(f"readers: kept {tmp}")

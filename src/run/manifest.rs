@@ -1,0 +1,122 @@
+//! The run manifest (`_runs/<run_id>.json`): what was read (with checksums), with which model and
+//! settings, and counts that account for every record.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{RunError, RunSettings, RunSummary};
+use crate::hash::sha256_file;
+use crate::input;
+use crate::model::StanceModel;
+
+/// Input file facts for the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct InputInfo {
+    path: String,
+    format: input::Format,
+    bytes: Option<u64>,
+    sha256: Option<String>,
+    pub(super) records_read: u64,
+}
+
+/// Hashes every input file up front, so the manifest records exactly what was read.
+pub(super) fn describe_inputs(settings: &RunSettings) -> Result<Vec<InputInfo>, RunError> {
+    let mut inputs = Vec::new();
+    for spec in &settings.inputs {
+        let (bytes, sha256) = match &spec.path {
+            Some(p) => {
+                let (sha, size) = sha256_file(p).map_err(|source| input::InputError::Io {
+                    path: p.clone(),
+                    source,
+                })?;
+                (Some(size), Some(sha))
+            }
+            None => (None, None),
+        };
+        inputs.push(InputInfo {
+            path: spec.display_name(),
+            format: spec.format,
+            bytes,
+            sha256,
+            records_read: 0,
+        });
+    }
+    Ok(inputs)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run_manifest(
+    settings: &RunSettings,
+    model: &StanceModel,
+    s: &RunSummary,
+    inputs: &[InputInfo],
+    started: DateTime<Utc>,
+    chunks: u32,
+    parts: &[String],
+) -> serde_json::Value {
+    let c = &s.counts;
+    let per_s = |x: f64| {
+        if s.elapsed_s > 0.0 {
+            x / s.elapsed_s
+        } else {
+            0.0
+        }
+    };
+    serde_json::json!({
+        "run_id": s.run_id,
+        "status": if s.interrupted { "interrupted" } else { "completed" },
+        "tool": {"name": "strait-stance", "version": env!("CARGO_PKG_VERSION")},
+        "started_at": started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "finished_at": Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "run_date": settings.run_date.unwrap_or_else(|| started.date_naive()).format("%Y-%m-%d").to_string(),
+        "model": {
+            "name": model.info.name,
+            "dir": model.info.dir,
+            "sha256": model.info.sha256,
+            "verified": model.info.verified,
+            "engine": model.info.engine,
+            "precision": model.info.precision,
+            "temperature": model.info.temperature,
+        },
+        "inputs": inputs,
+        "settings": {
+            "columns": {
+                "text": settings.columns.text, "id": settings.columns.id,
+                "date": settings.columns.date, "actor": settings.columns.actor,
+                "speaker": settings.columns.speaker, "source": settings.columns.source,
+            },
+            "max_tokens": settings.classifier.max_tokens,
+            "batch_size": settings.classifier.limits.max_rows,
+            "max_batch_tokens": settings.classifier.limits.max_tokens,
+            "segmentation": settings.classifier.segmentation,
+            "chunk_rows": settings.chunk_rows,
+            "reclassify": settings.reclassify,
+            "shard": settings.shard,
+            "granularity": settings.granularity,
+            "max_reject_rate": settings.max_reject_rate,
+            "threads": settings.threads,
+        },
+        "counts": c,
+        "accounting": format!(
+            "records_read {} = predictions {} + rejected {} + skipped {} + outside_shard {}",
+            c.records_read, c.predictions, c.rejected, c.skipped(), c.outside_shard
+        ),
+        "labels": s.labels,
+        "reject_rate": c.reject_rate(),
+        "reject_rate_exceeded": s.reject_rate_exceeded,
+        "timings": {
+            "elapsed_s": s.elapsed_s,
+            "tokenize_s": s.work.tokenize_s,
+            "infer_s": s.work.infer_s,
+            "statements_per_s": per_s(c.predictions as f64),
+            "tokens_per_s": per_s(s.work.tokens as f64),
+            "padding_overhead": if s.work.tokens > 0 { s.work.padded_tokens as f64 / s.work.tokens as f64 - 1.0 } else { 0.0 },
+            "model_gflops": s.work.flops / 1e9,
+            "model_gflop_per_s": if s.work.infer_s > 0.0 { s.work.flops / 1e9 / s.work.infer_s } else { 0.0 },
+        },
+        "work": s.work,
+        "chunks_committed": chunks,
+        "parts": parts,
+        "abandoned_runs_recovered": s.abandoned_runs,
+    })
+}

@@ -1,0 +1,295 @@
+//! The `classify` batch job: read → route → classify → rows → emit, with accounting.
+//!
+//! Inputs are streamed in chunks. Each record is either rejected (with a reason), skipped
+//! (already classified by this model, or a repeat within the input), left to another shard, or
+//! classified; `records_read = predictions + rejected + skipped + outside_shard` always holds
+//! and is written to the run manifest. Chunks are committed to the dataset as they complete
+//! (by a writer thread, so Parquet encoding overlaps inference); a kill loses at most the chunk
+//! in flight, and the next run cleans it up.
+//!
+//! - [`settings`]: what the run is asked to do, and `validate()` for how settings combine
+//! - `route`: one chunk's items → documents, rejects, or skips (shard, existing keys, repeats)
+//! - `rows`: classified documents → prediction and sentence rows
+//! - `emit`: rows → JSON lines, or frames for the dataset writer thread
+//! - `manifest`: the run manifest; [`summary`]: counts and the summary line
+
+mod emit;
+mod manifest;
+mod route;
+mod rows;
+pub mod settings;
+pub mod summary;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+
+use crate::classify::{classify_documents, ClassifyError, Work};
+use crate::input::{self, ChunkReader};
+use crate::labels::Label;
+use crate::model::StanceModel;
+use crate::output::dataset::{AbandonedRun, DatasetError};
+use crate::output::{DatasetWriter, ExistingKeys, PassthroughTypes, RowContext};
+use crate::report::Reporter;
+
+use emit::Sink;
+use manifest::InputInfo;
+use route::{InputNames, Router};
+
+pub use settings::{Granularity, OutputTarget, RunSettings, Shard};
+pub use summary::{new_run_id, summary_line, Counts, RunSummary};
+
+/// Errors that abort a run (per-record problems are rejects, not errors).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// An input could not be opened or read as a whole.
+    #[error(transparent)]
+    Input(#[from] input::InputError),
+    /// The dataset could not be written.
+    #[error(transparent)]
+    Dataset(#[from] DatasetError),
+    /// The model failed.
+    #[error(transparent)]
+    Model(#[from] crate::model::ModelError),
+    /// Polars could not build a table.
+    #[error("cannot build the {table} table")]
+    Frame {
+        /// Which table.
+        table: &'static str,
+        /// Polars' error.
+        #[source]
+        source: polars::error::PolarsError,
+    },
+    /// Writing the JSON stream failed (e.g. a closed pipe).
+    #[error("cannot write to stdout")]
+    Stdout(#[source] std::io::Error),
+    /// Settings that cannot work together.
+    #[error("{0}")]
+    Settings(String),
+    /// The writer thread died.
+    #[error("the dataset writer stopped unexpectedly")]
+    Writer,
+}
+
+/// Running totals of a run.
+#[derive(Default)]
+struct Tally {
+    counts: Counts,
+    labels: BTreeMap<String, u64>,
+    work: Work,
+    types: PassthroughTypes,
+    interrupted: bool,
+}
+
+/// Runs a classify job.
+pub fn run(
+    settings: &RunSettings,
+    model: &StanceModel,
+    reporter: &dyn Reporter,
+    cancel: &AtomicBool,
+    stdout: &mut dyn Write,
+) -> Result<RunSummary, RunError> {
+    let started = Instant::now();
+    let now = Utc::now();
+    let mut settings = settings.clone();
+    settings.validate().map_err(RunError::Settings)?;
+    let settings = &settings;
+    let run_id = settings
+        .run_id
+        .clone()
+        .unwrap_or_else(|| new_run_id(now, settings.shard));
+    let ctx = RowContext {
+        model: model.info.name.clone(),
+        model_sha256: model.info.sha256.clone(),
+        run_id: run_id.clone(),
+        classified_at: now,
+    };
+    let mut inputs = manifest::describe_inputs(settings)?;
+    let mut readers = open_readers(settings)?;
+    let (mut sink, abandoned, existing) = open_output(settings, model, &run_id, now, stdout)?;
+    let mut router = Router::new(settings, existing);
+    let mut tally = Tally::default();
+    reporter.begin("classifying", None);
+    let outcome = process(
+        settings,
+        model,
+        reporter,
+        cancel,
+        &ctx,
+        &mut readers,
+        &mut inputs,
+        &mut router,
+        &mut sink,
+        &mut tally,
+    );
+    reporter.end();
+    let writer = sink.finish()?;
+    if let Err(e) = outcome {
+        if let Some(w) = &writer {
+            w.discard_tmp();
+        }
+        return Err(e);
+    }
+    let summary = summarise(settings, run_id, tally, started, abandoned);
+    finish(settings, model, summary, writer, &inputs, now)
+}
+
+fn open_readers(settings: &RunSettings) -> Result<Vec<Box<dyn ChunkReader>>, RunError> {
+    let mut readers = Vec::new();
+    for spec in &settings.inputs {
+        readers.push(input::open(spec, &settings.columns)?);
+    }
+    Ok(readers)
+}
+
+/// The sink, the dead runs recovered, and what the dataset already holds. For a dataset:
+/// recovers dead runs, learns which statements this model already classified, starts the
+/// writer thread.
+fn open_output<'a>(
+    settings: &RunSettings,
+    model: &StanceModel,
+    run_id: &str,
+    now: DateTime<Utc>,
+    stdout: &'a mut dyn Write,
+) -> Result<(Sink<'a>, Vec<AbandonedRun>, ExistingKeys), RunError> {
+    match &settings.output {
+        OutputTarget::Dataset(root) => {
+            let run_date = settings.run_date.unwrap_or_else(|| now.date_naive());
+            let (w, abandoned) = DatasetWriter::open(root, run_id, run_date)?;
+            let mut existing = ExistingKeys::load(root, &model.info.sha256)?;
+            if settings.reclassify {
+                existing.predictions.clear();
+            }
+            Ok((Sink::dataset(w), abandoned, existing))
+        }
+        OutputTarget::Stdout => Ok((Sink::Stream(stdout), Vec::new(), ExistingKeys::default())),
+    }
+}
+
+/// Reads every input chunk by chunk: route → classify → rows → emit.
+#[allow(clippy::too_many_arguments)]
+fn process(
+    settings: &RunSettings,
+    model: &StanceModel,
+    reporter: &dyn Reporter,
+    cancel: &AtomicBool,
+    ctx: &RowContext,
+    readers: &mut [Box<dyn ChunkReader>],
+    inputs: &mut [InputInfo],
+    router: &mut Router,
+    sink: &mut Sink,
+    tally: &mut Tally,
+) -> Result<(), RunError> {
+    for (k, reader) in readers.iter_mut().enumerate() {
+        let names = InputNames::of(&settings.inputs[k]);
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                tally.interrupted = true;
+                return Ok(());
+            }
+            let Some(chunk) = reader.next_chunk(settings.chunk_rows)? else {
+                break;
+            };
+            let n_items = chunk.items.len() as u64;
+            tally.counts.records_read += n_items;
+            inputs[k].records_read += n_items;
+            let routed = router.route(chunk.items, &names, &mut tally.counts);
+            let texts: Vec<&str> = routed.docs.iter().map(|d| d.record.text.as_str()).collect();
+            let results = match classify(model, &texts, settings, cancel, &mut tally.work) {
+                Ok(r) => r,
+                Err(ClassifyError::Interrupted) => {
+                    tally.interrupted = true;
+                    return Ok(());
+                }
+                Err(ClassifyError::Model(e)) => return Err(e.into()),
+            };
+            drop(texts);
+            let mut routed = routed;
+            let docs = std::mem::take(&mut routed.docs);
+            let rows = rows::build_rows(
+                docs,
+                results,
+                settings.needs_sentence_rows(),
+                &mut tally.labels,
+            );
+            tally.counts.predictions += rows.predictions.len() as u64;
+            tally.counts.sentences += rows.sentences.len() as u64;
+            reporter.advance(n_items);
+            sink.emit(
+                settings,
+                &routed,
+                &rows,
+                ctx,
+                chunk.frame.as_ref(),
+                &mut tally.types,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn classify(
+    model: &StanceModel,
+    texts: &[&str],
+    settings: &RunSettings,
+    cancel: &AtomicBool,
+    work: &mut Work,
+) -> Result<Vec<crate::classify::DocResult>, ClassifyError> {
+    if texts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (results, w) = classify_documents(model, texts, &settings.classifier, cancel)?;
+    work.add(&w);
+    Ok(results)
+}
+
+fn summarise(
+    settings: &RunSettings,
+    run_id: String,
+    mut tally: Tally,
+    started: Instant,
+    abandoned_runs: Vec<AbandonedRun>,
+) -> RunSummary {
+    tally.counts.passthrough_nulls = tally.types.coerced_to_null;
+    for l in Label::ALL {
+        tally.labels.entry(l.as_str().to_string()).or_insert(0);
+    }
+    let reject_rate_exceeded = tally.counts.reject_rate() > settings.max_reject_rate;
+    RunSummary {
+        run_id,
+        counts: tally.counts,
+        labels: tally.labels,
+        work: tally.work,
+        elapsed_s: started.elapsed().as_secs_f64(),
+        manifest: None,
+        interrupted: tally.interrupted,
+        reject_rate_exceeded,
+        abandoned_runs,
+    }
+}
+
+/// Writes the run manifest (dataset output) and returns the summary.
+fn finish(
+    settings: &RunSettings,
+    model: &StanceModel,
+    mut summary: RunSummary,
+    writer: Option<DatasetWriter>,
+    inputs: &[InputInfo],
+    now: DateTime<Utc>,
+) -> Result<RunSummary, RunError> {
+    if let Some(w) = writer {
+        let (chunks, parts) = (w.chunks(), w.parts.clone());
+        let m = manifest::run_manifest(settings, model, &summary, inputs, now, chunks, &parts);
+        summary.manifest = Some(w.finish(&m)?);
+    }
+    Ok(summary)
+}
+
+/// True if `dir` looks like it holds a dataset (for CLI checks).
+pub fn is_dataset(dir: &Path) -> bool {
+    dir.join("predictions").is_dir() || dir.join("_runs").is_dir()
+}

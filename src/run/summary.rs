@@ -1,0 +1,126 @@
+//! What a run did: counts that account for every record, per-label totals, and the summary line.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::Shard;
+use crate::classify::Work;
+use crate::labels::Label;
+use crate::output::dataset::AbandonedRun;
+
+/// Counts, for the summary line and the run manifest.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    /// Records read from all inputs.
+    pub records_read: u64,
+    /// Predictions written (documents).
+    pub predictions: u64,
+    /// Sentence rows written.
+    pub sentences: u64,
+    /// Records rejected in this run.
+    pub rejected: u64,
+    /// … of which were already in the rejects table (not written again).
+    pub rejects_already_recorded: u64,
+    /// Records skipped because this model already classified them in this dataset.
+    pub skipped_existing: u64,
+    /// Records skipped because the same statement came earlier in this run.
+    pub skipped_duplicate: u64,
+    /// Records left to other shards.
+    pub outside_shard: u64,
+    /// Records kept with a warning (e.g. unparseable date stored as null).
+    pub warnings: u64,
+    /// Passthrough values that did not fit their column type and were stored as null.
+    pub passthrough_nulls: u64,
+}
+
+impl Counts {
+    /// Records not classified because they were already done.
+    pub fn skipped(&self) -> u64 {
+        self.skipped_existing + self.skipped_duplicate
+    }
+
+    /// Rejected / read.
+    pub fn reject_rate(&self) -> f64 {
+        if self.records_read == 0 {
+            0.0
+        } else {
+            self.rejected as f64 / self.records_read as f64
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    /// The run id.
+    pub run_id: String,
+    /// Counts.
+    pub counts: Counts,
+    /// Predictions per label.
+    pub labels: BTreeMap<String, u64>,
+    /// Work done by the model.
+    pub work: Work,
+    /// Seconds from start to end.
+    pub elapsed_s: f64,
+    /// The run manifest, for dataset output.
+    pub manifest: Option<PathBuf>,
+    /// Stopped by SIGINT/SIGTERM.
+    pub interrupted: bool,
+    /// Above `--max-reject-rate`.
+    pub reject_rate_exceeded: bool,
+    /// Runs that had died and were cleaned up.
+    pub abandoned_runs: Vec<AbandonedRun>,
+}
+
+impl RunSummary {
+    /// Classified statements per second of wall time.
+    pub fn statements_per_s(&self) -> f64 {
+        if self.elapsed_s > 0.0 {
+            self.counts.predictions as f64 / self.elapsed_s
+        } else {
+            0.0
+        }
+    }
+}
+
+/// A fresh run id: UTC time plus randomness, so concurrent workers never collide.
+pub fn new_run_id(now: DateTime<Utc>, shard: Option<Shard>) -> String {
+    let r: u32 = rand::random();
+    let base = format!("{}-{r:08x}", now.format("%Y%m%dT%H%M%SZ"));
+    match shard {
+        Some(s) => format!("{base}-s{}of{}", s.index, s.count),
+        None => base,
+    }
+}
+
+/// The one-line summary printed at the end of a run.
+pub fn summary_line(s: &RunSummary) -> String {
+    let c = &s.counts;
+    let mut per_label: Vec<String> = Vec::new();
+    for l in Label::ALL {
+        let n = s.labels.get(l.as_str()).copied().unwrap_or(0);
+        per_label.push(format!("{} {n}", l.as_str()));
+    }
+    format!(
+        "{} {} statements ({} rejected, {} skipped{}) in {:.1}s, {:.1} statements/s; {}",
+        if s.interrupted {
+            "interrupted after"
+        } else {
+            "classified"
+        },
+        c.predictions,
+        c.rejected,
+        c.skipped(),
+        if c.outside_shard > 0 {
+            format!(", {} in other shards", c.outside_shard)
+        } else {
+            String::new()
+        },
+        s.elapsed_s,
+        s.statements_per_s(),
+        per_label.join(", ")
+    )
+}
