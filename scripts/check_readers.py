@@ -24,7 +24,9 @@ import argparse
 import collections
 import datetime as dt
 import glob
+import json
 import os
+import subprocess
 import sys
 
 import duckdb
@@ -33,17 +35,19 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-# The CLI's predictions core columns and their type family (src/output/mod.rs).
-PREDICTION_TYPES = {
-    "id": "string", "text": "string", "text_sha256": "string", "label": "string",
-    "confidence": "float32", "stance_score": "float32",
-    "p_opposes": "float32", "p_does_not_support": "float32", "p_neutral": "float32",
-    "p_leans_supports": "float32", "p_supports": "float32", "p_off_topic": "float32",
-    "model": "string", "model_sha256": "string", "classified_at": "timestamp_utc",
-    "date": "date", "actor": "string", "speaker": "string", "source": "string",
-    "evidence": "string", "evidence_start": "int64", "evidence_end": "int64",
-    "n_sentences": "int32", "warning": "string", "run_id": "string",
-}
+# The CLI's predictions core columns and their type family: from `stance schema --json`
+# (src/output/schema.rs), filled in main().
+PREDICTION_TYPES: dict = {}
+
+
+def load_prediction_types(stance_bin: str) -> dict:
+    r = subprocess.run([stance_bin, "schema", "--json"], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"check_readers: `{stance_bin} schema --json` failed ({r.returncode}): {r.stderr.strip()}")
+    tables = {t["name"]: t for t in json.loads(r.stdout)["tables"]}
+    return {c["name"]: c["type"] for c in tables["predictions"]["columns"]}
+
+
 COUNT_COLUMN = {"predictions": "label", "sentences": "label", "rejects": "error_code"}
 TABLES = ["predictions", "sentences", "rejects"]
 TREND_FILES = ["trends.parquet", "shifts.parquet", "first_use.parquet"]
@@ -439,7 +443,11 @@ def main(argv=None) -> int:
     p.add_argument("dir", help="dataset folder (holds predictions/)")
     p.add_argument("--trends", metavar="TDIR", help="folder with trends/shifts/first_use.parquet")
     p.add_argument("--quiet", action="store_true", help="print failures and the summary only")
+    p.add_argument("--stance-bin", default=os.environ.get("STANCE_BIN") or os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "target", "release", "stance"),
+        help="the stance binary whose `schema --json` describes the tables")
     a = p.parse_args(argv)
+    PREDICTION_TYPES.update(load_prediction_types(a.stance_bin))
     root = a.dir.rstrip("/") or "/"
     if not os.path.isdir(os.path.join(root, "predictions")):
         print(f"check_readers: error: {root}/predictions not found", file=sys.stderr)

@@ -105,23 +105,52 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# The CLI's predictions columns, in order (src/output/mod.rs PREDICTION_COLUMNS).
-PREDICTION_COLUMNS = [
-    "id", "text", "text_sha256", "label", "confidence", "stance_score",
-    "p_opposes", "p_does_not_support", "p_neutral", "p_leans_supports", "p_supports",
-    "p_off_topic", "model", "model_sha256", "classified_at", "date", "actor", "speaker",
-    "source", "evidence", "evidence_start", "evidence_end", "n_sentences", "warning", "run_id",
-]
+# The CLI's table descriptions come from `stance schema --json` (src/output/schema.rs, the one
+# source of column names, order and types): use_schema() fills these on the driver and in
+# every task.
+PREDICTION_COLUMNS: list = []
+# The rejects columns + where Spark had the row.
+REJECT_COLUMNS: list = []
+COLUMN_TYPES: dict = {}  # (table, column) -> schema type name
+STREAM_TAKEN: set = set()  # names the CLI's streaming mode treats as taken (+ its status field)
+DATASET_TAKEN: set = set()
 # Input columns the CLI consumes (its default --*-col names); everything else is passthrough.
 CONSUMED = {"text", "id", "date", "actor", "speaker", "source"}
-# Names the CLI's streaming mode treats as taken (core columns + "status").
-STREAM_TAKEN = set(PREDICTION_COLUMNS) | {"status"}
-DATASET_TAKEN = set(PREDICTION_COLUMNS)
-# The CLI's rejects columns (src/output/frames.rs REJECT_COLUMNS) + where Spark had the row.
-REJECT_COLUMNS = [
-    "run_id", "input_path", "record_ordinal", "byte_offset", "stage", "error_code",
-    "error_message", "column", "raw", "raw_len", "reject_key", "rejected_at", "spark_partition",
-]
+SPARK_TYPES = {"string": "StringType", "float32": "FloatType", "int32": "IntegerType",
+               "int64": "LongType", "bool": "BooleanType", "date": "DateType",
+               "timestamp_utc": "TimestampType"}
+
+
+def read_schema(stance_bin: str) -> dict:
+    """`stance schema --json` from the binary on the driver."""
+    try:
+        r = subprocess.run([stance_bin, "schema", "--json"], capture_output=True, text=True)
+    except OSError as e:
+        raise SystemExit(f"spark_classify: cannot run {stance_bin!r} on the driver to read the "
+                         f"table schema ({e}); pass --schema-json FILE (from `stance schema "
+                         "--json`) when the binary is only on the executors")
+    if r.returncode != 0:
+        raise SystemExit(f"spark_classify: `{stance_bin} schema --json` failed: {r.stderr.strip()}")
+    return json.loads(r.stdout)
+
+
+def use_schema(desc: dict) -> None:
+    """Fills the module's column lists from a `stance schema --json` description."""
+    tables = {t["name"]: t for t in desc["tables"]}
+    pred = tables["predictions"]["columns"]
+    rej = tables["rejects"]["columns"]
+    PREDICTION_COLUMNS[:] = [c["name"] for c in pred]
+    REJECT_COLUMNS[:] = [c["name"] for c in rej] + ["spark_partition"]
+    COLUMN_TYPES.clear()
+    COLUMN_TYPES.update({("predictions", c["name"]): c["type"] for c in pred})
+    COLUMN_TYPES.update({("rejects", c["name"]): c["type"] for c in rej})
+    COLUMN_TYPES[("rejects", "spark_partition")] = "int32"
+    DATASET_TAKEN.clear()
+    DATASET_TAKEN.update(PREDICTION_COLUMNS)
+    STREAM_TAKEN.clear()
+    STREAM_TAKEN.update(PREDICTION_COLUMNS + [desc["stream_status_field"]])
+
+
 CORRUPT = "_corrupt_record"
 REJECT_FIELD = "__stance_reject"  # reject payload nested here so it never collides with passthrough
 TS_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX"  # what `stance` prints for classified_at
@@ -146,32 +175,19 @@ def passthrough_name(name: str, taken) -> str:
     return name
 
 
-def prediction_core_schema():
+def spark_struct(table: str, columns: list):
     from pyspark.sql import types as T
 
-    f32 = T.FloatType()
-    types = {
-        "confidence": f32, "stance_score": f32, "p_opposes": f32, "p_does_not_support": f32,
-        "p_neutral": f32, "p_leans_supports": f32, "p_supports": f32, "p_off_topic": f32,
-        "classified_at": T.TimestampType(), "date": T.DateType(),
-        "evidence_start": T.LongType(), "evidence_end": T.LongType(),
-        "n_sentences": T.IntegerType(),
-    }
-    return T.StructType(
-        [T.StructField(c, types.get(c, T.StringType()), True) for c in PREDICTION_COLUMNS]
-    )
+    return T.StructType([T.StructField(c, getattr(T, SPARK_TYPES[COLUMN_TYPES[(table, c)]])(), True)
+                         for c in columns])
+
+
+def prediction_core_schema():
+    return spark_struct("predictions", PREDICTION_COLUMNS)
 
 
 def reject_schema():
-    from pyspark.sql import types as T
-
-    types = {
-        "record_ordinal": T.LongType(), "byte_offset": T.LongType(), "raw_len": T.LongType(),
-        "rejected_at": T.TimestampType(), "spark_partition": T.IntegerType(),
-    }
-    return T.StructType(
-        [T.StructField(c, types.get(c, T.StringType()), True) for c in REJECT_COLUMNS]
-    )
+    return spark_struct("rejects", REJECT_COLUMNS)
 
 
 def plan_passthrough(input_schema, nested_as_json: bool):
@@ -274,6 +290,7 @@ def classify_partition(cfg: dict, index: int, rows):
     except StopIteration:
         return  # empty partition: no process, no model load
     started = time.monotonic()
+    use_schema(cfg["schema"])
     binary = _executable(resolve_path(cfg["stance_bin"], cfg["stance_bin_driver"], "stance binary"))
     model = resolve_path(cfg["model"], cfg["model_driver"], "model folder")
     env = dict(os.environ)
@@ -405,7 +422,7 @@ def run_job(spark, input_path: str, output: str, stance_bin: str | None = None,
             model: str | None = None, threads_per_task: int | None = None,
             partitions: int | None = None, run_date: str | None = None,
             torch_lib: str | None = None, stance_args: list | None = None,
-            input_format: str = "auto") -> dict:
+            input_format: str = "auto", schema_json: str | None = None) -> dict:
     """Runs the whole job on `spark`; returns counts and timings. Raises on any mismatch."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
@@ -436,6 +453,13 @@ def run_job(spark, input_path: str, output: str, stance_bin: str | None = None,
             print(f"spark_classify: note: {what} {path!r} is not on the driver; expecting it on "
                   "the executors (--files/--archives)", file=sys.stderr)
 
+    if schema_json:
+        with open(schema_json, encoding="utf-8") as f:
+            schema_desc = json.load(f)
+    else:
+        schema_desc = read_schema(driver_abs(stance_bin) or stance_bin)
+    use_schema(schema_desc)
+
     df, fmt = read_input(spark, input_path, input_format)
     if "text" not in df.columns:
         raise SystemExit(f"spark_classify: input {input_path} has no `text` column "
@@ -457,7 +481,7 @@ def run_job(spark, input_path: str, output: str, stance_bin: str | None = None,
         "model": model, "model_driver": driver_abs(model),
         "torch_lib": torch_lib, "torch_lib_driver": driver_abs(torch_lib),
         "threads": int(threads_per_task), "run_date": run_date, "input": input_path,
-        "stance_args": list(stance_args or []),
+        "stance_args": list(stance_args or []), "schema": schema_desc,
         "acc_rows": sc.accumulator(0), "acc_rejects": sc.accumulator(0),
         "acc_seconds": sc.accumulator(0.0), "acc_tasks": sc.accumulator(0),
     }
@@ -536,6 +560,8 @@ def main(argv=None) -> int:
                    help="folder with libtorch_cpu.so for LD_LIBRARY_PATH on executors")
     p.add_argument("--stance-args", default="", help="extra `stance classify` options (one string)")
     p.add_argument("--format", default="auto", choices=["auto", "jsonl", "parquet"])
+    p.add_argument("--schema-json", default=None,
+                   help="output of `stance schema --json` (default: run the driver's stance binary)")
     p.add_argument("--master", default=None, help="Spark master when not run via spark-submit")
     a = p.parse_args(argv)
     spark = build_session(a.master)
@@ -543,7 +569,8 @@ def main(argv=None) -> int:
         s = run_job(spark, a.input, a.output, stance_bin=a.stance_bin, model=a.model,
                     threads_per_task=a.threads_per_task, partitions=a.partitions,
                     run_date=a.run_date, torch_lib=a.torch_lib,
-                    stance_args=shlex.split(a.stance_args), input_format=a.format)
+                    stance_args=shlex.split(a.stance_args), input_format=a.format,
+                    schema_json=a.schema_json)
     finally:
         spark.stop()
     print(f"spark_classify: {s['rows']} rows -> {s['ok']} predictions, {s['rejected']} rejects "

@@ -160,8 +160,8 @@ pub struct BatchLimits {
 impl Default for BatchLimits {
     fn default() -> Self {
         BatchLimits {
-            max_rows: 64,
-            max_tokens: 8192,
+            max_rows: crate::defaults::BATCH_SIZE,
+            max_tokens: crate::defaults::MAX_BATCH_TOKENS,
         }
     }
 }

@@ -60,15 +60,15 @@ pub struct ClassifierSettings {
     pub min_stance_confidence: f32,
 }
 
-/// Default of [`ClassifierSettings::min_stance_confidence`], tuned on the long-document dev set.
-pub const DEFAULT_MIN_STANCE_CONFIDENCE: f32 = 0.5;
+/// Default of [`ClassifierSettings::min_stance_confidence`] (see [`crate::defaults`]).
+pub const DEFAULT_MIN_STANCE_CONFIDENCE: f32 = crate::defaults::MIN_STANCE_CONFIDENCE;
 
 impl Default for ClassifierSettings {
     fn default() -> Self {
         ClassifierSettings {
-            max_tokens: 256,
+            max_tokens: crate::defaults::MAX_TOKENS,
             limits: BatchLimits::default(),
-            window_overlap: 32,
+            window_overlap: crate::defaults::MAX_TOKENS / 8,
             segmentation: Segmentation::Auto,
             min_stance_confidence: DEFAULT_MIN_STANCE_CONFIDENCE,
         }

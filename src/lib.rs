@@ -25,6 +25,7 @@
 
 pub mod batch;
 pub mod classify;
+pub mod defaults;
 pub mod eval;
 pub mod fsio;
 pub mod hash;

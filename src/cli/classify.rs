@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
+use strait_stance::defaults;
 use strait_stance::input::{ColumnMap, Format, InputSpec};
 use strait_stance::report::{Reporter, Silent};
 use strait_stance::run::{self, Granularity, OutputTarget, RunSettings, Shard};
@@ -30,7 +31,7 @@ pub struct Args {
     /// Column holding the statement text.
     #[arg(
         long,
-        default_value = "text",
+        default_value = defaults::TEXT_COL,
         value_name = "NAME",
         help_heading = "Input columns"
     )]
@@ -38,7 +39,7 @@ pub struct Args {
     /// Column holding a stable statement id (else one is derived from the text hash).
     #[arg(
         long,
-        default_value = "id",
+        default_value = defaults::ID_COL,
         value_name = "NAME",
         help_heading = "Input columns"
     )]
@@ -46,7 +47,7 @@ pub struct Args {
     /// Column holding the statement date.
     #[arg(
         long,
-        default_value = "date",
+        default_value = defaults::DATE_COL,
         value_name = "NAME",
         help_heading = "Input columns"
     )]
@@ -54,7 +55,7 @@ pub struct Args {
     /// Column holding the actor (government, party, body).
     #[arg(
         long,
-        default_value = "actor",
+        default_value = defaults::ACTOR_COL,
         value_name = "NAME",
         help_heading = "Input columns"
     )]
@@ -62,7 +63,7 @@ pub struct Args {
     /// Column holding the speaker.
     #[arg(
         long,
-        default_value = "speaker",
+        default_value = defaults::SPEAKER_COL,
         value_name = "NAME",
         help_heading = "Input columns"
     )]
@@ -70,7 +71,7 @@ pub struct Args {
     /// Column holding the source document.
     #[arg(
         long,
-        default_value = "source",
+        default_value = defaults::SOURCE_COL,
         value_name = "NAME",
         help_heading = "Input columns"
     )]
@@ -79,7 +80,7 @@ pub struct Args {
     #[arg(long, value_name = "N", help_heading = "Run")]
     threads: Option<usize>,
     /// Records per chunk: the unit of length sorting and of commit (a kill loses at most one chunk).
-    #[arg(long, default_value_t = 4096, value_name = "N", help_heading = "Run")]
+    #[arg(long, default_value_t = defaults::CHUNK_ROWS, value_name = "N", help_heading = "Run")]
     chunk_rows: usize,
     /// Classify statements even if this model already classified them in the dataset.
     #[arg(long, help_heading = "Run")]
@@ -90,7 +91,7 @@ pub struct Args {
     /// Exit with code 3 (after committing) when rejected/read exceeds this.
     #[arg(
         long,
-        default_value_t = 0.05,
+        default_value_t = defaults::MAX_REJECT_RATE,
         value_name = "RATE",
         help_heading = "Run"
     )]

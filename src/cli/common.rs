@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use strait_stance::batch::BatchLimits;
-use strait_stance::classify::{ClassifierSettings, Segmentation, DEFAULT_MIN_STANCE_CONFIDENCE};
+use strait_stance::classify::{ClassifierSettings, Segmentation};
+use strait_stance::defaults;
 use strait_stance::model::{default_model_dir, EngineKind, LoadOptions, Precision, StanceModel};
 
 /// Which model to load, and how.
@@ -53,10 +54,10 @@ pub struct ClassifierArgs {
     #[arg(long, value_name = "N")]
     pub max_tokens: Option<usize>,
     /// Most sequences per batch.
-    #[arg(long, default_value_t = 64, value_name = "N")]
+    #[arg(long, default_value_t = defaults::BATCH_SIZE, value_name = "N")]
     pub batch_size: usize,
     /// Most padded tokens (rows × length) per batch.
-    #[arg(long, default_value_t = 8192, value_name = "N")]
+    #[arg(long, default_value_t = defaults::MAX_BATCH_TOKENS, value_name = "N")]
     pub max_batch_tokens: usize,
     /// How documents are cut: auto (whole text when it fits the window, else sentences rolled
     /// up), sentences (always), or truncate (whole text cut at the window).
@@ -64,14 +65,17 @@ pub struct ClassifierArgs {
     pub segmentation: Segmentation,
     /// In segmented documents, the probability a sentence's top stance label needs to decide
     /// the document.
-    #[arg(long, default_value_t = DEFAULT_MIN_STANCE_CONFIDENCE, value_name = "P")]
+    #[arg(long, default_value_t = defaults::MIN_STANCE_CONFIDENCE, value_name = "P")]
     pub min_stance_confidence: f32,
 }
 
 impl ClassifierArgs {
     /// Validated settings for `model`.
     pub fn settings(&self, model: &StanceModel) -> Result<ClassifierSettings> {
-        let max_tokens = self.max_tokens.unwrap_or(256).min(model.info.max_positions);
+        let max_tokens = self
+            .max_tokens
+            .unwrap_or(defaults::MAX_TOKENS)
+            .min(model.info.max_positions);
         let settings = ClassifierSettings {
             max_tokens,
             limits: BatchLimits {

@@ -5,6 +5,7 @@ mod classify;
 mod common;
 mod eval;
 mod progress;
+mod schema;
 mod train;
 mod trends;
 
@@ -41,6 +42,8 @@ enum Command {
     Eval(eval::Args),
     /// Per-actor stance time series, shift alerts, first use of each label, and a chart.
     Trends(trends::Args),
+    /// Describe the output tables: columns, types and meaning (--json for scripts).
+    Schema(schema::Args),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -58,6 +61,7 @@ pub fn main() -> i32 {
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Trends(a) => trends::run(a),
+        Command::Schema(a) => schema::run(a),
     };
     match result {
         Ok(code) => code,

@@ -140,13 +140,14 @@ pub struct ColumnMap {
 
 impl Default for ColumnMap {
     fn default() -> Self {
+        use crate::defaults as d;
         ColumnMap {
-            text: "text".into(),
-            id: "id".into(),
-            date: "date".into(),
-            actor: "actor".into(),
-            speaker: "speaker".into(),
-            source: "source".into(),
+            text: d::TEXT_COL.into(),
+            id: d::ID_COL.into(),
+            date: d::DATE_COL.into(),
+            actor: d::ACTOR_COL.into(),
+            speaker: d::SPEAKER_COL.into(),
+            source: d::SOURCE_COL.into(),
         }
     }
 }

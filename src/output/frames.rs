@@ -1,4 +1,5 @@
-//! Building Polars frames for the three tables from rows.
+//! Building Polars frames for the three tables from rows, column by column as
+//! [`super::schema`] describes them (values from [`super::cells`]).
 
 use std::collections::HashMap;
 
@@ -6,6 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use polars::prelude::*;
 use serde_json::Value;
 
+use super::cells::{self, Cell};
+use super::schema::{ColumnSpec, ColumnType, TableSpec, PREDICTIONS, REJECTS, SENTENCES};
 use crate::input::{Passthrough, Reject};
 use crate::labels::{Label, NUM_LABELS};
 
@@ -92,40 +95,6 @@ pub struct PassthroughTypes {
     pub coerced_to_null: u64,
 }
 
-fn str_col(name: &str, v: Vec<Option<String>>) -> Column {
-    Column::new(name.into(), v)
-}
-
-fn f32_col(name: &str, v: Vec<f32>) -> Column {
-    Column::new(name.into(), v)
-}
-
-/// `label`, `confidence`, `stance_score` and the six `p_*` columns, in that order.
-fn label_columns<'a>(probs: impl Iterator<Item = &'a [f32; NUM_LABELS]> + Clone) -> Vec<Column> {
-    let labels: Vec<(Label, f32)> = probs.clone().map(crate::labels::argmax).collect();
-    let mut cols = vec![
-        str_col(
-            "label",
-            labels
-                .iter()
-                .map(|(l, _)| Some(l.as_str().to_string()))
-                .collect(),
-        ),
-        f32_col("confidence", labels.iter().map(|(_, p)| *p).collect()),
-        f32_col(
-            "stance_score",
-            probs.clone().map(crate::labels::stance_score).collect(),
-        ),
-    ];
-    for l in Label::ALL {
-        cols.push(f32_col(
-            &l.prob_column(),
-            probs.clone().map(|p| p[l.index()]).collect(),
-        ));
-    }
-    cols
-}
-
 /// A Date column from optional dates.
 pub(crate) fn date_col(name: &str, v: &[Option<NaiveDate>]) -> PolarsResult<Column> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
@@ -134,13 +103,6 @@ pub(crate) fn date_col(name: &str, v: &[Option<NaiveDate>]) -> PolarsResult<Colu
         .map(|d| d.map(|d| (d - epoch).num_days() as i32))
         .collect();
     Column::new(name.into(), days).cast(&DataType::Date)
-}
-
-fn timestamp_col(name: &str, at: DateTime<Utc>, n: usize) -> PolarsResult<Column> {
-    Column::new(name.into(), vec![at.timestamp_micros(); n]).cast(&DataType::Datetime(
-        TimeUnit::Microseconds,
-        Some(TimeZone::UTC),
-    ))
 }
 
 /// Type a JSON column would get on its own.
@@ -340,148 +302,96 @@ fn passthrough_columns<'a>(
     Ok(out)
 }
 
-/// The predictions frame for a chunk.
+/// Builds one column of `spec` from the rows' cells.
+fn spec_column<R>(
+    spec: &ColumnSpec,
+    rows: &[R],
+    cell: &dyn Fn(&str, &R) -> Option<Cell>,
+) -> PolarsResult<Column> {
+    let mut cells = Vec::with_capacity(rows.len());
+    for r in rows {
+        cells.push(cell(spec.name, r).ok_or_else(|| {
+            PolarsError::ColumnNotFound(format!("no value for column {}", spec.name).into())
+        })?);
+    }
+    let name: PlSmallStr = spec.name.into();
+    macro_rules! collect {
+        ($variant:ident, $t:ty) => {
+            cells
+                .iter()
+                .map(|c| match c {
+                    Cell::$variant(v) => Ok(v.clone()),
+                    other => Err(PolarsError::SchemaMismatch(
+                        format!("column {} got {other:?}", spec.name).into(),
+                    )),
+                })
+                .collect::<PolarsResult<Vec<$t>>>()?
+        };
+    }
+    Ok(match spec.dtype {
+        ColumnType::String => Column::new(name, collect!(Str, Option<String>)),
+        ColumnType::Float32 => Column::new(name, collect!(F32, f32)),
+        ColumnType::Int32 => Column::new(name, collect!(I32, i32)),
+        ColumnType::Bool => Column::new(name, collect!(Bool, bool)),
+        ColumnType::Int64 if spec.nullable => Column::new(name, collect!(I64, Option<i64>)),
+        ColumnType::Int64 => {
+            let v = collect!(I64, Option<i64>);
+            Column::new(
+                name,
+                v.into_iter()
+                    .map(|x| x.unwrap_or_default())
+                    .collect::<Vec<i64>>(),
+            )
+        }
+        ColumnType::Date => return date_col(spec.name, &collect!(Date, Option<NaiveDate>)),
+        ColumnType::TimestampUtc => {
+            let v: Vec<i64> = collect!(Ts, DateTime<Utc>)
+                .iter()
+                .map(|t| t.timestamp_micros())
+                .collect();
+            Column::new(name, v).cast(&DataType::Datetime(
+                TimeUnit::Microseconds,
+                Some(TimeZone::UTC),
+            ))?
+        }
+    })
+}
+
+/// Builds a table's core columns, in the order its description gives.
+fn table_frame<R>(
+    table: &TableSpec,
+    rows: &[R],
+    cell: &dyn Fn(&str, &R) -> Option<Cell>,
+) -> PolarsResult<Vec<Column>> {
+    table
+        .columns
+        .iter()
+        .map(|spec| spec_column(spec, rows, cell))
+        .collect()
+}
+
+/// The predictions frame for a chunk: the core columns, then the passthrough columns.
 pub fn predictions_frame(
     rows: &[PredictionRow],
     frame: Option<&DataFrame>,
     ctx: &RowContext,
     types: &mut PassthroughTypes,
 ) -> PolarsResult<DataFrame> {
-    let n = rows.len();
-    let mut cols = vec![
-        str_col("id", rows.iter().map(|r| Some(r.id.clone())).collect()),
-        str_col("text", rows.iter().map(|r| Some(r.text.clone())).collect()),
-        str_col(
-            "text_sha256",
-            rows.iter().map(|r| Some(r.text_sha256.clone())).collect(),
-        ),
-    ];
-    cols.extend(label_columns(rows.iter().map(|r| &r.probs)));
-    cols.push(str_col("model", vec![Some(ctx.model.clone()); n]));
-    cols.push(str_col(
-        "model_sha256",
-        vec![Some(ctx.model_sha256.clone()); n],
-    ));
-    cols.push(timestamp_col("classified_at", ctx.classified_at, n)?);
-    cols.push(date_col(
-        "date",
-        &rows.iter().map(|r| r.date).collect::<Vec<_>>(),
-    )?);
-    cols.push(str_col(
-        "actor",
-        rows.iter().map(|r| r.actor.clone()).collect(),
-    ));
-    cols.push(str_col(
-        "speaker",
-        rows.iter().map(|r| r.speaker.clone()).collect(),
-    ));
-    cols.push(str_col(
-        "source",
-        rows.iter().map(|r| r.source.clone()).collect(),
-    ));
-    cols.push(str_col(
-        "evidence",
-        rows.iter().map(|r| r.evidence.clone()).collect(),
-    ));
-    cols.push(Column::new(
-        "evidence_start".into(),
-        rows.iter().map(|r| r.evidence_start).collect::<Vec<_>>(),
-    ));
-    cols.push(Column::new(
-        "evidence_end".into(),
-        rows.iter().map(|r| r.evidence_end).collect::<Vec<_>>(),
-    ));
-    cols.push(Column::new(
-        "n_sentences".into(),
-        rows.iter().map(|r| r.n_sentences).collect::<Vec<_>>(),
-    ));
-    cols.push(str_col(
-        "warning",
-        rows.iter().map(|r| r.warning.clone()).collect(),
-    ));
-    cols.push(str_col("run_id", vec![Some(ctx.run_id.clone()); n]));
-    debug_assert_eq!(cols.len(), super::PREDICTION_COLUMNS.len());
+    let mut cols = table_frame(&PREDICTIONS, rows, &|n, r| cells::prediction(n, r, ctx))?;
     cols.extend(passthrough_columns(
         rows.iter().map(|r| &r.passthrough),
         frame,
-        super::PREDICTION_COLUMNS,
+        &PREDICTIONS.names(),
         types,
     )?);
-    DataFrame::new(n, cols)
+    DataFrame::new(rows.len(), cols)
 }
-
-/// The sentences table's columns.
-pub const SENTENCE_COLUMNS: &[&str] = &[
-    "id",
-    "text_sha256",
-    "sentence_index",
-    "start",
-    "end",
-    "text",
-    "label",
-    "confidence",
-    "stance_score",
-    "p_opposes",
-    "p_does_not_support",
-    "p_neutral",
-    "p_leans_supports",
-    "p_supports",
-    "p_off_topic",
-    "is_evidence",
-    "model_sha256",
-    "classified_at",
-    "run_id",
-];
 
 /// The sentences frame for a chunk.
 pub fn sentences_frame(rows: &[SentenceRow], ctx: &RowContext) -> PolarsResult<DataFrame> {
-    let n = rows.len();
-    let mut cols = vec![
-        str_col("id", rows.iter().map(|r| Some(r.id.clone())).collect()),
-        str_col(
-            "text_sha256",
-            rows.iter().map(|r| Some(r.text_sha256.clone())).collect(),
-        ),
-        Column::new(
-            "sentence_index".into(),
-            rows.iter().map(|r| r.sentence_index).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "start".into(),
-            rows.iter().map(|r| r.start).collect::<Vec<_>>(),
-        ),
-        Column::new("end".into(), rows.iter().map(|r| r.end).collect::<Vec<_>>()),
-        str_col("text", rows.iter().map(|r| Some(r.text.clone())).collect()),
-    ];
-    cols.extend(label_columns(rows.iter().map(|r| &r.probs)));
-    cols.push(Column::new(
-        "is_evidence".into(),
-        rows.iter().map(|r| r.is_evidence).collect::<Vec<_>>(),
-    ));
-    cols.push(str_col(
-        "model_sha256",
-        vec![Some(ctx.model_sha256.clone()); n],
-    ));
-    cols.push(timestamp_col("classified_at", ctx.classified_at, n)?);
-    cols.push(str_col("run_id", vec![Some(ctx.run_id.clone()); n]));
-    DataFrame::new(n, cols)
+    let cols = table_frame(&SENTENCES, rows, &|n, r| cells::sentence(n, r, ctx))?;
+    DataFrame::new(rows.len(), cols)
 }
-
-/// The rejects table's columns.
-pub const REJECT_COLUMNS: &[&str] = &[
-    "run_id",
-    "input_path",
-    "record_ordinal",
-    "byte_offset",
-    "stage",
-    "error_code",
-    "error_message",
-    "column",
-    "raw",
-    "raw_len",
-    "reject_key",
-    "rejected_at",
-];
 
 /// A reject with where it came from.
 #[derive(Debug, Clone)]
@@ -496,66 +406,8 @@ pub struct RejectRow {
 
 /// The rejects frame for a chunk.
 pub fn rejects_frame(rows: &[RejectRow], ctx: &RowContext) -> PolarsResult<DataFrame> {
-    let n = rows.len();
-    let cols = vec![
-        str_col("run_id", vec![Some(ctx.run_id.clone()); n]),
-        str_col(
-            "input_path",
-            rows.iter().map(|r| Some(r.input_path.clone())).collect(),
-        ),
-        Column::new(
-            "record_ordinal".into(),
-            rows.iter()
-                .map(|r| r.reject.ordinal as i64)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "byte_offset".into(),
-            rows.iter()
-                .map(|r| r.reject.byte_offset.map(|b| b as i64))
-                .collect::<Vec<_>>(),
-        ),
-        str_col(
-            "stage",
-            rows.iter()
-                .map(|r| Some(r.reject.stage.as_str().to_string()))
-                .collect(),
-        ),
-        str_col(
-            "error_code",
-            rows.iter()
-                .map(|r| Some(r.reject.code.to_string()))
-                .collect(),
-        ),
-        str_col(
-            "error_message",
-            rows.iter()
-                .map(|r| Some(r.reject.message.clone()))
-                .collect(),
-        ),
-        str_col(
-            "column",
-            rows.iter().map(|r| r.reject.column.clone()).collect(),
-        ),
-        str_col(
-            "raw",
-            rows.iter()
-                .map(|r| Some(String::from_utf8_lossy(&r.reject.raw).to_string()))
-                .collect(),
-        ),
-        Column::new(
-            "raw_len".into(),
-            rows.iter()
-                .map(|r| r.reject.raw_len as i64)
-                .collect::<Vec<_>>(),
-        ),
-        str_col(
-            "reject_key",
-            rows.iter().map(|r| Some(r.key.clone())).collect(),
-        ),
-        timestamp_col("rejected_at", ctx.classified_at, n)?,
-    ];
-    DataFrame::new(n, cols)
+    let cols = table_frame(&REJECTS, rows, &|n, r| cells::reject(n, r, ctx))?;
+    DataFrame::new(rows.len(), cols)
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@ use polars::prelude::{AnyValue, DataFrame};
 use serde_json::{Map, Value};
 
 use crate::input::Passthrough;
-use crate::labels::Label;
+use crate::output::cells;
 use crate::output::frames::{passthrough_names, PredictionRow, RejectRow, RowContext};
-use crate::output::PREDICTION_COLUMNS;
+use crate::output::schema::{PREDICTIONS, REJECTS, STREAM_STATUS};
 
 fn any_to_json(v: &AnyValue) -> Value {
     match v {
@@ -34,55 +34,17 @@ fn any_to_json(v: &AnyValue) -> Value {
     }
 }
 
-fn round6(x: f32) -> Value {
-    let v = (f64::from(x) * 1e6).round() / 1e6;
-    serde_json::Number::from_f64(v)
-        .map(Value::Number)
-        .unwrap_or(Value::Null)
-}
-
-/// The JSON object for one prediction (same column names as the Parquet table).
+/// The JSON object for one prediction: `status`, the predictions table's columns (same names),
+/// then the passthrough columns.
 pub fn prediction_json(r: &PredictionRow, ctx: &RowContext, frame: Option<&DataFrame>) -> Value {
-    let (label, conf) = r.label();
     let mut m = Map::new();
-    m.insert("status".into(), "ok".into());
-    m.insert("id".into(), r.id.clone().into());
-    m.insert("text".into(), r.text.clone().into());
-    m.insert("text_sha256".into(), r.text_sha256.clone().into());
-    m.insert("label".into(), label.as_str().into());
-    m.insert("confidence".into(), round6(conf));
-    m.insert(
-        "stance_score".into(),
-        round6(crate::labels::stance_score(&r.probs)),
-    );
-    for l in Label::ALL {
-        m.insert(l.prob_column(), round6(r.probs[l.index()]));
+    m.insert(STREAM_STATUS.into(), "ok".into());
+    for c in PREDICTIONS.columns.iter().filter(|c| c.in_stream) {
+        let v = cells::prediction(c.name, r, ctx).map(|c| c.to_json());
+        m.insert(c.name.into(), v.unwrap_or(Value::Null));
     }
-    m.insert("model".into(), ctx.model.clone().into());
-    m.insert("model_sha256".into(), ctx.model_sha256.clone().into());
-    m.insert(
-        "classified_at".into(),
-        ctx.classified_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-            .into(),
-    );
-    m.insert(
-        "date".into(),
-        r.date
-            .map(|d| Value::String(d.format("%Y-%m-%d").to_string()))
-            .unwrap_or(Value::Null),
-    );
-    m.insert("actor".into(), r.actor.clone().into());
-    m.insert("speaker".into(), r.speaker.clone().into());
-    m.insert("source".into(), r.source.clone().into());
-    m.insert("evidence".into(), r.evidence.clone().into());
-    m.insert("evidence_start".into(), r.evidence_start.into());
-    m.insert("evidence_end".into(), r.evidence_end.into());
-    m.insert("n_sentences".into(), r.n_sentences.into());
-    m.insert("warning".into(), r.warning.clone().into());
-    m.insert("run_id".into(), ctx.run_id.clone().into());
-    let mut core: Vec<&str> = PREDICTION_COLUMNS.to_vec();
-    core.push("status");
+    let mut core: Vec<&str> = PREDICTIONS.names();
+    core.push(STREAM_STATUS);
     match &r.passthrough {
         Passthrough::Values(v) => {
             let names: Vec<String> = v.iter().map(|(k, _)| k.clone()).collect();
@@ -103,21 +65,15 @@ pub fn prediction_json(r: &PredictionRow, ctx: &RowContext, frame: Option<&DataF
     Value::Object(m)
 }
 
-/// The JSON object for a reject.
+/// The JSON object for a reject: `status`, then the rejects table's stream columns.
 pub fn reject_json(r: &RejectRow, ctx: &RowContext) -> Value {
-    serde_json::json!({
-        "status": "rejected",
-        "run_id": ctx.run_id,
-        "input_path": r.input_path,
-        "record_ordinal": r.reject.ordinal,
-        "byte_offset": r.reject.byte_offset,
-        "stage": r.reject.stage.as_str(),
-        "error_code": r.reject.code,
-        "error_message": r.reject.message,
-        "column": r.reject.column,
-        "raw": String::from_utf8_lossy(&r.reject.raw),
-        "raw_len": r.reject.raw_len,
-    })
+    let mut m = Map::new();
+    m.insert(STREAM_STATUS.into(), "rejected".into());
+    for c in REJECTS.columns.iter().filter(|c| c.in_stream) {
+        let v = cells::reject(c.name, r, ctx).map(|c| c.to_json());
+        m.insert(c.name.into(), v.unwrap_or(Value::Null));
+    }
+    Value::Object(m)
 }
 
 /// Writes one JSON value as a line.

@@ -213,7 +213,9 @@ def fake_runner_checks(tmp: str):
     os.makedirs(model, exist_ok=True)
     rows = [(f"r{i}", json.dumps({"id": f"r{i}", "text": f"t{i}"})) for i in range(5)]
     cfg = dict(stance_bin=fake, stance_bin_driver=None, model=model, model_driver=None,
-               threads=1, run_date="2026-01-01", input="x", stance_args=[], acc_rows=None)
+               threads=1, run_date="2026-01-01", input="x", stance_args=[], acc_rows=None,
+               schema=sc.read_schema(os.environ.get("STANCE_BIN")
+                                     or os.path.join(REPO, "target", "release", "stance")))
 
     def run(mode):
         os.environ["FAKE_STANCE_MODE"] = mode

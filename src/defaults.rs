@@ -1,0 +1,64 @@
+//! Every default value in one place. The command line (clap's `default_value_t`), the library's
+//! `Default` impls and the README's option table all come from these; `tests/defaults.rs`
+//! checks the README table against `stance <command> --help`.
+
+/// Most sequences per inference batch.
+pub const BATCH_SIZE: usize = 64;
+/// Most padded tokens (rows × length) per inference batch.
+pub const MAX_BATCH_TOKENS: usize = 8192;
+/// Longest unit (statement, sentence or window) in tokens, specials included; capped by the
+/// model's own limit.
+pub const MAX_TOKENS: usize = 256;
+/// In segmented documents, the probability a sentence's top stance label needs to decide the
+/// document (tuned on the long-document dev set).
+pub const MIN_STANCE_CONFIDENCE: f32 = 0.5;
+/// Records per chunk: the unit of length sorting and of commit.
+pub const CHUNK_ROWS: usize = 4096;
+/// Rejected / read above which a run reports failure (exit code 3).
+pub const MAX_REJECT_RATE: f64 = 0.05;
+
+/// Input column holding the statement text.
+pub const TEXT_COL: &str = "text";
+/// Input column holding a stable statement id.
+pub const ID_COL: &str = "id";
+/// Input column holding the statement date.
+pub const DATE_COL: &str = "date";
+/// Input column holding the actor.
+pub const ACTOR_COL: &str = "actor";
+/// Input column holding the speaker.
+pub const SPEAKER_COL: &str = "speaker";
+/// Input column holding the source document.
+pub const SOURCE_COL: &str = "source";
+/// Labelled corpora's label column.
+pub const LABEL_COL: &str = "label";
+
+/// Trends: column statements are grouped by.
+pub const TRENDS_BY: &str = "actor";
+/// Trends: stance-bearing statements a period needs on each side of a shift.
+pub const MIN_STATEMENTS: u64 = 2;
+/// Trends: move of the mean stance score (−2..+2) that counts as a shift even when the
+/// dominant label stays the same.
+pub const SHIFT_THRESHOLD: f64 = 1.0;
+/// Trends: actors drawn in the chart.
+pub const CHART_ACTORS: usize = 8;
+
+/// Training: maximum epochs.
+pub const EPOCHS: usize = 6;
+/// Training: peak learning rate.
+pub const LEARNING_RATE: f64 = 1e-4;
+/// Training: examples per step.
+pub const TRAIN_BATCH_SIZE: usize = 32;
+/// Training: share of steps used for linear warmup.
+pub const WARMUP: f64 = 0.1;
+/// Training: decoupled weight decay.
+pub const WEIGHT_DECAY: f64 = 0.01;
+/// Training: gradient-norm clipping threshold.
+pub const CLIP_NORM: f64 = 1.0;
+/// Training: longest training sequence in tokens.
+pub const TRAIN_MAX_TOKENS: usize = 256;
+/// Training: random seed.
+pub const SEED: u64 = 13;
+/// Training: epochs without dev macro-F1 improvement before stopping.
+pub const PATIENCE: usize = 2;
+/// Training: label smoothing of the cross-entropy.
+pub const LABEL_SMOOTHING: f64 = 0.0;
