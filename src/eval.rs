@@ -1,6 +1,7 @@
 //! Evaluation metrics: accuracy, macro-F1, per-label precision/recall/F1, the confusion matrix,
 //! mean absolute error of `stance_score` against the gold ordinal score, and expected
-//! calibration error.
+//! calibration error; and [`evaluate`], which classifies a labelled set through the classify
+//! pipeline and adds evidence accuracy and metrics per phrasing and per capability.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
