@@ -372,6 +372,25 @@ pub fn classify_documents(
     Ok((results, work))
 }
 
+/// Classifies any number of documents, [`classify_documents`] on one group of 512 texts after
+/// another (bounded memory, and the same batches whoever asks); `done` hears how many texts
+/// each group held. Results are in input order.
+pub fn classify_in_groups(
+    model: &StanceModel,
+    texts: &[&str],
+    settings: &ClassifierSettings,
+    cancel: &AtomicBool,
+    mut done: impl FnMut(usize),
+) -> Result<Vec<DocResult>, ClassifyError> {
+    let mut results = Vec::with_capacity(texts.len());
+    for group in texts.chunks(512) {
+        let (res, _) = classify_documents(model, group, settings, cancel)?;
+        results.extend(res);
+        done(group.len());
+    }
+    Ok(results)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

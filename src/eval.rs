@@ -1,10 +1,19 @@
 //! Evaluation metrics: accuracy, macro-F1, per-label precision/recall/F1, the confusion matrix,
 //! mean absolute error of `stance_score` against the gold ordinal score, and expected
-//! calibration error.
+//! calibration error; and [`evaluate`], which classifies a labelled set through the classify
+//! pipeline and adds evidence accuracy and metrics per phrasing and per capability.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
+use crate::classify::{classify_in_groups, ClassifierSettings, ClassifyError, DocResult};
+use crate::input::labelled::{Example, Span};
 use crate::labels::{argmax, stance_score, Label, NUM_LABELS};
+use crate::model::StanceModel;
+use crate::report::Reporter;
 
 /// Precision, recall and F1 of one label.
 #[derive(Debug, Clone, Serialize)]
@@ -99,6 +108,43 @@ pub fn compute(gold: &[Label], probs: &[[f32; NUM_LABELS]]) -> Metrics {
     }
     let n = gold.len() as u64;
     let right: u64 = (0..NUM_LABELS).map(|i| confusion[i][i]).sum();
+    let (per_label, macro_f1) = per_label_metrics(&confusion);
+    let (flips, sided) = polarity_flips(&confusion);
+    Metrics {
+        n,
+        accuracy: share(right, n),
+        macro_f1,
+        per_label,
+        confusion,
+        stance_score_mae: mean(&abs_err),
+        ece: expected_calibration_error(&conf, &correct, 15),
+        opposes_dns_confusion_rate: opposes_dns_confusion_rate(&confusion),
+        polarity_flip_rate: share(flips, sided),
+        polarity_flips: flips,
+    }
+}
+
+/// `part / whole`, 0 when `whole` is 0.
+fn share(part: u64, whole: u64) -> f64 {
+    if whole > 0 {
+        part as f64 / whole as f64
+    } else {
+        0.0
+    }
+}
+
+/// The mean, `None` for no values.
+fn mean(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        None
+    } else {
+        Some(values.iter().sum::<f64>() / values.len() as f64)
+    }
+}
+
+/// Precision, recall and F1 of every label (canonical order) from `confusion[gold][predicted]`,
+/// and their macro-F1: the unweighted mean F1 over labels with support or predictions.
+fn per_label_metrics(confusion: &[[u64; NUM_LABELS]; NUM_LABELS]) -> (Vec<LabelMetrics>, f64) {
     let mut per_label = Vec::new();
     let mut f1s = Vec::new();
     for l in Label::ALL {
@@ -132,10 +178,20 @@ pub fn compute(gold: &[Label], probs: &[[f32; NUM_LABELS]]) -> Metrics {
             support,
         });
     }
+    (per_label, mean(&f1s).unwrap_or(0.0))
+}
+
+/// opposes↔does_not_support confusions as a share of those two classes' items.
+fn opposes_dns_confusion_rate(confusion: &[[u64; NUM_LABELS]; NUM_LABELS]) -> f64 {
     let o = Label::Opposes.index();
     let d = Label::DoesNotSupport.index();
     let od_items: u64 = confusion[o].iter().sum::<u64>() + confusion[d].iter().sum::<u64>();
-    let od_conf = confusion[o][d] + confusion[d][o];
+    share(confusion[o][d] + confusion[d][o], od_items)
+}
+
+/// Polarity flips (gold on one side of neutral, predicted on the other) and the items with a
+/// gold stance off neutral.
+fn polarity_flips(confusion: &[[u64; NUM_LABELS]; NUM_LABELS]) -> (u64, u64) {
     let mut sided = 0u64;
     let mut flips = 0u64;
     for g in Label::ALL {
@@ -150,34 +206,7 @@ pub fn compute(gold: &[Label], probs: &[[f32; NUM_LABELS]]) -> Metrics {
             }
         }
     }
-    Metrics {
-        n,
-        accuracy: if n > 0 { right as f64 / n as f64 } else { 0.0 },
-        macro_f1: if f1s.is_empty() {
-            0.0
-        } else {
-            f1s.iter().sum::<f64>() / f1s.len() as f64
-        },
-        per_label,
-        confusion,
-        stance_score_mae: if abs_err.is_empty() {
-            None
-        } else {
-            Some(abs_err.iter().sum::<f64>() / abs_err.len() as f64)
-        },
-        ece: expected_calibration_error(&conf, &correct, 15),
-        opposes_dns_confusion_rate: if od_items > 0 {
-            od_conf as f64 / od_items as f64
-        } else {
-            0.0
-        },
-        polarity_flip_rate: if sided > 0 {
-            flips as f64 / sided as f64
-        } else {
-            0.0
-        },
-        polarity_flips: flips,
-    }
+    (flips, sided)
 }
 
 /// A readable report: headline numbers, per-label table and confusion matrix.
@@ -221,6 +250,118 @@ pub fn render(m: &Metrics) -> String {
         s.push('\n');
     }
     s
+}
+
+/// Evaluation of a model on a labelled set, with optional evidence accuracy.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalReport {
+    /// The model's name.
+    pub model: String,
+    /// The model's digest.
+    pub model_sha256: String,
+    /// Metrics over all examples.
+    pub metrics: Metrics,
+    /// Metrics per `phrasing` value (e.g. `seen` / `held_out`), when the data has it.
+    pub by_phrasing: BTreeMap<String, Metrics>,
+    /// Metrics per `capability` value (the behavioural suite), when the data has it; the pass
+    /// rate of a capability is its accuracy.
+    pub by_capability: BTreeMap<String, Metrics>,
+    /// Share of stance-bearing gold documents whose deciding sentence overlaps a gold evidence
+    /// span, when the data has spans.
+    pub evidence_accuracy: Option<f64>,
+    /// Documents evaluated for evidence.
+    pub evidence_n: u64,
+    /// Seconds spent classifying.
+    pub seconds: f64,
+}
+
+/// Classifies every example and computes the report.
+pub fn evaluate(
+    model: &StanceModel,
+    examples: &[Example],
+    settings: &ClassifierSettings,
+    cancel: &AtomicBool,
+    reporter: &dyn Reporter,
+) -> Result<EvalReport, ClassifyError> {
+    let t = std::time::Instant::now();
+    reporter.begin("evaluating", Some(examples.len() as u64));
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let results = classify_in_groups(model, &texts, settings, cancel, |n| {
+        reporter.advance(n as u64)
+    })?;
+    reporter.end();
+    let probs: Vec<[f32; NUM_LABELS]> = results.iter().map(|r| r.probs).collect();
+    let (evidence_hits, evidence_n) = evidence_hits(examples, &results);
+    let gold: Vec<Label> = examples.iter().map(|e| e.label).collect();
+    let metrics = compute(&gold, &probs);
+    Ok(EvalReport {
+        model: model.info.name.clone(),
+        model_sha256: model.info.sha256.clone(),
+        metrics,
+        by_phrasing: metrics_by(examples, &probs, |e| e.phrasing.as_deref()),
+        by_capability: metrics_by(examples, &probs, |e| e.capability.as_deref()),
+        evidence_accuracy: if evidence_n > 0 {
+            Some(evidence_hits as f64 / evidence_n as f64)
+        } else {
+            None
+        },
+        evidence_n,
+        seconds: t.elapsed().as_secs_f64(),
+    })
+}
+
+/// Evidence accuracy counts: of the stance-bearing gold documents with evidence spans, how
+/// many were decided by a gold stance sentence, and how many there are.
+fn evidence_hits(examples: &[Example], results: &[DocResult]) -> (u64, u64) {
+    let mut hits = 0u64;
+    let mut n = 0u64;
+    for (ex, res) in examples.iter().zip(results) {
+        let Some(spans) = &ex.evidence else { continue };
+        if ex.label == Label::OffTopic || spans.is_empty() {
+            continue;
+        }
+        n += 1;
+        if res
+            .evidence
+            .as_ref()
+            .is_some_and(|r| is_gold_sentence(&ex.text, r, spans))
+        {
+            hits += 1;
+        }
+    }
+    (hits, n)
+}
+
+/// Whether the deciding sentence (a byte range of `text`) is a gold stance sentence: it
+/// overlaps a gold span (character offsets) by more than half of the shorter of the two.
+fn is_gold_sentence(text: &str, sentence: &Range<usize>, spans: &[Span]) -> bool {
+    let start = crate::segment::char_offset(text, sentence.start);
+    let end = crate::segment::char_offset(text, sentence.end);
+    spans.iter().any(|s| {
+        let overlap = end.min(s.end).saturating_sub(start.max(s.start));
+        let shorter = (end - start).min(s.end - s.start).max(1);
+        overlap * 2 > shorter
+    })
+}
+
+/// Metrics per value of one optional column; examples without a value are left out.
+fn metrics_by(
+    examples: &[Example],
+    probs: &[[f32; NUM_LABELS]],
+    key: impl Fn(&Example) -> Option<&str>,
+) -> BTreeMap<String, Metrics> {
+    let mut groups: BTreeMap<String, (Vec<Label>, Vec<[f32; NUM_LABELS]>)> = Default::default();
+    for (e, p) in examples.iter().zip(probs) {
+        if let Some(k) = key(e) {
+            let g = groups.entry(k.to_string()).or_default();
+            g.0.push(e.label);
+            g.1.push(*p);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(k, (g, p))| (k, compute(&g, &p)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -294,107 +435,4 @@ mod tests {
         let e = expected_calibration_error(&[0.9, 0.9], &[true, false], 10);
         assert!((e - 0.4).abs() < 1e-6);
     }
-}
-
-/// Evaluation of a model on a labelled set, with optional evidence accuracy.
-#[derive(Debug, Clone, Serialize)]
-pub struct EvalReport {
-    /// The model's name.
-    pub model: String,
-    /// The model's digest.
-    pub model_sha256: String,
-    /// Metrics over all examples.
-    pub metrics: Metrics,
-    /// Metrics per `phrasing` value (e.g. `seen` / `held_out`), when the data has it.
-    pub by_phrasing: std::collections::BTreeMap<String, Metrics>,
-    /// Metrics per `capability` value (the behavioural suite), when the data has it; the pass
-    /// rate of a capability is its accuracy.
-    pub by_capability: std::collections::BTreeMap<String, Metrics>,
-    /// Share of stance-bearing gold documents whose deciding sentence overlaps a gold evidence
-    /// span, when the data has spans.
-    pub evidence_accuracy: Option<f64>,
-    /// Documents evaluated for evidence.
-    pub evidence_n: u64,
-    /// Seconds spent classifying.
-    pub seconds: f64,
-}
-
-/// Classifies every example and computes the report.
-pub fn evaluate(
-    model: &crate::model::StanceModel,
-    examples: &[crate::input::labelled::Example],
-    settings: &crate::classify::ClassifierSettings,
-    cancel: &std::sync::atomic::AtomicBool,
-    reporter: &dyn crate::report::Reporter,
-) -> Result<EvalReport, crate::classify::ClassifyError> {
-    let t = std::time::Instant::now();
-    let mut probs = Vec::with_capacity(examples.len());
-    let mut evidence_hits = 0u64;
-    let mut evidence_n = 0u64;
-    reporter.begin("evaluating", Some(examples.len() as u64));
-    for group in examples.chunks(512) {
-        let texts: Vec<&str> = group.iter().map(|e| e.text.as_str()).collect();
-        let (results, _) = crate::classify::classify_documents(model, &texts, settings, cancel)?;
-        for (ex, res) in group.iter().zip(&results) {
-            probs.push(res.probs);
-            if let Some(spans) = &ex.evidence {
-                if ex.label != Label::OffTopic && !spans.is_empty() {
-                    evidence_n += 1;
-                    if let Some(r) = &res.evidence {
-                        let start = crate::segment::char_offset(&ex.text, r.start);
-                        let end = crate::segment::char_offset(&ex.text, r.end);
-                        // The deciding sentence is a gold stance sentence when the two overlap
-                        // by more than half of the shorter one.
-                        let hit = spans.iter().any(|s| {
-                            let overlap = end.min(s.end).saturating_sub(start.max(s.start));
-                            let shorter = (end - start).min(s.end - s.start).max(1);
-                            overlap * 2 > shorter
-                        });
-                        if hit {
-                            evidence_hits += 1;
-                        }
-                    }
-                }
-            }
-        }
-        reporter.advance(group.len() as u64);
-    }
-    reporter.end();
-    let gold: Vec<Label> = examples.iter().map(|e| e.label).collect();
-    let metrics = compute(&gold, &probs);
-    Ok(EvalReport {
-        model: model.info.name.clone(),
-        model_sha256: model.info.sha256.clone(),
-        metrics,
-        by_phrasing: metrics_by(examples, &probs, |e| e.phrasing.as_deref()),
-        by_capability: metrics_by(examples, &probs, |e| e.capability.as_deref()),
-        evidence_accuracy: if evidence_n > 0 {
-            Some(evidence_hits as f64 / evidence_n as f64)
-        } else {
-            None
-        },
-        evidence_n,
-        seconds: t.elapsed().as_secs_f64(),
-    })
-}
-
-/// Metrics per value of one optional column; examples without a value are left out.
-fn metrics_by(
-    examples: &[crate::input::labelled::Example],
-    probs: &[[f32; NUM_LABELS]],
-    key: impl Fn(&crate::input::labelled::Example) -> Option<&str>,
-) -> std::collections::BTreeMap<String, Metrics> {
-    let mut groups: std::collections::BTreeMap<String, (Vec<Label>, Vec<[f32; NUM_LABELS]>)> =
-        Default::default();
-    for (e, p) in examples.iter().zip(probs) {
-        if let Some(k) = key(e) {
-            let g = groups.entry(k.to_string()).or_default();
-            g.0.push(e.label);
-            g.1.push(*p);
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(k, (g, p))| (k, compute(&g, &p)))
-        .collect()
 }

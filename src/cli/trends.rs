@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
-use strait_stance::trends::{run as run_trends, Period, TrendSettings};
+use anyhow::{anyhow, bail, Context, Result};
+use strait_stance::trends::{run as run_trends, Period, TrendError, TrendSettings};
 
 /// Arguments of `stance trends`.
 #[derive(clap::Args)]
@@ -57,6 +57,7 @@ pub fn run(a: Args) -> Result<i32> {
         chart_actors: a.chart_actors,
     };
     let report = run_trends(&settings)
+        .map_err(with_cli_hint)
         .with_context(|| format!("cannot build trends from {}", a.predictions.display()))?;
     if a.quiet {
         return Ok(super::EXIT_OK);
@@ -93,6 +94,18 @@ pub fn run(a: Args) -> Result<i32> {
         println!("wrote {}", f.display());
     }
     Ok(super::EXIT_OK)
+}
+
+/// The library's error, with the command that fixes it where there is one.
+fn with_cli_hint(e: TrendError) -> anyhow::Error {
+    match e {
+        TrendError::NoPredictions(root) => anyhow!(
+            "no predictions under {} (run `stance classify ... --out {}` first)",
+            root.join("predictions").display(),
+            root.display()
+        ),
+        e => e.into(),
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {

@@ -1,8 +1,17 @@
 //! Temperature scaling (Guo et al., 2017): one scalar T that divides the logits, fit on dev by
 //! minimising the negative log-likelihood of the gold labels. It changes confidence, never the
-//! argmax.
+//! argmax. The dev probabilities come from the classify pipeline, the units `stance classify`
+//! reads, so the temperature fits what users will see.
 
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use super::TrainError;
+use crate::classify::{classify_in_groups, ClassifierSettings};
+use crate::eval;
+use crate::input::labelled::Example;
 use crate::labels::{Label, NUM_LABELS};
+use crate::model::{Calibration, CALIBRATION_FILE};
 
 /// Probabilities after scaling log-probabilities (≡ logits up to a constant) by 1/T.
 pub fn rescale(p: &[f32; NUM_LABELS], t: f64) -> [f32; NUM_LABELS] {
@@ -55,6 +64,47 @@ pub fn fit_temperature(probs: &[[f32; NUM_LABELS]], gold: &[Label]) -> f64 {
         }
     }
     ((a + b) / 2.0).exp()
+}
+
+/// Fits the temperature of the uncalibrated model staged in `dir` on the dev examples, read
+/// through the classify pipeline (the units `stance classify` uses), and writes the folder's
+/// `calibration.json`; `dev_file` is recorded as the data it was fitted on.
+pub(super) fn calibrate_staged(
+    dir: &Path,
+    dev: &[Example],
+    dev_file: &Path,
+    cancel: &AtomicBool,
+) -> Result<Calibration, TrainError> {
+    let uncalibrated = super::load_staged(dir)?;
+    let texts: Vec<&str> = dev.iter().map(|e| e.text.as_str()).collect();
+    let settings = ClassifierSettings::default();
+    let probs: Vec<[f32; NUM_LABELS]> =
+        classify_in_groups(&uncalibrated, &texts, &settings, cancel, |_| {})?
+            .into_iter()
+            .map(|r| r.probs)
+            .collect();
+    drop(uncalibrated);
+    let gold: Vec<Label> = dev.iter().map(|e| e.label).collect();
+    let cal = calibration(&probs, &gold, dev_file);
+    let path = dir.join(CALIBRATION_FILE);
+    let text = serde_json::to_string_pretty(&cal).unwrap_or_default();
+    crate::fsio::atomic_write(&path, format!("{text}\n").as_bytes())
+        .map_err(|source| TrainError::Io { path, source })?;
+    Ok(cal)
+}
+
+/// The fitted temperature with the expected calibration error before and after it.
+fn calibration(probs: &[[f32; NUM_LABELS]], gold: &[Label], fitted_on: &Path) -> Calibration {
+    let before = eval::compute(gold, probs);
+    let t = fit_temperature(probs, gold);
+    let scaled: Vec<_> = probs.iter().map(|p| rescale(p, t)).collect();
+    let after = eval::compute(gold, &scaled);
+    Calibration {
+        temperature: t,
+        ece_before: Some(before.ece),
+        ece_after: Some(after.ece),
+        fitted_on: Some(fitted_on.display().to_string()),
+    }
 }
 
 #[cfg(test)]

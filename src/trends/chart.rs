@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use std::sync::Once;
 
 use chrono::{Datelike, Duration, NaiveDate};
+use plotters::chart::DualCoordChartContext;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift as AreaShift;
 use plotters::prelude::*;
 
@@ -55,6 +57,22 @@ fn period_x(start: NaiveDate, period: super::Period) -> f64 {
     year_frac(start + Duration::days(half))
 }
 
+/// The plot's coordinates: fractional years by mean stance score, on both y axes (the right
+/// one names the label bands).
+type Plot<'a, DB> = DualCoordChartContext<
+    'a,
+    DB,
+    Cartesian2d<RangedCoordf64, RangedCoordf64>,
+    Cartesian2d<RangedCoordf64, RangedCoordf64>,
+>;
+
+/// A drawing error as text.
+fn msg<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> String {
+    e.to_string()
+}
+
+/// Draws the whole chart on one backend: title, plot on the left, legend panel on the right
+/// (never over the lines).
 fn draw_on<DB: DrawingBackend>(
     root: DrawingArea<DB, AreaShift>,
     series: &[(String, Series)],
@@ -63,10 +81,8 @@ fn draw_on<DB: DrawingBackend>(
     title: &str,
     yearly: bool,
 ) -> Result<(), String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(err)?;
-    let root = root.titled(title, ("sans-serif", 22)).map_err(err)?;
-    // Chart on the left, legend in its own panel on the right (never over the lines).
+    root.fill(&WHITE).map_err(msg)?;
+    let root = root.titled(title, ("sans-serif", 22)).map_err(msg)?;
     let (width, _) = root.dim_in_pixel();
     let (plot, legend) = root.split_horizontally(width.saturating_sub(230));
     let mut chart = ChartBuilder::on(&plot)
@@ -75,16 +91,40 @@ fn draw_on<DB: DrawingBackend>(
         .y_label_area_size(48)
         .right_y_label_area_size(120)
         .build_cartesian_2d(range.0..range.1, -2.2f64..2.2f64)
-        .map_err(err)?
+        .map_err(msg)?
         .set_secondary_coord(range.0..range.1, -2.2f64..2.2f64);
+    draw_bands(&mut chart, range)?;
+    draw_axes(&mut chart, yearly)?;
+    for (i, (actor, pts)) in series.iter().enumerate() {
+        let color = LINE_COLORS[i % LINE_COLORS.len()];
+        draw_actor(
+            &mut chart,
+            pts,
+            shifts.iter().filter(|(a, _, _)| a == actor),
+            color,
+        )?;
+    }
+    draw_legend(&legend, series)?;
+    root.present().map_err(msg)?;
+    Ok(())
+}
+
+/// The five label bands, shaded across the whole x range.
+fn draw_bands<DB: DrawingBackend>(chart: &mut Plot<DB>, range: (f64, f64)) -> Result<(), String> {
     for (_, lo, hi, color) in BANDS {
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(range.0, lo), (range.1, hi)],
                 color.filled(),
             )))
-            .map_err(err)?;
+            .map_err(msg)?;
     }
+    Ok(())
+}
+
+/// The grid and the axes: years (or months for shorter periods) below, the score on the left,
+/// band names on the right at each band's centre.
+fn draw_axes<DB: DrawingBackend>(chart: &mut Plot<DB>, yearly: bool) -> Result<(), String> {
     // x is in fractional years; label year boundaries (or months for shorter periods).
     let label = |x: &f64| {
         let year = x.floor();
@@ -104,8 +144,7 @@ fn draw_on<DB: DrawingBackend>(
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.08))
         .draw()
-        .map_err(err)?;
-    // Band names on the right axis, at each band's centre.
+        .map_err(msg)?;
     chart
         .configure_secondary_axes()
         .y_labels(5)
@@ -117,39 +156,49 @@ fn draw_on<DB: DrawingBackend>(
                 .unwrap_or_default()
         })
         .draw()
-        .map_err(err)?;
-    for (i, (actor, pts)) in series.iter().enumerate() {
-        let color = LINE_COLORS[i % LINE_COLORS.len()];
-        chart
-            .draw_series(pts.iter().filter_map(|(d, _, lo, hi)| {
-                Some(PathElement::new(
-                    vec![(*d, (*lo)?), (*d, (*hi)?)],
-                    color.mix(0.35).stroke_width(1),
-                ))
-            }))
-            .map_err(err)?;
-        chart
-            .draw_series(LineSeries::new(
-                pts.iter().map(|(d, m, _, _)| (*d, *m)),
-                color.stroke_width(2),
+        .map_err(msg)?;
+    Ok(())
+}
+
+/// One actor: interval whiskers, the line through its period means, the points, and a ring
+/// round each of its shifts.
+fn draw_actor<'s, DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    pts: &Series,
+    shifts: impl Iterator<Item = &'s (String, f64, f64)>,
+    color: RGBColor,
+) -> Result<(), String> {
+    chart
+        .draw_series(pts.iter().filter_map(|(d, _, lo, hi)| {
+            Some(PathElement::new(
+                vec![(*d, (*lo)?), (*d, (*hi)?)],
+                color.mix(0.35).stroke_width(1),
             ))
-            .map_err(err)?;
-        chart
-            .draw_series(
-                pts.iter()
-                    .map(|(d, m, _, _)| Circle::new((*d, *m), 3, color.filled())),
-            )
-            .map_err(err)?;
-        chart
-            .draw_series(
-                shifts
-                    .iter()
-                    .filter(|(a, _, _)| a == actor)
-                    .map(|(_, x, y)| Circle::new((*x, *y), 9, color.stroke_width(2))),
-            )
-            .map_err(err)?;
-    }
-    // Legend panel.
+        }))
+        .map_err(msg)?;
+    chart
+        .draw_series(LineSeries::new(
+            pts.iter().map(|(d, m, _, _)| (*d, *m)),
+            color.stroke_width(2),
+        ))
+        .map_err(msg)?;
+    chart
+        .draw_series(
+            pts.iter()
+                .map(|(d, m, _, _)| Circle::new((*d, *m), 3, color.filled())),
+        )
+        .map_err(msg)?;
+    chart
+        .draw_series(shifts.map(|(_, x, y)| Circle::new((*x, *y), 9, color.stroke_width(2))))
+        .map_err(msg)?;
+    Ok(())
+}
+
+/// The legend panel: one entry per actor (long names cut), then what a ring and a whisker mean.
+fn draw_legend<DB: DrawingBackend>(
+    legend: &DrawingArea<DB, AreaShift>,
+    series: &[(String, Series)],
+) -> Result<(), String> {
     let font = ("sans-serif", 14).into_font();
     let mut y = 40;
     for (i, (actor, _)) in series.iter().enumerate() {
@@ -159,7 +208,7 @@ fn draw_on<DB: DrawingBackend>(
                 vec![(8, y), (34, y)],
                 color.stroke_width(3),
             ))
-            .map_err(err)?;
+            .map_err(msg)?;
         let name: String = if actor.chars().count() > 24 {
             actor.chars().take(23).collect::<String>() + "…"
         } else {
@@ -167,80 +216,42 @@ fn draw_on<DB: DrawingBackend>(
         };
         legend
             .draw(&Text::new(name, (40, y - 8), font.clone()))
-            .map_err(err)?;
+            .map_err(msg)?;
         y += 24;
     }
     legend
         .draw(&Circle::new((21, y + 6), 8, BLACK.stroke_width(2)))
-        .map_err(err)?;
+        .map_err(msg)?;
     legend
         .draw(&Text::new("shift", (40, y - 2), font.clone()))
-        .map_err(err)?;
+        .map_err(msg)?;
     legend
         .draw(&PathElement::new(
             vec![(21, y + 24), (21, y + 44)],
             BLACK.mix(0.35).stroke_width(1),
         ))
-        .map_err(err)?;
+        .map_err(msg)?;
     legend
         .draw(&Text::new("95% interval", (40, y + 26), font))
-        .map_err(err)?;
-    root.present().map_err(err)?;
+        .map_err(msg)?;
     Ok(())
 }
 
-/// Draws `stance_trends.svg` and `stance_trends.png`; returns the files written.
+/// Draws `stance_trends.svg` and `stance_trends.png`; returns the files written (none when no
+/// actor has a dated stance-bearing period).
 pub fn draw(
     rows: &[TrendRow],
     shifts: &[Shift],
     s: &TrendSettings,
 ) -> Result<Vec<PathBuf>, TrendError> {
-    static REGISTER: Once = Once::new();
-    REGISTER.call_once(|| {
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
-    });
-    // Actors with the most stance-bearing statements, dated periods only.
-    let mut totals: BTreeMap<&str, u64> = BTreeMap::new();
-    for r in rows {
-        if r.period_start.is_some() && r.mean_stance_score.is_some() {
-            *totals.entry(&r.actor).or_default() += r.n_stance;
-        }
-    }
-    let mut actors: Vec<(&str, u64)> = totals.into_iter().collect();
-    actors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    actors.truncate(s.chart_actors.max(1));
-    let mut series: Vec<(String, Series)> = Vec::new();
-    for (actor, _) in &actors {
-        let mut pts: Series = rows
-            .iter()
-            .filter(|r| r.actor == *actor && r.n_stance > 0)
-            .filter_map(|r| {
-                Some((
-                    period_x(r.period_start?, s.period),
-                    r.mean_stance_score?,
-                    r.ci_low,
-                    r.ci_high,
-                ))
-            })
-            .collect();
-        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-        series.push((actor.to_string(), pts));
-    }
-    let xs: Vec<f64> = series
-        .iter()
-        .flat_map(|(_, p)| p.iter().map(|x| x.0))
+    register_font();
+    let series: Vec<(String, Series)> = top_actors(rows, s.chart_actors)
+        .into_iter()
+        .map(|actor| (actor.to_string(), actor_series(rows, actor, s.period)))
         .collect();
-    if xs.is_empty() {
+    let Some(range) = x_range(&series, s.period) else {
         return Ok(Vec::new());
-    }
-    let min = xs.iter().cloned().fold(f64::INFINITY, f64::min);
-    let max = xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    let pad = match s.period {
-        super::Period::Year => 0.5,
-        super::Period::Quarter => 0.125,
-        super::Period::Month => 0.05,
     };
-    let range = (min - pad, max + pad);
     let shown: Vec<(String, f64, f64)> = shifts
         .iter()
         .map(|sh| {
@@ -252,15 +263,7 @@ pub fn draw(
         })
         .collect();
     let yearly = s.period == super::Period::Year;
-    let title = format!(
-        "Stance toward Taiwan independence by {} ({} mean stance score)",
-        s.by,
-        match s.period {
-            super::Period::Month => "monthly",
-            super::Period::Quarter => "quarterly",
-            super::Period::Year => "yearly",
-        }
-    );
+    let title = title(s);
     let svg = s.out.join("stance_trends.svg");
     let png = s.out.join("stance_trends.png");
     draw_on(
@@ -282,4 +285,76 @@ pub fn draw(
     )
     .map_err(TrendError::Chart)?;
     Ok(vec![svg, png])
+}
+
+/// Registers the bundled font as `sans-serif` (once per process).
+fn register_font() {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+    });
+}
+
+/// The `n` actors with the most stance-bearing statements in dated periods (ties by name).
+fn top_actors(rows: &[TrendRow], n: usize) -> Vec<&str> {
+    let mut totals: BTreeMap<&str, u64> = BTreeMap::new();
+    for r in rows {
+        if r.period_start.is_some() && r.mean_stance_score.is_some() {
+            *totals.entry(&r.actor).or_default() += r.n_stance;
+        }
+    }
+    let mut actors: Vec<(&str, u64)> = totals.into_iter().collect();
+    actors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    actors.truncate(n.max(1));
+    actors.into_iter().map(|(a, _)| a).collect()
+}
+
+/// An actor's dated, stance-bearing periods in time order.
+fn actor_series(rows: &[TrendRow], actor: &str, period: super::Period) -> Series {
+    let mut pts: Series = rows
+        .iter()
+        .filter(|r| r.actor == actor && r.n_stance > 0)
+        .filter_map(|r| {
+            Some((
+                period_x(r.period_start?, period),
+                r.mean_stance_score?,
+                r.ci_low,
+                r.ci_high,
+            ))
+        })
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    pts
+}
+
+/// The x range covering every point with a margin fitting the period; `None` without points.
+fn x_range(series: &[(String, Series)], period: super::Period) -> Option<(f64, f64)> {
+    let xs: Vec<f64> = series
+        .iter()
+        .flat_map(|(_, p)| p.iter().map(|x| x.0))
+        .collect();
+    if xs.is_empty() {
+        return None;
+    }
+    let min = xs.iter().cloned().fold(f64::INFINITY, f64::min);
+    let max = xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let pad = match period {
+        super::Period::Year => 0.5,
+        super::Period::Quarter => 0.125,
+        super::Period::Month => 0.05,
+    };
+    Some((min - pad, max + pad))
+}
+
+/// The chart's title, naming the grouping column and the period.
+fn title(s: &TrendSettings) -> String {
+    format!(
+        "Stance toward Taiwan independence by {} ({} mean stance score)",
+        s.by,
+        match s.period {
+            super::Period::Month => "monthly",
+            super::Period::Quarter => "quarterly",
+            super::Period::Year => "yearly",
+        }
+    )
 }

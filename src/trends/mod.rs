@@ -88,6 +88,13 @@ pub enum TrendError {
     /// Nothing to analyse.
     #[error("{0}")]
     Empty(String),
+    /// The dataset (its root folder) has no predictions: nothing was classified into it yet.
+    #[error(
+        "no predictions under {}; classify statements into {} first",
+        .0.join("predictions").display(),
+        .0.display()
+    )]
+    NoPredictions(PathBuf),
     /// Writing failed.
     #[error("cannot write {}", path.display())]
     Io {
@@ -209,20 +216,47 @@ pub fn load_statements(
     by: &str,
     model: Option<&str>,
 ) -> Result<(String, Vec<Statement>), TrendError> {
-    let root = if root.join("predictions").is_dir() {
+    let all = read_predictions(&dataset_root(root), by)?;
+    // Which model: the one asked for, else the one of the most recent run.
+    let model_sha = match model {
+        Some(prefix) => model_by_prefix(&all, prefix)?,
+        None => latest_model(&all)?,
+    };
+    let df = all
+        .filter(col("model_sha256").eq(lit(model_sha.clone())))
+        .sort(
+            ["classified_at"],
+            SortMultipleOptions::default().with_order_descending(true),
+        )
+        .with_column(col(by).cast(DataType::String).alias("_by"))
+        .select([
+            col("id"),
+            col("text_sha256"),
+            col("label"),
+            col("stance_score"),
+            col("date"),
+            col("_by"),
+        ])
+        .collect()?;
+    Ok((model_sha, latest_statements(&df)?))
+}
+
+/// The dataset root, whether given as the root or as its `predictions` folder.
+fn dataset_root(root: &Path) -> PathBuf {
+    if root.join("predictions").is_dir() {
         root.to_path_buf()
     } else if root.file_name().is_some_and(|n| n == "predictions") {
         root.parent().map(Path::to_path_buf).unwrap_or_default()
     } else {
         root.to_path_buf()
-    };
-    let files = part_files(&root, "predictions")?;
+    }
+}
+
+/// All prediction parts of a dataset, with the columns the analysis needs and the `by` column.
+fn read_predictions(root: &Path, by: &str) -> Result<LazyFrame, TrendError> {
+    let files = part_files(root, "predictions")?;
     if files.is_empty() {
-        return Err(TrendError::Empty(format!(
-            "no predictions under {} (run `stance classify ... --out {}` first)",
-            root.join("predictions").display(),
-            root.display()
-        )));
+        return Err(TrendError::NoPredictions(root.to_path_buf()));
     }
     let mut cols = vec![
         "id",
@@ -247,84 +281,74 @@ pub fn load_statements(
             .finish()?;
         frames.push(df.lazy());
     }
-    let all = concat(frames, UnionArgs::default())?;
-    // Which model: the one asked for, else the one of the most recent run.
-    let model_sha = match model {
-        Some(prefix) => {
-            let found = all
-                .clone()
-                .select([col("model_sha256")])
-                .unique(None, UniqueKeepStrategy::First)
-                .collect()?;
-            let shas: Vec<String> = found
-                .column("model_sha256")?
-                .str()?
-                .iter()
-                .flatten()
-                .filter(|s| s.starts_with(prefix))
-                .map(str::to_string)
-                .collect();
-            match shas.as_slice() {
-                [one] => one.clone(),
-                [] => {
-                    return Err(TrendError::Empty(format!(
-                        "no predictions by a model whose sha256 starts with {prefix:?}"
-                    )))
-                }
-                _ => {
-                    return Err(TrendError::Empty(format!(
-                        "{prefix:?} matches several models; give more of the sha256"
-                    )))
-                }
-            }
-        }
-        None => {
-            let latest = all
-                .clone()
-                .sort(
-                    ["classified_at"],
-                    SortMultipleOptions::default().with_order_descending(true),
-                )
-                .select([col("model_sha256")])
-                .limit(1)
-                .collect()?;
-            latest
-                .column("model_sha256")?
-                .str()?
-                .get(0)
-                .unwrap_or_default()
-                .to_string()
-        }
-    };
-    let df = all
-        .filter(col("model_sha256").eq(lit(model_sha.clone())))
+    Ok(concat(frames, UnionArgs::default())?)
+}
+
+/// The one model whose sha256 starts with `prefix`.
+fn model_by_prefix(all: &LazyFrame, prefix: &str) -> Result<String, TrendError> {
+    let found = all
+        .clone()
+        .select([col("model_sha256")])
+        .unique(None, UniqueKeepStrategy::First)
+        .collect()?;
+    let shas: Vec<String> = found
+        .column("model_sha256")?
+        .str()?
+        .iter()
+        .flatten()
+        .filter(|s| s.starts_with(prefix))
+        .map(str::to_string)
+        .collect();
+    match shas.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(TrendError::Empty(format!(
+            "no predictions by a model whose sha256 starts with {prefix:?}"
+        ))),
+        _ => Err(TrendError::Empty(format!(
+            "{prefix:?} matches several models; give more of the sha256"
+        ))),
+    }
+}
+
+/// The model of the most recent classification.
+fn latest_model(all: &LazyFrame) -> Result<String, TrendError> {
+    let latest = all
+        .clone()
         .sort(
             ["classified_at"],
             SortMultipleOptions::default().with_order_descending(true),
         )
-        .with_column(col(by).cast(DataType::String).alias("_by"))
-        .select([
-            col("id"),
-            col("text_sha256"),
-            col("label"),
-            col("stance_score"),
-            col("date"),
-            col("_by"),
-        ])
+        .select([col("model_sha256")])
+        .limit(1)
         .collect()?;
+    Ok(latest
+        .column("model_sha256")?
+        .str()?
+        .get(0)
+        .unwrap_or_default()
+        .to_string())
+}
+
+/// A day count since 1970-01-01 (polars' physical date) as a date.
+fn from_epoch_days(days: i32) -> NaiveDate {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    epoch + chrono::Duration::days(i64::from(days))
+}
+
+/// Statements from predictions sorted newest first: the first row of each (id, text) is its
+/// latest classification; rows with an unknown label are skipped.
+fn latest_statements(df: &DataFrame) -> Result<Vec<Statement>, TrendError> {
     let ids = df.column("id")?.str()?.clone();
     let shas = df.column("text_sha256")?.str()?.clone();
     let labels = df.column("label")?.str()?.clone();
     let scores = df.column("stance_score")?.f32()?.clone();
     let dates = df.column("date")?.date()?.clone();
     let actors = df.column("_by")?.str()?.clone();
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for i in 0..df.height() {
         let id = ids.get(i).unwrap_or_default().to_string();
         let key = (id.clone(), shas.get(i).unwrap_or_default().to_string());
-        // Sorted newest first: the first occurrence is the latest classification.
         if !seen.insert(key) {
             continue;
         }
@@ -338,25 +362,63 @@ pub fn load_statements(
                 .filter(|a| !a.trim().is_empty())
                 .unwrap_or("unknown")
                 .to_string(),
-            date: dates
-                .phys
-                .get(i)
-                .map(|d| epoch + chrono::Duration::days(i64::from(d))),
+            date: dates.phys.get(i).map(from_epoch_days),
             label,
             score: scores.get(i).unwrap_or(0.0),
         });
     }
-    Ok((model_sha, out))
+    Ok(out)
 }
 
 /// Aggregates statements into trend rows (lazy polars group-by).
 pub fn trend_rows(statements: &[Statement], period: Period) -> Result<Vec<TrendRow>, TrendError> {
+    let agg = aggregate(statements_frame(statements, period)?)?;
+    let n = u64_column(&agg, "n")?;
+    let n_off = u64_column(&agg, "n_off_topic")?;
+    let counts: Vec<Vec<u64>> = Label::STANCES
+        .iter()
+        .map(|l| u64_column(&agg, &format!("c_{}", l.as_str())))
+        .collect::<Result<_, _>>()?;
+    let actors = agg.column("actor")?.str()?.clone();
+    let starts = agg.column("period_start")?.date()?.clone();
+    let means = agg.column("mean")?.f64()?.clone();
+    let sds = agg.column("sd")?.f64()?.clone();
+    let mut rows = Vec::with_capacity(agg.height());
+    for i in 0..agg.height() {
+        let n_stance = n[i] - n_off[i];
+        let label_counts: Vec<u64> = counts.iter().map(|c| c[i]).collect();
+        let (shares, dominant) = shares_and_dominant(&label_counts, n_stance);
+        let mean = means.get(i).filter(|_| n_stance > 0);
+        let (ci_low, ci_high) = interval(mean, sds.get(i), n_stance);
+        let start = starts.phys.get(i).map(from_epoch_days);
+        rows.push(TrendRow {
+            actor: actors.get(i).unwrap_or("unknown").to_string(),
+            period: start.map_or_else(|| "unknown".to_string(), |d| period.label(d)),
+            period_start: start,
+            n: n[i],
+            n_stance,
+            n_off_topic: n_off[i],
+            mean_stance_score: mean,
+            ci_low,
+            ci_high,
+            shares,
+            dominant_label: dominant
+                .map(|l| l.as_str().to_string())
+                .unwrap_or_else(|| "off_topic".into()),
+        });
+    }
+    Ok(rows)
+}
+
+/// One row per statement: actor, the start of its period (null when undated) as a date,
+/// label and score.
+fn statements_frame(statements: &[Statement], period: Period) -> PolarsResult<DataFrame> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let days: Vec<Option<i32>> = statements
         .iter()
         .map(|s| s.date.map(|d| (period.start(d) - epoch).num_days() as i32))
         .collect();
-    let df = DataFrame::new(
+    DataFrame::new(
         statements.len(),
         vec![
             Column::new(
@@ -382,7 +444,12 @@ pub fn trend_rows(statements: &[Statement], period: Period) -> Result<Vec<TrendR
                     .collect::<Vec<_>>(),
             ),
         ],
-    )?;
+    )
+}
+
+/// Per (actor, period), sorted with undated periods last: `n`, `n_off_topic`, the mean and
+/// sample standard deviation of stance-bearing scores, and `c_<label>` counts of each stance.
+fn aggregate(df: DataFrame) -> PolarsResult<DataFrame> {
     let stance = col("label").neq(lit("off_topic"));
     let mut aggs = vec![
         len().alias("n"),
@@ -398,78 +465,56 @@ pub fn trend_rows(statements: &[Statement], period: Period) -> Result<Vec<TrendR
                 .alias(format!("c_{}", l.as_str())),
         );
     }
-    let agg = df
-        .lazy()
+    df.lazy()
         .group_by([col("actor"), col("period_start")])
         .agg(aggs)
         .sort_by_exprs(
             [col("actor"), col("period_start")],
             SortMultipleOptions::default().with_nulls_last(true),
         )
-        .collect()?;
-    let get_u = |name: &str| -> Result<Vec<u64>, TrendError> {
-        Ok(agg
-            .column(name)?
-            .cast(&DataType::UInt64)?
-            .u64()?
-            .iter()
-            .map(|v| v.unwrap_or(0))
-            .collect())
-    };
-    let n = get_u("n")?;
-    let n_off = get_u("n_off_topic")?;
-    let counts: Vec<Vec<u64>> = Label::STANCES
+        .collect()
+}
+
+/// A count column as u64 (nulls as 0).
+fn u64_column(df: &DataFrame, name: &str) -> Result<Vec<u64>, TrendError> {
+    Ok(df
+        .column(name)?
+        .cast(&DataType::UInt64)?
+        .u64()?
         .iter()
-        .map(|l| get_u(&format!("c_{}", l.as_str())))
-        .collect::<Result<_, _>>()?;
-    let actors = agg.column("actor")?.str()?.clone();
-    let starts = agg.column("period_start")?.date()?.clone();
-    let means = agg.column("mean")?.f64()?.clone();
-    let sds = agg.column("sd")?.f64()?.clone();
-    let mut rows = Vec::with_capacity(agg.height());
-    for i in 0..agg.height() {
-        let n_stance = n[i] - n_off[i];
-        let mut shares = [0f64; 5];
-        let mut best = None::<(u64, bool, usize)>;
-        for (k, l) in Label::STANCES.iter().enumerate() {
-            let c = counts[k][i];
-            if n_stance > 0 {
-                shares[k] = c as f64 / n_stance as f64;
-            }
-            let cand = (c, l.is_explicit(), k);
-            if c > 0 && best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
-                best = Some(cand);
-            }
+        .map(|v| v.unwrap_or(0))
+        .collect())
+}
+
+/// Shares of the five stance labels among `n_stance` statements, from their counts
+/// (canonical order), and the dominant label: the most frequent, ties going to the more
+/// explicit, then the lower score; `None` when no stance label occurs.
+fn shares_and_dominant(counts: &[u64], n_stance: u64) -> ([f64; 5], Option<Label>) {
+    let mut shares = [0f64; 5];
+    let mut best = None::<(u64, bool, usize)>;
+    for (k, l) in Label::STANCES.iter().enumerate() {
+        let c = counts[k];
+        if n_stance > 0 {
+            shares[k] = c as f64 / n_stance as f64;
         }
-        let mean = means.get(i).filter(|_| n_stance > 0);
-        let (ci_low, ci_high) = match (mean, sds.get(i)) {
-            (Some(m), Some(sd)) if n_stance >= 2 && sd.is_finite() => {
-                let h = t975(n_stance - 1) * sd / (n_stance as f64).sqrt();
-                (Some((m - h).max(-2.0)), Some((m + h).min(2.0)))
-            }
-            _ => (None, None),
-        };
-        let start = starts
-            .phys
-            .get(i)
-            .map(|d| epoch + chrono::Duration::days(i64::from(d)));
-        rows.push(TrendRow {
-            actor: actors.get(i).unwrap_or("unknown").to_string(),
-            period: start.map_or_else(|| "unknown".to_string(), |d| period.label(d)),
-            period_start: start,
-            n: n[i],
-            n_stance,
-            n_off_topic: n_off[i],
-            mean_stance_score: mean,
-            ci_low,
-            ci_high,
-            shares,
-            dominant_label: best
-                .map(|(_, _, k)| Label::STANCES[k].as_str().to_string())
-                .unwrap_or_else(|| "off_topic".into()),
-        });
+        let cand = (c, l.is_explicit(), k);
+        if c > 0 && best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
+            best = Some(cand);
+        }
     }
-    Ok(rows)
+    (shares, best.map(|(_, _, k)| Label::STANCES[k]))
+}
+
+/// The 95% t-interval of a mean over `n` statements with standard deviation `sd`, clamped to
+/// the score scale; `(None, None)` without a mean or with fewer than two statements.
+fn interval(mean: Option<f64>, sd: Option<f64>, n: u64) -> (Option<f64>, Option<f64>) {
+    match (mean, sd) {
+        (Some(m), Some(sd)) if n >= 2 && sd.is_finite() => {
+            let h = t975(n - 1) * sd / (n as f64).sqrt();
+            (Some((m - h).max(-2.0)), Some((m + h).min(2.0)))
+        }
+        _ => (None, None),
+    }
 }
 
 /// Finds shifts: for each actor, each dated period with at least `min` stance-bearing

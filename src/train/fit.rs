@@ -1,0 +1,387 @@
+//! Fitting: the learning-rate schedule (linear warmup, then linear decay), class-balanced
+//! cross-entropy, AdamW with decoupled weight decay and gradient clipping, epochs over
+//! shuffled length-sorted batches, dev macro-F1 after every epoch and early stopping on it.
+//! The model ends holding the weights of its best epoch.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use tch::nn::OptimizerConfig;
+use tch::{Kind, Reduction, Tensor};
+
+use super::{EpochLog, Splits, Start, TrainError, TrainSettings};
+use crate::batch::{make_batch, TextTokenizer};
+use crate::eval::{self, Metrics};
+use crate::input::labelled::Example;
+use crate::labels::{Label, NUM_LABELS};
+use crate::model::{ModelError, ReferenceBert};
+use crate::report::Reporter;
+
+/// What fitting produced: the epochs run and the one whose weights the model now holds.
+pub(super) struct Fitted {
+    /// Per-epoch log.
+    pub logs: Vec<EpochLog>,
+    /// The epoch kept (best dev macro-F1).
+    pub best_epoch: usize,
+}
+
+/// Fits `start.model` on the training split, evaluating on dev after every epoch; stops early
+/// after `patience` epochs without improvement and restores the best epoch's weights.
+pub(super) fn fit(
+    s: &TrainSettings,
+    start: &Start,
+    data: &Splits,
+    reporter: &dyn Reporter,
+    cancel: &AtomicBool,
+) -> Result<Fitted, TrainError> {
+    let max_tokens = s
+        .max_tokens
+        .min(start.config.max_position_embeddings as usize);
+    let mut trainer = Trainer::new(s, start, &data.train, max_tokens)?;
+    let dev = encode(&start.tok, &data.dev, max_tokens)?;
+    let mut logs = Vec::new();
+    let mut stop = EarlyStop::new(s.patience);
+    for epoch in 1..=s.epochs {
+        let t_epoch = Instant::now();
+        let train_loss = trainer.epoch(epoch, reporter, cancel)?;
+        let dev = dev_metrics(&start.model, &dev, trainer.pad);
+        let log = EpochLog {
+            epoch,
+            train_loss,
+            dev_macro_f1: dev.macro_f1,
+            dev_accuracy: dev.accuracy,
+            seconds: t_epoch.elapsed().as_secs_f64(),
+        };
+        reporter.note(&format!(
+            "epoch {epoch}: train loss {:.4}, dev macro-F1 {:.4}, dev accuracy {:.4} ({:.0}s)",
+            log.train_loss, log.dev_macro_f1, log.dev_accuracy, log.seconds
+        ));
+        logs.push(log);
+        if stop.record(&start.model, epoch, dev.macro_f1) {
+            reporter.note(&format!(
+                "early stop: no dev improvement for {} epoch(s)",
+                s.patience
+            ));
+            break;
+        }
+    }
+    let best = stop
+        .best
+        .ok_or_else(|| TrainError::Output("no epoch ran".into()))?;
+    best.restore(&start.model);
+    Ok(Fitted {
+        logs,
+        best_epoch: best.epoch,
+    })
+}
+
+/// Token ids (specials included) and label indices of a set of examples.
+struct Encoded {
+    seqs: Vec<Vec<i64>>,
+    labels: Vec<i64>,
+}
+
+fn encode(tok: &TextTokenizer, ex: &[Example], max_tokens: usize) -> Result<Encoded, ModelError> {
+    let texts: Vec<&str> = ex.iter().map(|e| e.text.as_str()).collect();
+    let toks = tok.tokenize(&texts)?;
+    Ok(Encoded {
+        seqs: toks
+            .iter()
+            .map(|t| tok.with_specials(&t.ids, max_tokens))
+            .collect(),
+        labels: ex.iter().map(|e| e.label.index() as i64).collect(),
+    })
+}
+
+/// Loss weights per class: inverse frequency, normalised to mean 1 (all 1 unless `balanced`).
+fn class_weights(labels: &[i64], balanced: bool) -> Tensor {
+    let mut counts = [0f64; NUM_LABELS];
+    for &l in labels {
+        counts[l as usize] += 1.0;
+    }
+    let n = labels.len() as f64;
+    let class_w: Vec<f32> = counts
+        .iter()
+        .map(|&c| {
+            if balanced && c > 0.0 {
+                (n / (NUM_LABELS as f64 * c)) as f32
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    Tensor::from_slice(&class_w)
+}
+
+/// Linear warmup to the peak learning rate, then linear decay to zero at the last step.
+struct Schedule {
+    peak: f64,
+    warmup_steps: usize,
+    total_steps: usize,
+}
+
+impl Schedule {
+    fn new(s: &TrainSettings, steps_per_epoch: usize) -> Schedule {
+        let total_steps = (steps_per_epoch * s.epochs).max(1);
+        Schedule {
+            peak: s.lr,
+            warmup_steps: ((total_steps as f64) * s.warmup).round() as usize,
+            total_steps,
+        }
+    }
+
+    /// The learning rate of the 0-based `step`.
+    fn lr_at(&self, step: usize) -> f64 {
+        if step < self.warmup_steps {
+            self.peak * (step + 1) as f64 / self.warmup_steps.max(1) as f64
+        } else {
+            let rest = (self.total_steps - self.warmup_steps).max(1) as f64;
+            self.peak * ((self.total_steps - step) as f64 / rest).max(0.0)
+        }
+    }
+}
+
+/// Whether weight decay applies to a variable (not to biases and layer norms).
+fn is_decayed(name: &str) -> bool {
+    !(name.ends_with(".bias") || name.contains("LayerNorm"))
+}
+
+/// Batches for one epoch: shuffle, then sort by length within pools of 50 batches so batches
+/// are dense without losing randomness, then shuffle the batch order.
+fn epoch_batches(lengths: &[usize], batch: usize, rng: &mut StdRng) -> Vec<Vec<usize>> {
+    let mut idx: Vec<usize> = (0..lengths.len()).collect();
+    idx.shuffle(rng);
+    let pool = batch * 50;
+    let mut batches = Vec::new();
+    for chunk in idx.chunks(pool) {
+        let mut c = chunk.to_vec();
+        c.sort_by_key(|&i| std::cmp::Reverse(lengths[i]));
+        for b in c.chunks(batch) {
+            batches.push(b.to_vec());
+        }
+    }
+    batches.shuffle(rng);
+    batches
+}
+
+/// The optimisation state of a run: encoded training data, loss weights, schedule, AdamW,
+/// the shuffling generator and the step counter.
+struct Trainer<'a> {
+    s: &'a TrainSettings,
+    model: &'a ReferenceBert,
+    train: Encoded,
+    lengths: Vec<usize>,
+    pad: i64,
+    class_w: Tensor,
+    steps_per_epoch: usize,
+    schedule: Schedule,
+    opt: tch::nn::Optimizer,
+    /// Variables under decoupled weight decay.
+    decayed: Vec<Tensor>,
+    rng: StdRng,
+    step: usize,
+}
+
+impl<'a> Trainer<'a> {
+    fn new(
+        s: &'a TrainSettings,
+        start: &'a Start,
+        train: &[Example],
+        max_tokens: usize,
+    ) -> Result<Trainer<'a>, TrainError> {
+        let model = &start.model;
+        let train = encode(&start.tok, train, max_tokens)?;
+        let lengths: Vec<usize> = train.seqs.iter().map(Vec::len).collect();
+        let class_w = class_weights(&train.labels, s.balanced);
+        let steps_per_epoch = lengths.len().div_ceil(s.batch_size.max(1));
+        let opt = tch::nn::AdamW {
+            beta1: 0.9,
+            beta2: 0.999,
+            wd: 0.0,
+            eps: 1e-8,
+            amsgrad: false,
+        }
+        .build(&model.vs, s.lr)
+        .map_err(|e| ModelError::Invalid(format!("cannot build the optimizer: {e}")))?;
+        let decayed: Vec<Tensor> = model
+            .vs
+            .variables()
+            .into_iter()
+            .filter(|(n, _)| is_decayed(n))
+            .map(|(_, t)| t)
+            .collect();
+        Ok(Trainer {
+            s,
+            model,
+            train,
+            lengths,
+            pad: start.tok.pad_id(),
+            class_w,
+            steps_per_epoch,
+            schedule: Schedule::new(s, steps_per_epoch),
+            opt,
+            decayed,
+            rng: StdRng::seed_from_u64(s.seed),
+            step: 0,
+        })
+    }
+
+    /// One pass over the training data; returns the mean training loss.
+    fn epoch(
+        &mut self,
+        epoch: usize,
+        reporter: &dyn Reporter,
+        cancel: &AtomicBool,
+    ) -> Result<f64, TrainError> {
+        reporter.begin(
+            &format!("epoch {epoch}/{}", self.s.epochs),
+            Some(self.steps_per_epoch as u64),
+        );
+        let mut loss_sum = 0.0;
+        let mut loss_n = 0usize;
+        for rows in epoch_batches(&self.lengths, self.s.batch_size, &mut self.rng) {
+            if cancel.load(Ordering::Relaxed) {
+                reporter.end();
+                return Err(TrainError::Interrupted);
+            }
+            let (loss, lr) = self.step(&rows);
+            loss_sum += loss;
+            loss_n += 1;
+            reporter.advance(1);
+            reporter.message(&format!(
+                "loss {:.4} lr {:.2e}",
+                loss_sum / loss_n as f64,
+                lr
+            ));
+        }
+        reporter.end();
+        Ok(loss_sum / loss_n.max(1) as f64)
+    }
+
+    /// One optimisation step on the training examples `rows`; returns the loss and the
+    /// learning rate used.
+    fn step(&mut self, rows: &[usize]) -> (f64, f64) {
+        let s = self.s;
+        let b = make_batch(&self.train.seqs, rows, self.pad);
+        let y: Vec<i64> = rows.iter().map(|&r| self.train.labels[r]).collect();
+        let y = Tensor::from_slice(&y);
+        let logits = self.model.logits(&b.ids, &b.mask, true);
+        let loss = logits.cross_entropy_loss::<Tensor>(
+            &y,
+            Some(self.class_w.shallow_clone()),
+            Reduction::Mean,
+            -100,
+            s.label_smoothing,
+        );
+        let lr = self.schedule.lr_at(self.step);
+        self.opt.set_lr(lr);
+        self.opt.backward_step_clip_norm(&loss, s.clip_norm);
+        if s.weight_decay > 0.0 {
+            // Decoupled weight decay (AdamW), skipping biases and layer norms.
+            tch::no_grad(|| {
+                for t in &self.decayed {
+                    let mut t = t.shallow_clone();
+                    let _ = t.f_mul_(&Tensor::from(1.0 - lr * s.weight_decay));
+                }
+            });
+        }
+        let l = loss.double_value(&[]);
+        self.step += 1;
+        (l, lr)
+    }
+}
+
+/// Dev metrics of the model being trained: whole texts through the reference model, no
+/// dropout.
+fn dev_metrics(model: &ReferenceBert, enc: &Encoded, pad: i64) -> Metrics {
+    let lengths: Vec<usize> = enc.seqs.iter().map(Vec::len).collect();
+    let mut probs = vec![[0f32; NUM_LABELS]; enc.seqs.len()];
+    let plan = crate::batch::plan_batches(&lengths, crate::batch::BatchLimits::default());
+    tch::no_grad(|| {
+        for rows in plan {
+            let b = make_batch(&enc.seqs, &rows, pad);
+            let p = model
+                .logits(&b.ids, &b.mask, false)
+                .softmax(-1, Kind::Float)
+                .contiguous();
+            let flat: Vec<f32> = Vec::try_from(p.reshape([-1])).unwrap_or_default();
+            for (k, r) in rows.iter().enumerate() {
+                probs[*r].copy_from_slice(&flat[k * NUM_LABELS..(k + 1) * NUM_LABELS]);
+            }
+        }
+    });
+    let gold: Vec<Label> = enc
+        .labels
+        .iter()
+        .filter_map(|&l| Label::from_index(l as usize))
+        .collect();
+    eval::compute(&gold, &probs)
+}
+
+/// The best epoch so far: its dev macro-F1, its number and a copy of its weights.
+struct Best {
+    macro_f1: f64,
+    epoch: usize,
+    weights: Vec<(String, Tensor)>,
+}
+
+impl Best {
+    fn snapshot(model: &ReferenceBert, epoch: usize, macro_f1: f64) -> Best {
+        let weights = model
+            .named_tensors()
+            .into_iter()
+            .map(|(n, t)| (n, t.detach().copy()))
+            .collect();
+        Best {
+            macro_f1,
+            epoch,
+            weights,
+        }
+    }
+
+    /// Puts the saved weights back into the model.
+    fn restore(&self, model: &ReferenceBert) {
+        tch::no_grad(|| {
+            let vars = model.vs.variables();
+            for (name, t) in &self.weights {
+                if let Some(v) = vars.get(name) {
+                    let mut v = v.shallow_clone();
+                    v.copy_(t);
+                }
+            }
+        });
+    }
+}
+
+/// Early stopping on dev macro-F1: keeps the best epoch and counts epochs since.
+struct EarlyStop {
+    patience: usize,
+    best: Option<Best>,
+    since_best: usize,
+}
+
+impl EarlyStop {
+    fn new(patience: usize) -> EarlyStop {
+        EarlyStop {
+            patience,
+            best: None,
+            since_best: 0,
+        }
+    }
+
+    /// Records an epoch's dev macro-F1 (snapshotting the model when it is the best so far);
+    /// true when `patience` epochs have passed without improvement.
+    fn record(&mut self, model: &ReferenceBert, epoch: usize, macro_f1: f64) -> bool {
+        if self.best.as_ref().is_none_or(|b| macro_f1 > b.macro_f1) {
+            self.best = Some(Best::snapshot(model, epoch, macro_f1));
+            self.since_best = 0;
+            false
+        } else {
+            self.since_best += 1;
+            self.since_best >= self.patience
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Publishing a trained model: the folder is assembled under a hidden temporary name beside
+//! the output folder, completed with the model card (`README.md`) and the provenance record
+//! (`manifest.json`: the sha256 of every file, the base model, the data, the hyper-parameters,
+//! the epochs, the calibration and the metrics), then renamed into place — a crash never
+//! leaves a half model under the output name.
+
+use std::path::{Path, PathBuf};
+
+use super::{EpochLog, Init, Splits, TrainError, TrainSettings};
+use crate::eval::Metrics;
+use crate::model::manifest::sha256_file;
+use crate::model::{BertConfig, Calibration, Manifest};
+
+/// A model folder under construction, beside the folder it will be published as.
+pub(super) struct Staging {
+    dir: PathBuf,
+}
+
+impl Staging {
+    /// Creates the parent of `out` if needed and clears a hidden temporary folder beside `out`
+    /// (named after it and this process).
+    pub(super) fn beside(out: &Path) -> Result<Staging, TrainError> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|source| TrainError::Io {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+        let dir = parent.join(format!(
+            ".{}.tmp-{}",
+            out.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(Staging { dir })
+    }
+
+    /// The temporary folder.
+    pub(super) fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+/// Everything the provenance record and the model card tell about a run.
+pub(super) struct Record<'a> {
+    /// The run's settings.
+    pub settings: &'a TrainSettings,
+    /// The folder training started from.
+    pub init_dir: &'a Path,
+    /// Its config.
+    pub config: &'a BertConfig,
+    /// The data read.
+    pub data: &'a Splits,
+    /// Per-epoch log.
+    pub logs: &'a [EpochLog],
+    /// The epoch kept.
+    pub best_epoch: usize,
+    /// The fitted calibration.
+    pub cal: &'a Calibration,
+    /// Dev metrics of the saved model.
+    pub dev: &'a Metrics,
+    /// Test metrics, if any.
+    pub test: Option<&'a Metrics>,
+    /// Wall seconds so far.
+    pub seconds: f64,
+}
+
+/// Writes the model card and the manifest into the staged folder, then renames it to the
+/// output folder.
+pub(super) fn publish(staging: Staging, r: &Record) -> Result<(), TrainError> {
+    let s = r.settings;
+    let tmp = staging.dir();
+    let info = provenance(r);
+    let card_path = tmp.join("README.md");
+    std::fs::write(&card_path, model_card(r)).map_err(|source| TrainError::Io {
+        path: card_path.clone(),
+        source,
+    })?;
+    let manifest = Manifest::build(tmp, &s.name, info)?;
+    manifest.write(tmp)?;
+    std::fs::rename(tmp, &s.out).map_err(|source| TrainError::Io {
+        path: s.out.clone(),
+        source,
+    })?;
+    Ok(())
+}
+
+/// Path, sha256 and size of a file (path only when it cannot be read).
+fn file_info(p: &Path) -> serde_json::Value {
+    match sha256_file(p) {
+        Ok((sha, size)) => {
+            serde_json::json!({"path": p.display().to_string(), "sha256": sha, "bytes": size})
+        }
+        Err(_) => serde_json::json!({"path": p.display().to_string()}),
+    }
+}
+
+/// What training started from: its kind, folder, name and weights file.
+fn base_model_info(r: &Record) -> serde_json::Value {
+    let w = r.init_dir.join(crate::model::WEIGHTS_FILE);
+    serde_json::json!({
+        "kind": match r.settings.init { Init::Base(_) => "pretrained encoder", Init::FineTuned(_) => "fine-tuned stance model (retraining)" },
+        "dir": r.init_dir.display().to_string(),
+        "name": r.config.extra.get("_name_or_path").cloned().unwrap_or(serde_json::Value::Null),
+        "weights": file_info(&w),
+    })
+}
+
+/// The data files (with digests) and example counts of each split.
+fn data_info(r: &Record) -> serde_json::Value {
+    let s = r.settings;
+    let d = r.data;
+    serde_json::json!({
+        "train": {"files": s.train.iter().map(|p| file_info(p)).collect::<Vec<_>>(), "examples": d.train.len()},
+        "dev": {"file": file_info(&s.dev), "examples": d.dev.len()},
+        "test": s.test.as_ref().map(|p| serde_json::json!({"file": file_info(p), "examples": d.test.as_ref().map_or(0, |e| e.len())})),
+    })
+}
+
+/// The `info` of the manifest: the full training record.
+fn provenance(r: &Record) -> serde_json::Map<String, serde_json::Value> {
+    let mut info = serde_json::Map::new();
+    info.insert("base_model".into(), base_model_info(r));
+    info.insert("data".into(), data_info(r));
+    info.insert(
+        "hyperparameters".into(),
+        serde_json::to_value(r.settings).unwrap_or_default(),
+    );
+    info.insert(
+        "epochs".into(),
+        serde_json::to_value(r.logs).unwrap_or_default(),
+    );
+    info.insert("best_epoch".into(), r.best_epoch.into());
+    info.insert(
+        "calibration".into(),
+        serde_json::to_value(r.cal).unwrap_or_default(),
+    );
+    info.insert(
+        "metrics".into(),
+        serde_json::json!({"dev": r.dev, "test": r.test}),
+    );
+    info.insert("training_seconds".into(), r.seconds.into());
+    info.insert("threads".into(), tch::get_num_threads().into());
+    info.insert(
+        "tool".into(),
+        serde_json::json!({"name": "strait-stance", "version": env!("CARGO_PKG_VERSION")}),
+    );
+    info
+}
+
+/// A short model card (README.md in the model folder).
+fn model_card(r: &Record) -> String {
+    let s = r.settings;
+    let best_epoch = r.best_epoch;
+    let base = match &s.init {
+        Init::Base(p) => format!("pretrained encoder `{}`", p.display()),
+        Init::FineTuned(p) => format!("fine-tuned stance model `{}` (retraining)", p.display()),
+    };
+    let row = |name: &str, m: &Metrics| {
+        format!(
+            "| {name} | {} | {:.4} | {:.4} | {:.4} | {:.2}% | {} |\n",
+            m.n,
+            m.accuracy,
+            m.macro_f1,
+            m.ece,
+            100.0 * m.opposes_dns_confusion_rate,
+            m.stance_score_mae
+                .map(|x| format!("{x:.3}"))
+                .unwrap_or_else(|| "n/a".into())
+        )
+    };
+    let mut t = format!(
+        "# {name}\n\nA six-way stance classifier (opposes, does_not_support, neutral, \
+         leans_supports, supports, off_topic) for statements about Taiwan independence, \
+         fine-tuned by `stance train` from the {base}. Standard Hugging Face \
+         `BertForSequenceClassification` checkpoint; `calibration.json` holds the temperature \
+         (T = {t:.3}) that `stance classify` applies; `manifest.json` lists the sha256 of every \
+         file and the full training record.\n\n## Metrics\n\n\
+         | split | n | accuracy | macro-F1 | ECE | opposes↔does_not_support | stance-score MAE |\n\
+         |---|---|---|---|---|---|---|\n",
+        name = s.name,
+        t = r.cal.temperature
+    );
+    t.push_str(&row("dev", r.dev));
+    if let Some(m) = r.test {
+        t.push_str(&row("test", m));
+    }
+    t.push_str(&format!(
+        "\n## Training\n\n- data: `{}` (train), `{}` (dev){}\n- epochs run: {} (kept epoch {best_epoch} by dev macro-F1), \
+         lr {}, batch {}, warmup {}, weight decay {}, clip {}, max tokens {}, seed {}, \
+         class-balanced loss: {}, weights stored as {}\n- wall time: {:.0} s\n\n\
+         Intended use: research and monitoring of diplomatic wording; labels follow \
+         `datasets/GUIDE.md`. Check predictions on your own data with `stance eval` before \
+         relying on them.\n",
+        s.train
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join("`, `"),
+        s.dev.display(),
+        s.test
+            .as_ref()
+            .map(|p| format!(", `{}` (test)", p.display()))
+            .unwrap_or_default(),
+        r.logs.len(),
+        s.lr,
+        s.batch_size,
+        s.warmup,
+        s.weight_decay,
+        s.clip_norm,
+        s.max_tokens,
+        s.seed,
+        s.balanced,
+        if s.half { "fp16" } else { "fp32" },
+        r.seconds
+    ));
+    t
+}
