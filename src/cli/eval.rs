@@ -5,6 +5,7 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
+use strait_stance::defaults;
 use strait_stance::eval::{evaluate, render, EvalReport, Metrics};
 use strait_stance::input::labelled::read_labelled;
 
@@ -31,10 +32,10 @@ pub struct Args {
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = SUITE)]
     suite: Option<PathBuf>,
     /// Text column.
-    #[arg(long, default_value = "text", value_name = "NAME")]
+    #[arg(long, default_value = defaults::TEXT_COL, value_name = "NAME")]
     text_col: String,
     /// Label column.
-    #[arg(long, default_value = "label", value_name = "NAME")]
+    #[arg(long, default_value = defaults::LABEL_COL, value_name = "NAME")]
     label_col: String,
     /// Print JSON instead of tables.
     #[arg(long)]

@@ -5,6 +5,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
+use strait_stance::defaults;
 use strait_stance::model::DEFAULT_MODEL_NAME;
 use strait_stance::train::{train, Init, TrainSettings};
 
@@ -40,46 +41,46 @@ pub struct Args {
     #[arg(long)]
     name: Option<String>,
     /// Maximum epochs.
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, default_value_t = defaults::EPOCHS)]
     epochs: usize,
     /// Peak learning rate.
-    #[arg(long, default_value_t = 1e-4)]
+    #[arg(long, default_value_t = defaults::LEARNING_RATE)]
     lr: f64,
     /// Examples per step.
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = defaults::TRAIN_BATCH_SIZE)]
     batch_size: usize,
     /// Share of steps used for linear warmup.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = defaults::WARMUP)]
     warmup: f64,
     /// Decoupled weight decay (biases and layer norms excluded).
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = defaults::WEIGHT_DECAY)]
     weight_decay: f64,
     /// Gradient-norm clipping threshold.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = defaults::CLIP_NORM)]
     clip_norm: f64,
     /// Longest training sequence in tokens.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = defaults::TRAIN_MAX_TOKENS)]
     max_tokens: usize,
     /// Random seed (initialisation, dropout, shuffling).
-    #[arg(long, default_value_t = 13)]
+    #[arg(long, default_value_t = defaults::SEED)]
     seed: u64,
     /// Epochs without dev macro-F1 improvement before stopping.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = defaults::PATIENCE)]
     patience: usize,
     /// Plain (unweighted) cross-entropy instead of class-balanced.
     #[arg(long)]
     no_balance: bool,
     /// Label smoothing of the cross-entropy, in [0, 1).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = defaults::LABEL_SMOOTHING)]
     label_smoothing: f64,
     /// Store weights as fp32 instead of fp16.
     #[arg(long)]
     fp32: bool,
     /// Text column.
-    #[arg(long, default_value = "text")]
+    #[arg(long, default_value = defaults::TEXT_COL)]
     text_col: String,
     /// Label column.
-    #[arg(long, default_value = "label")]
+    #[arg(long, default_value = defaults::LABEL_COL)]
     label_col: String,
     /// libtorch threads (default: all cores).
     #[arg(long)]

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context, Result};
+use strait_stance::defaults;
 use strait_stance::trends::{run as run_trends, Period, TrendError, TrendSettings};
 
 /// Arguments of `stance trends`.
@@ -15,23 +16,23 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     predictions: PathBuf,
     /// Column to group statements by.
-    #[arg(long, default_value = "actor", value_name = "COLUMN")]
+    #[arg(long, default_value = defaults::TRENDS_BY, value_name = "COLUMN")]
     by: String,
     /// Period length.
     #[arg(long, value_enum, default_value_t)]
     period: Period,
     /// Stance-bearing statements a period needs on each side of a shift.
-    #[arg(long, default_value_t = 2, value_name = "N")]
+    #[arg(long, default_value_t = defaults::MIN_STATEMENTS, value_name = "N")]
     min_statements: u64,
     /// Model sha256 (or a unique prefix) to analyse; default: the model of the most recent run.
     #[arg(long, value_name = "SHA")]
     model: Option<String>,
     /// Move of the mean stance score (scale -2..2) that counts as a shift even when the
     /// dominant label stays the same.
-    #[arg(long, default_value_t = 1.0, value_name = "DELTA")]
+    #[arg(long, default_value_t = defaults::SHIFT_THRESHOLD, value_name = "DELTA")]
     shift_threshold: f64,
     /// Actors drawn in the chart (those with the most statements).
-    #[arg(long, default_value_t = 8, value_name = "N")]
+    #[arg(long, default_value_t = defaults::CHART_ACTORS, value_name = "N")]
     chart_actors: usize,
     /// Output folder for trends.parquet, shifts.parquet, first_use.parquet and the chart.
     #[arg(long, value_name = "DIR")]
