@@ -26,6 +26,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "datasets" / "real"
+# Per language: where its splits live, extra fields, and the check's label floors (all, test).
+LANGS = {
+    "en": {"dir": REAL, "extra": [], "floors": (150, 40)},
+    "zh": {"dir": REAL / "zh", "extra": ["script"], "floors": (80, 20)},
+}
 LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
 SPLITS = ["train", "dev", "test"]
 FIELDS = ["id", "text", "label", "lang", "actor", "speaker", "date", "register", "source_url",
@@ -127,6 +132,7 @@ def cmd_pool(args):
                 "doc_id": p["doc_id"],
                 "hint": p.get("hint_label"),
                 "lang": args.lang,
+                **({"script": p.get("script")} if args.lang == "zh" else {}),
             })
     # Stable ids from the text, so re-pooling keeps them.
     for r in rows:
@@ -205,6 +211,7 @@ def split_by_document(rows, seed, not_test=()):
 
 
 def cmd_assemble(args):
+    out_dir = LANGS[args.lang]["dir"]
     pool = read_jsonl(args.pool)
     a = load_labels(args.a)
     b = load_labels(args.b)
@@ -227,11 +234,12 @@ def cmd_assemble(args):
         if label == "drop":
             continue
         rows.append({
-            "id": p["id"], "text": p["text"], "label": label, "lang": "en",
+            "id": p["id"], "text": p["text"], "label": label, "lang": args.lang,
             "actor": p["actor"], "speaker": p["speaker"], "date": p["date"],
             "register": p["register"], "source_url": p["source_url"],
             "source_title": p["source_title"], "doc_id": p["doc_id"],
             "labels_a": la, "labels_b": lb, "adjudication": why,
+            **({"script": p["script"]} if args.lang == "zh" else {}),
         })
     k, po, per = kappa([x for x, _ in pairs], [y for _, y in pairs])
     print(f"agreement over {len(pairs)} passages: raw {po:.3f}, Cohen's kappa {k:.3f}",
@@ -242,14 +250,16 @@ def cmd_assemble(args):
         # test split is never reshuffled after models were trained); new documents go to train.
         kept = {}
         for s in SPLITS:
-            if (REAL / f"{s}.jsonl").exists():
-                kept.update({r["doc_id"]: s for r in read_jsonl(REAL / f"{s}.jsonl")})
+            if (out_dir / f"{s}.jsonl").exists():
+                kept.update({r["doc_id"]: s for r in read_jsonl(out_dir / f"{s}.jsonl")})
         assign = {d: kept.get(d, "train") for d in assign}
+    fields = FIELDS + LANGS[args.lang]["extra"]
     for r in rows:
         r["split"] = assign[r["doc_id"]]
+    rows = [{k: r[k] for k in fields} for r in rows]
     for s in SPLITS:
         part = sorted((r for r in rows if r["split"] == s), key=lambda r: r["id"])
-        write_jsonl(REAL / f"{s}.jsonl", part)
+        write_jsonl(out_dir / f"{s}.jsonl", part)
     report(rows)
 
 
@@ -263,19 +273,37 @@ def report(rows):
         print(f"  {s:<5} {sum(c.values()):>5}  " + "  ".join(f"{l} {c[l]}" for l in LABELS))
     print("  labels:    " + ", ".join(f"{l} {by('label')[l]}" for l in LABELS))
     print("  registers: " + ", ".join(f"{k} {v}" for k, v in by("register").most_common()))
+    if "script" in rows[0]:
+        print("  scripts:   " + ", ".join(f"{k} {v}" for k, v in by("script").most_common())
+              + "; test: " + ", ".join(f"{k} {v}" for k, v in collections.Counter(
+                  r["script"] for r in rows if r["split"] == "test").most_common()))
     k, po, per = kappa([r["labels_a"] for r in rows], [r["labels_b"] for r in rows])
     print(f"  agreement of the two passes on kept passages: raw {po:.3f}, kappa {k:.3f}; per label: "
           + ", ".join(f"{l} {per[l]:.3f}" for l in LABELS))
 
 
 def cmd_check(args):
+    status = 0
+    for lang in args.lang or list(LANGS):
+        status |= check_lang(lang, args)
+    return status
+
+
+def check_lang(lang, args):
+    conf = LANGS[lang]
+    fields = FIELDS + conf["extra"]
     rows, bad = [], []
     for s in SPLITS:
-        for i, r in enumerate(read_jsonl(REAL / f"{s}.jsonl"), 1):
-            where = f"datasets/real/{s}.jsonl:{i}"
-            if list(r) != FIELDS:
-                bad.append(f"{where}: fields {list(r)} != {FIELDS}")
+        path = conf["dir"] / f"{s}.jsonl"
+        for i, r in enumerate(read_jsonl(path), 1):
+            where = f"{path.relative_to(ROOT)}:{i}"
+            if list(r) != fields:
+                bad.append(f"{where}: fields {list(r)} != {fields}")
                 continue
+            if r["lang"] != lang:
+                bad.append(f"{where}: lang {r['lang']!r} in the {lang} corpus")
+            if lang == "zh" and r["script"] not in ("simplified", "traditional"):
+                bad.append(f"{where}: script {r['script']!r}")
             if r["split"] != s:
                 bad.append(f"{where}: split {r['split']!r} in the {s} file")
             for k in ("label", "labels_a", "labels_b"):
@@ -283,8 +311,8 @@ def cmd_check(args):
                     bad.append(f"{where}: {k} {r[k]!r}")
             if r["labels_a"] != r["labels_b"] and not r["adjudication"]:
                 bad.append(f"{where}: the passes differ but there is no adjudication")
-            if not 5 <= len(r["text"].split()) <= 200:
-                bad.append(f"{where}: {len(r['text'].split())} words")
+            if not length_ok(r["text"], lang):
+                bad.append(f"{where}: text too short or too long")
             if r["register"] not in REGISTERS:
                 bad.append(f"{where}: register {r['register']!r}")
             if not (r["source_url"] or "").startswith("http"):
@@ -294,7 +322,7 @@ def cmd_check(args):
             rows.append(r)
     ids = collections.Counter(r["id"] for r in rows)
     bad += [f"id {i} appears {n} times" for i, n in ids.items() if n > 1]
-    texts = collections.Counter(norm_key(r["text"]) for r in rows)
+    texts = collections.Counter(norm_key(r["text"], lang) for r in rows)
     bad += [f"a text appears {n} times" for n in texts.values() if n > 1]
     splits_of = collections.defaultdict(set)
     per_doc = collections.Counter()
@@ -304,7 +332,7 @@ def cmd_check(args):
     bad += [f"doc_id {d} is in {sorted(s)}" for d, s in splits_of.items() if len(s) > 1]
     bad += [f"doc_id {d} has {n} passages (max {MAX_PER_DOC})" for d, n in per_doc.items()
             if n > MAX_PER_DOC]
-    floors = {"all": args.min_label, "test": args.min_test_label}
+    floors = dict(zip(("all", "test"), conf["floors"]))
     for l in LABELS:
         n_all = sum(r["label"] == l for r in rows)
         n_test = sum(r["label"] == l and r["split"] == "test" for r in rows)
@@ -318,7 +346,7 @@ def cmd_check(args):
     if bad:
         print(f"{len(bad)} problem(s)")
         return 1
-    print("datasets/real: OK")
+    print(f"{conf['dir'].relative_to(ROOT)} ({lang}): OK")
     return 0
 
 
@@ -345,9 +373,10 @@ def main():
     p.add_argument("--not-test", nargs="*", help="doc_id prefixes kept out of the test split")
     p.add_argument("--keep-splits", action="store_true",
                    help="keep the committed split of every known document; new documents go to train")
+    p.add_argument("--lang", choices=list(LANGS), default="en")
     p = sub.add_parser("check")
-    p.add_argument("--min-label", type=int, default=150)
-    p.add_argument("--min-test-label", type=int, default=40)
+    p.add_argument("--lang", choices=list(LANGS), action="append",
+                   help="check only this language's corpus (repeatable; default: all)")
     a = ap.parse_args()
     sys.exit({"pool": cmd_pool, "batches": cmd_batches, "assemble": cmd_assemble,
               "check": cmd_check}[a.cmd](a) or 0)
