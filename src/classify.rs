@@ -23,9 +23,10 @@
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::batch::{make_batch, plan_batches, windows, BatchLimits, Tokens};
+use crate::batch::{make_batch, plan_batches, windows, BatchLimits};
 use crate::labels::{argmax, Label, NUM_LABELS};
 use crate::model::{ModelError, StanceModel};
+use crate::tokenize::Tokens;
 
 /// How documents are cut into classification units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
@@ -226,33 +227,50 @@ pub fn decide(sentences: &[[f32; NUM_LABELS]], min_conf: f32) -> (Option<usize>,
     }
 }
 
-/// Classifies documents. `texts` must be non-empty after trimming.
-pub fn classify_documents(
+/// The units of a chunk of documents: token sequences (with specials) and who owns each.
+struct Units {
+    /// Token ids of each unit, `[CLS] … [SEP]`.
+    seqs: Vec<Vec<i64>>,
+    /// (document, sentence) of each unit; sentence `usize::MAX` = the whole document.
+    owner: Vec<(usize, usize)>,
+    /// Each document's sentence byte ranges.
+    sentences: Vec<Vec<Range<usize>>>,
+    /// Whether each document was read whole.
+    whole: Vec<bool>,
+}
+
+/// A sentence owner that stands for "the whole document".
+const WHOLE: usize = usize::MAX;
+
+/// Byte range of `text` without leading and trailing whitespace.
+fn trimmed(text: &str) -> Range<usize> {
+    let start = text.len() - text.trim_start().len();
+    start..text.trim_end().len().max(start)
+}
+
+/// Cuts each document into units: the whole text when it fits the window (or when
+/// truncating), else its sentences, each in overlapping windows when over-long.
+fn plan_units(
     model: &StanceModel,
     texts: &[&str],
+    tokens: &[Tokens],
     settings: &ClassifierSettings,
-    cancel: &AtomicBool,
-) -> Result<(Vec<DocResult>, Work), ClassifyError> {
-    let mut work = Work::default();
-    let t0 = std::time::Instant::now();
-    let tokens = model.tokenizer.tokenize(texts)?;
+) -> Units {
     let content = settings.max_tokens.saturating_sub(2).max(1);
-    // Units: (document, sentence, token range).
-    let mut seqs: Vec<Vec<i64>> = Vec::new();
-    let mut unit_owner: Vec<(usize, usize)> = Vec::new();
-    let mut doc_sentences: Vec<Vec<Range<usize>>> = Vec::with_capacity(texts.len());
-    let mut whole: Vec<bool> = Vec::with_capacity(texts.len());
-    for (d, (text, tok)) in texts.iter().zip(&tokens).enumerate() {
-        let trimmed = {
-            let start = text.len() - text.trim_start().len();
-            start..text.trim_end().len().max(start)
-        };
+    let wrap = |ids: &[i64]| model.tokenizer.with_specials(ids, settings.max_tokens);
+    let mut u = Units {
+        seqs: Vec::new(),
+        owner: Vec::new(),
+        sentences: Vec::with_capacity(texts.len()),
+        whole: Vec::with_capacity(texts.len()),
+    };
+    for (d, (text, tok)) in texts.iter().zip(tokens).enumerate() {
         let sentences = match settings.segmentation {
-            Segmentation::Truncate => vec![trimmed.clone()],
+            Segmentation::Truncate => vec![trimmed(text)],
             Segmentation::Auto | Segmentation::Sentences => {
                 let s = crate::segment::sentences(text);
                 if s.is_empty() {
-                    vec![trimmed.clone()]
+                    vec![trimmed(text)]
                 } else {
                     s
                 }
@@ -264,40 +282,38 @@ pub fn classify_documents(
             Segmentation::Sentences => false,
         };
         if read_whole {
-            let end = tok.ids.len().min(content);
-            seqs.push(
-                model
-                    .tokenizer
-                    .with_specials(&tok.ids[..end], settings.max_tokens),
-            );
-            unit_owner.push((d, usize::MAX));
+            u.seqs.push(wrap(&tok.ids[..tok.ids.len().min(content)]));
+            u.owner.push((d, WHOLE));
         } else {
-            let ranges = token_ranges(tok, &sentences);
-            for (s, r) in ranges.iter().enumerate() {
+            for (s, r) in token_ranges(tok, &sentences).iter().enumerate() {
                 for w in windows(r.clone(), content, settings.window_overlap) {
-                    seqs.push(
-                        model
-                            .tokenizer
-                            .with_specials(&tok.ids[w], settings.max_tokens),
-                    );
-                    unit_owner.push((d, s));
+                    u.seqs.push(wrap(&tok.ids[w]));
+                    u.owner.push((d, s));
                 }
             }
         }
-        whole.push(read_whole);
-        doc_sentences.push(sentences);
+        u.whole.push(read_whole);
+        u.sentences.push(sentences);
     }
-    work.tokenize_s = t0.elapsed().as_secs_f64();
+    u
+}
 
-    let t1 = std::time::Instant::now();
+/// Runs every unit through the model in length-sorted, padded batches.
+fn infer_units(
+    model: &StanceModel,
+    seqs: &[Vec<i64>],
+    limits: BatchLimits,
+    cancel: &AtomicBool,
+    work: &mut Work,
+) -> Result<Vec<[f32; NUM_LABELS]>, ClassifyError> {
     let lengths: Vec<usize> = seqs.iter().map(Vec::len).collect();
     let mut unit_probs = vec![[0f32; NUM_LABELS]; seqs.len()];
-    for rows in plan_batches(&lengths, settings.limits) {
+    for rows in plan_batches(&lengths, limits) {
         if cancel.load(Ordering::Relaxed) {
             return Err(ClassifyError::Interrupted);
         }
-        let batch = make_batch(&seqs, &rows, model.tokenizer.pad_id());
-        let probs = model.probabilities(&batch.ids, &batch.mask);
+        let batch = make_batch(seqs, &rows, model.tokenizer.pad_id());
+        let probs = model.probabilities(&batch.ids, &batch.mask)?;
         work.batches += 1;
         work.sequences += rows.len() as u64;
         work.tokens += batch.real_tokens as u64;
@@ -307,68 +323,115 @@ pub fn classify_documents(
             unit_probs[*r] = p;
         }
     }
-    work.infer_s = t1.elapsed().as_secs_f64();
+    Ok(unit_probs)
+}
 
-    // Sentence probabilities: of a sentence's windows, the most stance-like one.
-    let mut doc_probs: Vec<Option<[f32; NUM_LABELS]>> = vec![None; texts.len()];
-    let mut sent_probs: Vec<Vec<Option<[f32; NUM_LABELS]>>> =
-        doc_sentences.iter().map(|s| vec![None; s.len()]).collect();
-    for ((d, s), p) in unit_owner.iter().zip(&unit_probs) {
-        if *s == usize::MAX {
+/// Per document: its whole-text probabilities (if read whole) and each sentence's — of a
+/// sentence's windows, the most stance-like one.
+type UnitVotes = (
+    Vec<Option<[f32; NUM_LABELS]>>,
+    Vec<Vec<Option<[f32; NUM_LABELS]>>>,
+);
+
+fn gather(units: &Units, unit_probs: &[[f32; NUM_LABELS]]) -> UnitVotes {
+    let mut doc_probs = vec![None; units.sentences.len()];
+    let mut sent_probs: Vec<Vec<Option<[f32; NUM_LABELS]>>> = units
+        .sentences
+        .iter()
+        .map(|s| vec![None; s.len()])
+        .collect();
+    for ((d, s), p) in units.owner.iter().zip(unit_probs) {
+        if *s == WHOLE {
             doc_probs[*d] = Some(*p);
             continue;
         }
         let slot = &mut sent_probs[*d][*s];
         let replace = match slot {
             None => true,
-            Some(old) => {
-                let (_, new_sel) = decide(&[*old, *p], 0.0);
-                new_sel == 1
-            }
+            Some(old) => decide(&[*old, *p], 0.0).1 == 1,
         };
         if replace {
             *slot = Some(*p);
         }
     }
-    let mut results = Vec::with_capacity(texts.len());
-    for (d, sentences) in doc_sentences.into_iter().enumerate() {
-        if whole[d] {
-            let probs = doc_probs[d].unwrap_or_else(off_topic);
-            let text = texts[d];
-            let start = text.len() - text.trim_start().len();
-            let stance = argmax(&probs).0 != Label::OffTopic;
-            results.push(DocResult {
-                probs,
-                sentences: sentences
-                    .into_iter()
-                    .map(|range| SentenceResult { range, probs: None })
-                    .collect(),
-                evidence: stance.then(|| start..text.trim_end().len().max(start)),
-                evidence_sentence: None,
-            });
-            continue;
-        }
-        // A sentence with no tokens (e.g. only punctuation the tokenizer drops) is off-topic
-        // by definition.
-        let probs: Vec<[f32; NUM_LABELS]> = sent_probs[d]
-            .iter()
-            .map(|p| p.unwrap_or_else(off_topic))
-            .collect();
-        let (evidence, pick) = decide(&probs, settings.min_stance_confidence);
-        results.push(DocResult {
-            probs: probs[pick],
-            evidence: evidence.map(|i| sentences[i].clone()),
-            evidence_sentence: evidence,
-            sentences: sentences
-                .into_iter()
-                .zip(&probs)
-                .map(|(range, p)| SentenceResult {
-                    range,
-                    probs: Some(*p),
-                })
-                .collect(),
-        });
+    (doc_probs, sent_probs)
+}
+
+/// A document read whole: its own probabilities; the evidence is the whole (trimmed) text.
+fn whole_result(
+    text: &str,
+    probs: Option<[f32; NUM_LABELS]>,
+    sentences: Vec<Range<usize>>,
+) -> DocResult {
+    let probs = probs.unwrap_or_else(off_topic);
+    let stance = argmax(&probs).0 != Label::OffTopic;
+    DocResult {
+        probs,
+        sentences: sentences
+            .into_iter()
+            .map(|range| SentenceResult { range, probs: None })
+            .collect(),
+        evidence: stance.then(|| trimmed(text)),
+        evidence_sentence: None,
     }
+}
+
+/// A segmented document: the deciding sentence's probabilities, and it as evidence.
+fn segmented_result(
+    sentence_probs: &[Option<[f32; NUM_LABELS]>],
+    sentences: Vec<Range<usize>>,
+    min_stance_confidence: f32,
+) -> DocResult {
+    // A sentence with no tokens (e.g. only punctuation the tokenizer drops) is off-topic by
+    // definition.
+    let probs: Vec<[f32; NUM_LABELS]> = sentence_probs
+        .iter()
+        .map(|p| p.unwrap_or_else(off_topic))
+        .collect();
+    let (evidence, pick) = decide(&probs, min_stance_confidence);
+    DocResult {
+        probs: probs[pick],
+        evidence: evidence.map(|i| sentences[i].clone()),
+        evidence_sentence: evidence,
+        sentences: sentences
+            .into_iter()
+            .zip(&probs)
+            .map(|(range, p)| SentenceResult {
+                range,
+                probs: Some(*p),
+            })
+            .collect(),
+    }
+}
+
+/// Classifies documents. `texts` must be non-empty after trimming.
+pub fn classify_documents(
+    model: &StanceModel,
+    texts: &[&str],
+    settings: &ClassifierSettings,
+    cancel: &AtomicBool,
+) -> Result<(Vec<DocResult>, Work), ClassifyError> {
+    let mut work = Work::default();
+    let t0 = std::time::Instant::now();
+    let tokens = model.tokenizer.tokenize(texts).map_err(ModelError::from)?;
+    let units = plan_units(model, texts, &tokens, settings);
+    work.tokenize_s = t0.elapsed().as_secs_f64();
+    let t1 = std::time::Instant::now();
+    let unit_probs = infer_units(model, &units.seqs, settings.limits, cancel, &mut work)?;
+    work.infer_s = t1.elapsed().as_secs_f64();
+    let (doc_probs, sent_probs) = gather(&units, &unit_probs);
+    let results = units
+        .sentences
+        .into_iter()
+        .enumerate()
+        .map(|(d, sentences)| {
+            if units.whole[d] {
+                whole_result(texts[d], doc_probs[d], sentences)
+            } else {
+                segmented_result(&sent_probs[d], sentences, settings.min_stance_confidence)
+            }
+        })
+        .collect();
     Ok((results, work))
 }
 

@@ -9,9 +9,9 @@
 //!
 //! 1. **read** ([`input`]): JSONL, CSV or Parquet inputs are streamed in chunks; each record
 //!    becomes a [`input::Record`] or a [`input::Reject`] with a reason, never a crash.
-//! 2. **tokenize** ([`segment`], [`batch`]): each text is split into sentences, tokenized with
-//!    the model's `tokenizer.json`, sorted by length into buckets and padded per batch with an
-//!    explicit attention mask.
+//! 2. **tokenize** ([`segment`], [`tokenize`], [`batch`]): each text is split into sentences,
+//!    tokenized with the model's `tokenizer.json`, sorted by length into buckets and padded per
+//!    batch with an explicit attention mask.
 //! 3. **classify** ([`model`], [`classify`]): a verified Hugging Face checkpoint computes
 //!    calibrated probabilities for every sentence; documents take the label of their deciding
 //!    sentence, which is kept as evidence.
@@ -36,6 +36,7 @@ pub mod output;
 pub mod report;
 pub mod run;
 pub mod segment;
+pub mod tokenize;
 pub mod train;
 pub mod trends;
 

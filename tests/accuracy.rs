@@ -15,14 +15,32 @@ use strait_stance::model::{LoadOptions, StanceModel};
 use strait_stance::report::Silent;
 use strait_stance::Label;
 
-// Gates: a little under the measured figures of the shipped model stance-minilm-v2 (README,
-// "The model": real test macro-F1 0.737, polarity flips 7.2%, ECE 0.041; synthetic test 0.942,
-// held-out 0.896; suite 84.9% overall, lowest capability 70.8%).
+// Gates: a little under (or over, for error rates) the measured figures of the shipped model
+// stance-minilm-v2 (README, "The model"). Measured: real test macro-F1 0.737, polarity flips
+// 7.2%, opposes<->does_not_support swaps 5.6%, ECE 0.041, score MAE 0.559; synthetic test 0.942,
+// held-out 0.896, swaps 3.1%, ECE 0.152, MAE 0.257; long documents 0.950, evidence 0.992; int8
+// real 0.736 and synthetic 0.939 (0.1 and 0.2 points under fp32); suite 84.9% overall, lowest
+// capability 70.8%.
 const REAL_F1: f64 = 0.72;
 const REAL_FLIPS: f64 = 0.085;
+const REAL_SWAPS: f64 = 0.07;
 const REAL_ECE: f64 = 0.07;
+const REAL_MAE: f64 = 0.60;
 const SYNTH_F1: f64 = 0.92;
 const SYNTH_HELD_OUT_F1: f64 = 0.87;
+const SYNTH_SWAPS: f64 = 0.045;
+const SYNTH_ECE: f64 = 0.18;
+const SYNTH_MAE: f64 = 0.30;
+const LONGDOC_F1: f64 = 0.93;
+const LONGDOC_EVIDENCE: f64 = 0.97;
+/// int8 macro-F1 may trail fp32 by at most half a point, on each split.
+const INT8_F1_DROP: f64 = 0.005;
+/// Labels int8 and fp32 agree on, per split (measured: real 92.3% — real passages sit near
+/// label boundaries far more often than template sentences — synthetic: see the test output).
+const INT8_AGREEMENT: [(&str, f64); 2] = [
+    ("datasets/real/test.jsonl", 0.90),
+    ("datasets/stance/test.jsonl", 0.95),
+];
 const SUITE_OVERALL: f64 = 0.82;
 const SUITE_CAPABILITY: f64 = 0.68;
 
@@ -62,6 +80,16 @@ fn shipped_model_on_the_real_test_split() {
     );
     // Calibrated (temperature fit on the real dev split) for real text.
     assert!(m.ece <= REAL_ECE, "real ECE {:.4} > {REAL_ECE}", m.ece);
+    assert!(
+        m.opposes_dns_confusion_rate <= REAL_SWAPS,
+        "real opposes<->does_not_support swaps {:.4} > {REAL_SWAPS}",
+        m.opposes_dns_confusion_rate
+    );
+    let mae = m.stance_score_mae.expect("stance-score MAE");
+    assert!(
+        mae <= REAL_MAE,
+        "real stance-score MAE {mae:.4} > {REAL_MAE}"
+    );
 }
 
 #[test]
@@ -81,6 +109,87 @@ fn shipped_model_on_the_synthetic_test_split() {
         "macro-F1 {:.4} < {SYNTH_F1}",
         m.macro_f1
     );
+    assert!(
+        m.opposes_dns_confusion_rate <= SYNTH_SWAPS,
+        "synthetic swaps {:.4} > {SYNTH_SWAPS}",
+        m.opposes_dns_confusion_rate
+    );
+    assert!(
+        m.ece <= SYNTH_ECE,
+        "synthetic ECE {:.4} > {SYNTH_ECE}",
+        m.ece
+    );
+    let mae = m.stance_score_mae.expect("stance-score MAE");
+    assert!(
+        mae <= SYNTH_MAE,
+        "synthetic stance-score MAE {mae:.4} > {SYNTH_MAE}"
+    );
+}
+
+/// Long transcripts: the sentence roll-up finds the deciding sentence (README, "Long
+/// documents"); truncating them to the window would lose most stances.
+#[test]
+fn shipped_model_on_the_long_document_test_set() {
+    let r = eval_file(&shipped(), "datasets/longdocs/test.jsonl");
+    let m = &r.metrics;
+    assert!(m.n >= 100);
+    assert!(
+        m.macro_f1 >= LONGDOC_F1,
+        "long-document macro-F1 {:.4} < {LONGDOC_F1}",
+        m.macro_f1
+    );
+    let ev = r
+        .evidence_accuracy
+        .expect("the long-document set has evidence spans");
+    assert!(
+        ev >= LONGDOC_EVIDENCE,
+        "evidence accuracy {ev:.4} < {LONGDOC_EVIDENCE}"
+    );
+}
+
+/// int8 (README, "Performance"): within half a point of fp32's macro-F1 on the real and the
+/// synthetic test split, and the same label for nearly every statement.
+#[test]
+fn int8_tracks_fp32_on_the_test_splits() {
+    let fp = shipped();
+    let q = StanceModel::load(
+        &shipped_model(),
+        &LoadOptions {
+            precision: strait_stance::model::Precision::Int8,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for (rel, min_agreement) in INT8_AGREEMENT {
+        let ex = read_labelled(&root().join(rel), "text", "label").unwrap();
+        let texts: Vec<&str> = ex.iter().map(|e| e.text.as_str()).collect();
+        let settings = ClassifierSettings::default();
+        let cancel = AtomicBool::new(false);
+        let label_of = |m: &StanceModel| -> Vec<Label> {
+            strait_stance::classify::classify_in_groups(m, &texts, &settings, &cancel, |_| {})
+                .unwrap()
+                .iter()
+                .map(|r| strait_stance::labels::argmax(&r.probs).0)
+                .collect()
+        };
+        let (a, b) = (label_of(&fp), label_of(&q));
+        let agree = a.iter().zip(&b).filter(|(x, y)| x == y).count() as f64 / a.len() as f64;
+        let (f_fp, f_q) = (
+            eval_file(&fp, rel).metrics.macro_f1,
+            eval_file(&q, rel).metrics.macro_f1,
+        );
+        println!(
+            "{rel}: int8 agrees with fp32 on {agree:.4}; macro-F1 fp32 {f_fp:.4} int8 {f_q:.4}"
+        );
+        assert!(
+            agree >= min_agreement,
+            "{rel}: int8 label agreement {agree:.4} < {min_agreement}"
+        );
+        assert!(
+            f_fp - f_q <= INT8_F1_DROP,
+            "{rel}: int8 macro-F1 {f_q:.4} trails fp32 {f_fp:.4} by more than {INT8_F1_DROP}"
+        );
+    }
 }
 
 #[test]
@@ -234,4 +343,106 @@ fn evidence_offsets_round_trip_through_the_cli() {
     // The long document's sentences are in the drill-down table.
     let sentences = read_table(&out, "sentences");
     assert!(sentences.height() > 200);
+}
+
+/// The bundled sample through the nightly job's two commands (classify, then yearly trends with
+/// 2 statements a side): exactly the shifts the README shows — the four documented ones and the
+/// model's two known errors (Nauru 2022 → 2023, Paraguay 2018 → 2023) — and the labels agree
+/// with the gold labels on at least 300 of 328 statements (README: 306).
+#[test]
+fn bundled_sample_nightly_output_matches_the_readme() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let sample = root().join("datasets/samples/statements.jsonl");
+    let o = run(&[
+        "classify",
+        sample.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let trends = out.join("trends");
+    let o = run(&[
+        "trends",
+        "--predictions",
+        out.to_str().unwrap(),
+        "--period",
+        "year",
+        "--min-statements",
+        "2",
+        "--out",
+        trends.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shifts = {
+        use polars::prelude::{ParquetReader, SerReader};
+        ParquetReader::new(std::fs::File::open(trends.join("shifts.parquet")).unwrap())
+            .finish()
+            .unwrap()
+    };
+    let year = |col: &str| -> Vec<String> {
+        let c = shifts
+            .column(col)
+            .unwrap()
+            .cast(&polars::prelude::DataType::String)
+            .unwrap();
+        c.str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap_or("")[..4].to_string())
+            .collect()
+    };
+    let (actors, from, to) = (
+        strings(&shifts, "actor"),
+        year("previous_period_start"),
+        year("period_start"),
+    );
+    let mut got: Vec<String> = (0..shifts.height())
+        .map(|i| {
+            format!(
+                "{} {}->{}",
+                actors[i].as_deref().unwrap_or("?"),
+                from[i],
+                to[i]
+            )
+        })
+        .collect();
+    got.sort();
+    let want = [
+        "Honduras 2022->2023",
+        "Nauru 2022->2023",
+        "Nauru 2023->2024",
+        "Nicaragua 2018->2021",
+        "Paraguay 2018->2023",
+        "United States 2024->2025",
+    ];
+    assert_eq!(got, want, "shifts on the bundled sample");
+
+    let preds = read_table(&out, "predictions");
+    let (ids, labels) = (strings(&preds, "id"), strings(&preds, "label"));
+    let gold: std::collections::HashMap<String, String> =
+        std::fs::read_to_string(root().join("datasets/samples/expected_labels.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (
+                    v["id"].as_str().unwrap().to_string(),
+                    v["label"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+    let agree = ids
+        .iter()
+        .zip(&labels)
+        .filter(|(i, l)| gold.get(i.as_deref().unwrap_or("")) == l.as_ref())
+        .count();
+    println!("sample: {agree} of {} labels agree with gold", ids.len());
+    assert_eq!(ids.len(), 328);
+    assert!(
+        agree >= 300,
+        "only {agree} of 328 sample labels agree with gold"
+    );
 }

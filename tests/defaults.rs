@@ -111,3 +111,38 @@ fn readme_option_defaults_match_help() {
         problems.join("\n")
     );
 }
+
+/// The README's development map names every top-level entry of `src/` and nothing that is gone.
+#[test]
+fn readme_development_map_matches_the_source_tree() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README.md");
+    let start = readme
+        .find("```text\nsrc/\n")
+        .expect("README has the src/ map");
+    let map = &readme[start..];
+    let map = &map[..map[8..].find("```").map_or(map.len(), |i| i + 8)];
+    // Entries are the first word of lines indented by two spaces under `src/`.
+    let named: Vec<String> = map
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    let mut actual: Vec<String> = std::fs::read_dir(common::root().join("src"))
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().to_string();
+            if e.path().is_dir() {
+                format!("{name}/")
+            } else {
+                name
+            }
+        })
+        .collect();
+    actual.sort();
+    let mut named_sorted = named.clone();
+    named_sorted.sort();
+    assert_eq!(named_sorted, actual, "README development map vs src/");
+}

@@ -3,9 +3,10 @@
 
 mod common;
 
-use strait_stance::batch::{make_batch, TextTokenizer};
+use strait_stance::batch::make_batch;
 use strait_stance::model::weights::expected_names;
 use strait_stance::model::{EngineKind, LoadOptions, Precision, StanceModel, Weights};
+use strait_stance::tokenize::TextTokenizer;
 
 const TEXTS: [&str; 5] = [
     "China firmly opposes Taiwan independence.",
@@ -14,6 +15,9 @@ const TEXTS: [&str; 5] = [
     "We support Taiwan's meaningful participation in the World Health Assembly, its vibrant democracy and the right of its 23 million people to decide their own future without coercion.",
     "Taiwan is a sovereign, independent country.",
 ];
+
+/// Largest int8 probability change from batch mates (measured 0.0084 on the five texts).
+const INT8_BATCH_MATES: f32 = 0.02;
 
 fn seqs(m: &StanceModel) -> Vec<Vec<i64>> {
     m.tokenizer
@@ -71,10 +75,10 @@ fn a_text_scores_the_same_alone_and_inside_a_padded_batch() {
         let s = seqs(&m);
         let all: Vec<usize> = (0..s.len()).collect();
         let batch = make_batch(&s, &all, m.tokenizer.pad_id());
-        let together = m.probabilities(&batch.ids, &batch.mask);
+        let together = m.probabilities(&batch.ids, &batch.mask).unwrap();
         for i in 0..s.len() {
             let alone = make_batch(&s, &[i], m.tokenizer.pad_id());
-            let p = m.probabilities(&alone.ids, &alone.mask);
+            let p = m.probabilities(&alone.ids, &alone.mask).unwrap();
             let d = max_diff(&p, &together[i..i + 1]);
             assert!(d < 1e-4, "{engine:?}: text {i} differs by {d} when padded");
         }
@@ -99,12 +103,51 @@ fn int8_stays_close_to_fp32() {
     let rows: Vec<usize> = (0..s.len()).collect();
     let b = make_batch(&s, &rows, fp.tokenizer.pad_id());
     let d = max_diff(
-        &fp.probabilities(&b.ids, &b.mask),
-        &q.probabilities(&b.ids, &b.mask),
+        &fp.probabilities(&b.ids, &b.mask).unwrap(),
+        &q.probabilities(&b.ids, &b.mask).unwrap(),
     );
     // Measured on an AVX2-only CPU: 0.056 with the saturation guard (7-bit activations on
     // this random model's weights), 0.48 without it (clipped i16 sums).
     assert!(d < 0.1, "int8 probabilities differ by {d}");
+}
+
+/// int8 quantises a call's activations over the range of the whole call, so a text's int8
+/// probabilities move a little with the other texts in its batch (fp32's do not: see
+/// `a_text_scores_the_same_alone_and_inside_a_padded_batch`). Documented in the README; this
+/// bounds how much, on the shipped model, and requires the label to stay.
+#[test]
+fn int8_batch_mates_move_probabilities_only_slightly() {
+    let q = StanceModel::load(
+        &common::shipped_model(),
+        &LoadOptions {
+            precision: Precision::Int8,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let s = seqs(&q);
+    let all: Vec<usize> = (0..s.len()).collect();
+    let together = {
+        let b = make_batch(&s, &all, q.tokenizer.pad_id());
+        q.probabilities(&b.ids, &b.mask).unwrap()
+    };
+    let mut worst = 0f32;
+    for i in 0..s.len() {
+        let b = make_batch(&s, &[i], q.tokenizer.pad_id());
+        let alone = q.probabilities(&b.ids, &b.mask).unwrap();
+        worst = worst.max(max_diff(&alone, &together[i..i + 1]));
+        let top = |p: &[f32; 6]| (0..6).max_by(|&a, &b| p[a].total_cmp(&p[b]));
+        assert_eq!(
+            top(&alone[0]),
+            top(&together[i]),
+            "text {i} changes label with its batch"
+        );
+    }
+    println!("int8: largest probability change from batch mates {worst:.5}");
+    assert!(
+        worst < INT8_BATCH_MATES,
+        "int8 probabilities move by {worst} with batch mates"
+    );
 }
 
 #[test]
@@ -113,7 +156,7 @@ fn probabilities_sum_to_one() {
     let s = seqs(&m);
     let rows: Vec<usize> = (0..s.len()).collect();
     let b = make_batch(&s, &rows, m.tokenizer.pad_id());
-    for p in m.probabilities(&b.ids, &b.mask) {
+    for p in m.probabilities(&b.ids, &b.mask).unwrap() {
         let sum: f32 = p.iter().sum();
         assert!((sum - 1.0).abs() < 1e-5, "{sum}");
     }

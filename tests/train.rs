@@ -186,7 +186,8 @@ fn checkpoint_round_trip_gives_identical_logits() {
         "Taiwan is part of China.",
         "We hope for peace across the Taiwan Strait, and trade.",
     ];
-    let tok = strait_stance::batch::TextTokenizer::from_file(&src.join("tokenizer.json")).unwrap();
+    let tok =
+        strait_stance::tokenize::TextTokenizer::from_file(&src.join("tokenizer.json")).unwrap();
     let seqs: Vec<Vec<i64>> = tok
         .tokenize(&texts)
         .unwrap()

@@ -8,6 +8,7 @@
 
 pub mod bert;
 pub mod config;
+pub mod int8;
 pub mod manifest;
 pub mod reference;
 pub mod save;
@@ -18,8 +19,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tch::{Kind, Tensor};
 
-use crate::batch::TextTokenizer;
 use crate::labels::{Label, NUM_LABELS};
+use crate::tokenize::TextTokenizer;
 pub use bert::{FastBert, Precision};
 pub use config::BertConfig;
 pub use manifest::{Manifest, MANIFEST_FILE};
@@ -99,13 +100,8 @@ pub enum ModelError {
     #[error("the checkpoint lacks {} tensor(s) the model needs: {}", .0.len(), .0.join(", "))]
     MissingTensors(Vec<String>),
     /// The tokenizer did not load or failed.
-    #[error("tokenizer {}: {message}", path.display())]
-    Tokenizer {
-        /// `tokenizer.json`.
-        path: PathBuf,
-        /// The tokenizer's error.
-        message: String,
-    },
+    #[error(transparent)]
+    Tokenizer(#[from] crate::tokenize::TokenizeError),
     /// Anything else that makes a checkpoint unusable.
     #[error("{0}")]
     Invalid(String),
@@ -341,21 +337,29 @@ impl StanceModel {
     }
 
     /// Calibrated probabilities in canonical label order, one array per row.
-    pub fn probabilities(&self, ids: &Tensor, mask: &Tensor) -> Vec<[f32; NUM_LABELS]> {
+    pub fn probabilities(
+        &self,
+        ids: &Tensor,
+        mask: &Tensor,
+    ) -> Result<Vec<[f32; NUM_LABELS]>, ModelError> {
         let logits = self.logits(ids, mask);
         self.calibrated(&logits)
     }
 
     /// Applies temperature scaling and softmax to logits in checkpoint order; reorders to
     /// canonical order.
-    pub fn calibrated(&self, logits: &Tensor) -> Vec<[f32; NUM_LABELS]> {
+    pub fn calibrated(&self, logits: &Tensor) -> Result<Vec<[f32; NUM_LABELS]>, ModelError> {
         let probs = (logits / self.info.temperature)
             .to_kind(Kind::Double)
             .softmax(-1, Kind::Double)
             .to_kind(Kind::Float)
             .contiguous();
-        let flat: Vec<f32> = Vec::<f32>::try_from(probs.reshape([-1])).unwrap_or_default();
-        flat.chunks_exact(NUM_LABELS)
+        // Never an empty Vec on failure: callers zip rows with documents.
+        let flat: Vec<f32> = Vec::<f32>::try_from(probs.reshape([-1])).map_err(|e| {
+            ModelError::Invalid(format!("cannot read the model's probabilities: {e}"))
+        })?;
+        Ok(flat
+            .chunks_exact(NUM_LABELS)
             .map(|row| {
                 let mut out = [0f32; NUM_LABELS];
                 for (class, p) in row.iter().enumerate() {
@@ -363,7 +367,7 @@ impl StanceModel {
                 }
                 out
             })
-            .collect()
+            .collect())
     }
 
     /// FLOPs of one forward pass (fast engine; 0 for the reference engine).

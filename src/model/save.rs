@@ -119,10 +119,11 @@ pub fn write_checkpoint(
                 std::fs::copy(&src, &dest).map_err(io(&dest))?;
             }
         } else if f == "tokenizer.json" {
-            return Err(ModelError::Tokenizer {
+            return Err(crate::tokenize::TokenizeError::Load {
                 path: src,
                 message: "file not found".into(),
-            });
+            }
+            .into());
         }
     }
     let cal_path = dir.join(CALIBRATION_FILE);
@@ -174,14 +175,8 @@ pub fn write_random_model(
     shape: TinyShape,
     seed: i64,
 ) -> Result<(), ModelError> {
-    let tok = crate::batch::TextTokenizer::from_file(&tokenizer_dir.join("tokenizer.json"))?;
-    let _ = tok;
-    let vocab = tokenizers::Tokenizer::from_file(tokenizer_dir.join("tokenizer.json"))
-        .map_err(|e| ModelError::Tokenizer {
-            path: tokenizer_dir.join("tokenizer.json"),
-            message: e.to_string(),
-        })?
-        .get_vocab_size(true) as i64;
+    let tok = crate::tokenize::TextTokenizer::from_file(&tokenizer_dir.join("tokenizer.json"))?;
+    let vocab = tok.vocab_size() as i64;
     let mut cfg: BertConfig = serde_json::from_value(serde_json::json!({
         "vocab_size": vocab,
         "hidden_size": shape.hidden,

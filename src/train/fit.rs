@@ -13,12 +13,13 @@ use tch::nn::OptimizerConfig;
 use tch::{Kind, Reduction, Tensor};
 
 use super::{EpochLog, Splits, Start, TrainError, TrainSettings};
-use crate::batch::{make_batch, TextTokenizer};
+use crate::batch::make_batch;
 use crate::eval::{self, Metrics};
 use crate::input::labelled::Example;
 use crate::labels::{Label, NUM_LABELS};
 use crate::model::{ModelError, ReferenceBert};
 use crate::report::Reporter;
+use crate::tokenize::TextTokenizer;
 
 /// What fitting produced: the epochs run and the one whose weights the model now holds.
 pub(super) struct Fitted {

@@ -18,12 +18,12 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::batch::TextTokenizer;
 use crate::classify::{ClassifierSettings, ClassifyError};
 use crate::eval::{self, Metrics};
 use crate::input::labelled::{read_labelled, Example, LabelledError};
 use crate::model::{BertConfig, LoadOptions, ModelError, ReferenceBert, StanceModel, Weights};
 use crate::report::Reporter;
+use crate::tokenize::TextTokenizer;
 
 /// Where the weights to start from come from.
 #[derive(Debug, Clone)]
@@ -199,7 +199,7 @@ fn load_start(s: &TrainSettings) -> Result<Start, TrainError> {
         crate::model::verify_dir(&dir, false)?;
     }
     config.set_stance_labels();
-    let tok = TextTokenizer::from_file(&dir.join("tokenizer.json"))?;
+    let tok = TextTokenizer::from_file(&dir.join("tokenizer.json")).map_err(ModelError::from)?;
     tch::manual_seed(s.seed as i64);
     let mut model = ReferenceBert::new(&config)?;
     let weights = Weights::read(&dir)?;
