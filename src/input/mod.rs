@@ -37,7 +37,7 @@ pub enum InputError {
     #[error("cannot tell the format of {}: use a .jsonl/.ndjson, .csv or .parquet extension, or - for JSONL on stdin", .0.display())]
     UnknownFormat(PathBuf),
     /// The input lacks the text column.
-    #[error("{} has no text column {column:?} (columns: {}); choose one with --text-col", path.display(), available.join(", "))]
+    #[error("{} has no text column {column:?} (columns: {}); set the text column to one of them", path.display(), available.join(", "))]
     MissingTextColumn {
         /// The input.
         path: PathBuf,
