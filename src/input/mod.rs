@@ -235,7 +235,7 @@ impl Reject {
             code,
             message: message.into(),
             column: column.map(str::to_string),
-            raw: raw[..raw.len().min(RAW_CAP)].to_vec(),
+            raw: fields::capped(raw),
             raw_len: raw.len() as u64,
         }
     }
@@ -292,6 +292,16 @@ pub struct Chunk {
     pub items: Vec<Item>,
     /// Passthrough columns of Parquet rows (for [`Passthrough::Row`]).
     pub frame: Option<DataFrame>,
+}
+
+impl Chunk {
+    /// A chunk of items without a passthrough frame (JSONL, CSV); `None` when there are none.
+    fn of_items(items: Vec<Item>) -> Option<Chunk> {
+        if items.is_empty() {
+            return None;
+        }
+        Some(Chunk { items, frame: None })
+    }
 }
 
 /// A streaming reader over one input.
