@@ -152,6 +152,23 @@ impl Default for ColumnMap {
 }
 
 impl ColumnMap {
+    /// Checks that an input's columns (`available`, in file order) include the text column,
+    /// and hands them back.
+    pub(crate) fn require_text_column(
+        &self,
+        path: &Path,
+        available: Vec<String>,
+    ) -> Result<Vec<String>, InputError> {
+        if available.contains(&self.text) {
+            return Ok(available);
+        }
+        Err(InputError::MissingTextColumn {
+            path: path.to_path_buf(),
+            column: self.text.clone(),
+            available,
+        })
+    }
+
     /// Whether `name` is one of the mapped (consumed) columns.
     pub fn is_mapped(&self, name: &str) -> bool {
         [
