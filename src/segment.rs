@@ -84,93 +84,129 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0usize;
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
     let mut i = 0;
-    let push = |from: usize, to: usize, out: &mut Vec<Range<usize>>| {
-        let piece = &text[from..to];
-        let lead = piece.len() - piece.trim_start().len();
-        let trail = piece.len() - piece.trim_end().len();
-        if from + lead < to - trail {
-            out.push(from + lead..to - trail);
-        }
-    };
-    while i < n {
+    while i < chars.len() {
         let (pos, c) = chars[i];
-        // Paragraph break or a new speaker turn.
         if c == '\n' {
-            let mut j = i + 1;
-            while j < n && chars[j].1 != '\n' && chars[j].1.is_whitespace() {
-                j += 1;
-            }
-            let blank = j < n && chars[j].1 == '\n';
-            let next_line_start = if j < n { chars[j].0 } else { text.len() };
-            let next_line = &text[next_line_start..];
-            let next_line = next_line.split('\n').next().unwrap_or("");
-            if blank || starts_speaker_turn(next_line) {
-                push(start, pos, &mut out);
+            if breaks_at_newline(text, &chars, i) {
+                push_trimmed(text, start, pos, &mut out);
                 start = pos;
             }
             i += 1;
-            continue;
-        }
-        if matches!(c, '.' | '!' | '?' | '。' | '！' | '？') {
-            // Consume runs ("?!", "...") and closing quotes/brackets.
-            let mut j = i + 1;
-            while j < n && matches!(chars[j].1, '.' | '!' | '?') {
-                j += 1;
-            }
-            while j < n && is_closer(chars[j].1) {
-                j += 1;
-            }
-            let end = if j < n { chars[j].0 } else { text.len() };
-            let cjk = matches!(c, '。' | '！' | '？');
-            if j >= n {
-                i = j;
-                continue;
-            }
-            let next = chars[j].1;
-            if !cjk && !next.is_whitespace() {
-                // "3.5", "U.S.", "e.g.," — no boundary without following space.
-                i = j;
-                continue;
-            }
-            // Look at the first non-space character after the boundary.
-            let mut k = j;
-            while k < n && chars[k].1.is_whitespace() {
-                k += 1;
-            }
-            if k >= n {
-                i = k;
-                continue;
-            }
-            let after = chars[k].1;
-            let ellipsis = j - i >= 3 && c == '.';
-            // Anything but a lower-case letter can open a sentence (capitals, digits, quotes,
-            // scripts without case such as Chinese).
-            let starts_new = !after.is_lowercase() || cjk;
-            let abbrev = c == '.' && j == i + 1 && period_is_not_final(text, pos);
-            let abbrev_before_capital = abbrev && {
-                // "U.S. The minister…" is ambiguous; prefer not splitting, except after the
-                // common sentence-final acronyms followed by a typical sentence opener.
-                let w = word_before(text, pos);
-                let w = w.trim_start_matches('.');
-                matches!(w, "u.s" | "u.k" | "u.n" | "e.u" | "p.r.c" | "r.o.c")
-                    && next_word_opens_sentence(&text[chars[k].0..])
-            };
-            // A piece without letters ("22.", "(iii)") is a list marker or a number: it
-            // belongs to the sentence that follows.
-            let has_letters = text[start..end].chars().any(char::is_alphabetic);
-            if starts_new && has_letters && !ellipsis && (!abbrev || abbrev_before_capital) {
-                push(start, end, &mut out);
+        } else if is_terminator(c) {
+            let stop = stop_after(text, &chars, i, start);
+            if let Some(end) = stop.boundary {
+                push_trimmed(text, start, end, &mut out);
                 start = end;
             }
-            i = k;
-            continue;
+            i = stop.resume;
+        } else {
+            i += 1;
         }
-        i += 1;
     }
-    push(start, text.len(), &mut out);
+    push_trimmed(text, start, text.len(), &mut out);
     out
+}
+
+/// Pushes `text[from..to]` without its surrounding whitespace, unless nothing is left.
+fn push_trimmed(text: &str, from: usize, to: usize, out: &mut Vec<Range<usize>>) {
+    let piece = &text[from..to];
+    let lead = piece.len() - piece.trim_start().len();
+    let trail = piece.len() - piece.trim_end().len();
+    if from + lead < to - trail {
+        out.push(from + lead..to - trail);
+    }
+}
+
+/// Sentence-final punctuation, Latin or CJK.
+fn is_terminator(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '。' | '！' | '？')
+}
+
+/// True when the newline at `chars[i]` ends a sentence: a paragraph break (the next line is
+/// blank) or a new speaker turn on the next line.
+fn breaks_at_newline(text: &str, chars: &[(usize, char)], i: usize) -> bool {
+    let n = chars.len();
+    let mut j = i + 1;
+    while j < n && chars[j].1 != '\n' && chars[j].1.is_whitespace() {
+        j += 1;
+    }
+    let blank = j < n && chars[j].1 == '\n';
+    let next_line_start = if j < n { chars[j].0 } else { text.len() };
+    let next_line = text[next_line_start..].split('\n').next().unwrap_or("");
+    blank || starts_speaker_turn(next_line)
+}
+
+/// What the sentence-final punctuation at `chars[i]` does: the byte where the sentence ends,
+/// if it ends there, and the index scanning resumes at.
+struct Stop {
+    boundary: Option<usize>,
+    resume: usize,
+}
+
+/// Decides on the punctuation at `chars[i]`, in the sentence that began at byte `start`:
+/// consumes runs ("?!", "...") and closing quotes/brackets, then splits when whitespace and a
+/// sentence opener follow and the full stop is not an abbreviation's, an ellipsis or the dot of
+/// a list marker or number.
+fn stop_after(text: &str, chars: &[(usize, char)], i: usize, start: usize) -> Stop {
+    let n = chars.len();
+    let (pos, c) = chars[i];
+    let mut j = i + 1;
+    while j < n && matches!(chars[j].1, '.' | '!' | '?') {
+        j += 1;
+    }
+    while j < n && is_closer(chars[j].1) {
+        j += 1;
+    }
+    let no_split = |resume| Stop {
+        boundary: None,
+        resume,
+    };
+    if j >= n {
+        return no_split(j);
+    }
+    let (end, next) = chars[j];
+    let cjk = matches!(c, '。' | '！' | '？');
+    if !cjk && !next.is_whitespace() {
+        // "3.5", "U.S.", "e.g.," — no boundary without following space.
+        return no_split(j);
+    }
+    // Look at the first non-space character after the boundary.
+    let mut k = j;
+    while k < n && chars[k].1.is_whitespace() {
+        k += 1;
+    }
+    if k >= n {
+        return no_split(k);
+    }
+    let after = chars[k].1;
+    let ellipsis = j - i >= 3 && c == '.';
+    // Anything but a lower-case letter can open a sentence (capitals, digits, quotes,
+    // scripts without case such as Chinese).
+    let starts_new = !after.is_lowercase() || cjk;
+    let abbrev = c == '.' && j == i + 1 && abbreviation_holds(text, pos, &text[chars[k].0..]);
+    // A piece without letters ("22.", "(iii)") is a list marker or a number: it
+    // belongs to the sentence that follows.
+    let has_letters = text[start..end].chars().any(char::is_alphabetic);
+    let splits = starts_new && has_letters && !ellipsis && !abbrev;
+    Stop {
+        boundary: splits.then_some(end),
+        resume: k,
+    }
+}
+
+/// True when the single period at byte `dot` belongs to an abbreviation and so does not end
+/// the sentence, given the text after the following whitespace (`rest`).
+fn abbreviation_holds(text: &str, dot: usize, rest: &str) -> bool {
+    if !period_is_not_final(text, dot) {
+        return false;
+    }
+    // "U.S. The minister…" is ambiguous; prefer not splitting, except after the common
+    // sentence-final acronyms followed by a typical sentence opener.
+    let w = word_before(text, dot);
+    let w = w.trim_start_matches('.');
+    let final_acronym = matches!(w, "u.s" | "u.k" | "u.n" | "e.u" | "p.r.c" | "r.o.c");
+    !(final_acronym && next_word_opens_sentence(rest))
 }
 
 fn next_word_opens_sentence(rest: &str) -> bool {

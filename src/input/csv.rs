@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::fields::build_record;
+use super::fields::record_item;
 use super::{Chunk, ChunkReader, ColumnMap, InputError, Item, Reject, Stage};
 
 /// Streams a CSV file.
@@ -48,13 +48,7 @@ impl CsvReader {
                 h.trim().to_string()
             })
             .collect();
-        if !headers.contains(&columns.text) {
-            return Err(InputError::MissingTextColumn {
-                path: path.to_path_buf(),
-                column: columns.text.clone(),
-                available: headers,
-            });
-        }
+        let headers = columns.require_text_column(path, headers)?;
         Ok(CsvReader {
             rdr,
             headers,
@@ -66,6 +60,8 @@ impl CsvReader {
     }
 }
 
+/// A row's bytes for a reject: its fields joined by commas (quotes are not restored), stopping
+/// once past [`super::RAW_CAP`].
 fn raw_of(rec: &csv::ByteRecord) -> Vec<u8> {
     let mut raw = Vec::new();
     for (i, f) in rec.iter().enumerate() {
@@ -78,6 +74,73 @@ fn raw_of(rec: &csv::ByteRecord) -> Vec<u8> {
         }
     }
     raw
+}
+
+/// Pairs each header with its field as a string; the first field that is not UTF-8 gives its
+/// column and the decoding error instead.
+fn utf8_fields(
+    headers: &[String],
+    rec: &csv::ByteRecord,
+) -> Result<Vec<(String, Value)>, (String, std::str::Utf8Error)> {
+    let mut fields = Vec::with_capacity(rec.len());
+    for (h, f) in headers.iter().zip(rec.iter()) {
+        match std::str::from_utf8(f) {
+            Ok(s) => fields.push((h.clone(), Value::String(s.to_string()))),
+            Err(e) => return Err((h.clone(), e)),
+        }
+    }
+    Ok(fields)
+}
+
+impl CsvReader {
+    /// The reject for a row the `csv` crate could not read (counted as the next record).
+    fn read_error_item(&mut self, e: &csv::Error) -> Item {
+        self.ordinal += 1;
+        let offset = e.position().map(|p| p.byte());
+        Item::Reject(Reject::new(
+            self.ordinal,
+            offset,
+            Stage::Read,
+            "read_error",
+            format!("{}: reading failed: {e}", self.path.display()),
+            None,
+            &[],
+        ))
+    }
+
+    /// The row just read, as the next record: checked for shape and UTF-8, then validated.
+    fn row_item(&mut self, rec: &csv::ByteRecord) -> Item {
+        self.ordinal += 1;
+        let offset = rec.position().map(|p| p.byte());
+        let raw = raw_of(rec);
+        if rec.len() != self.headers.len() {
+            return Item::Reject(Reject::new(
+                self.ordinal,
+                offset,
+                Stage::Parse,
+                "ragged_row",
+                format!(
+                    "row has {} fields, the header has {}",
+                    rec.len(),
+                    self.headers.len()
+                ),
+                None,
+                &raw,
+            ));
+        }
+        match utf8_fields(&self.headers, rec) {
+            Ok(fields) => record_item(self.ordinal, offset, fields, &self.columns, &raw),
+            Err((col, e)) => Item::Reject(Reject::new(
+                self.ordinal,
+                offset,
+                Stage::Utf8,
+                "invalid_utf8",
+                format!("field {col:?} is not valid UTF-8 ({e})"),
+                Some(&col),
+                &raw,
+            )),
+        }
+    }
 }
 
 impl ChunkReader for CsvReader {
@@ -93,78 +156,17 @@ impl ChunkReader for CsvReader {
                     self.done = true;
                     break;
                 }
-                Ok(true) => {}
+                Ok(true) => items.push(self.row_item(&rec)),
                 Err(e) => {
-                    self.ordinal += 1;
-                    let offset = e.position().map(|p| p.byte());
-                    items.push(Item::Reject(Reject::new(
-                        self.ordinal,
-                        offset,
-                        Stage::Read,
-                        "read_error",
-                        format!("{}: reading failed: {e}", self.path.display()),
-                        None,
-                        &[],
-                    )));
+                    items.push(self.read_error_item(&e));
+                    // An I/O error cannot be read past; a malformed row can.
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         self.done = true;
                         break;
                     }
-                    continue;
                 }
             }
-            self.ordinal += 1;
-            let offset = rec.position().map(|p| p.byte());
-            let raw = raw_of(&rec);
-            if rec.len() != self.headers.len() {
-                items.push(Item::Reject(Reject::new(
-                    self.ordinal,
-                    offset,
-                    Stage::Parse,
-                    "ragged_row",
-                    format!(
-                        "row has {} fields, the header has {}",
-                        rec.len(),
-                        self.headers.len()
-                    ),
-                    None,
-                    &raw,
-                )));
-                continue;
-            }
-            let mut fields = Vec::with_capacity(rec.len());
-            let mut bad = None;
-            for (h, f) in self.headers.iter().zip(rec.iter()) {
-                match std::str::from_utf8(f) {
-                    Ok(s) => fields.push((h.clone(), Value::String(s.to_string()))),
-                    Err(e) => {
-                        bad = Some((h.clone(), e));
-                        break;
-                    }
-                }
-            }
-            if let Some((col, e)) = bad {
-                items.push(Item::Reject(Reject::new(
-                    self.ordinal,
-                    offset,
-                    Stage::Utf8,
-                    "invalid_utf8",
-                    format!("field {col:?} is not valid UTF-8 ({e})"),
-                    Some(&col),
-                    &raw,
-                )));
-                continue;
-            }
-            items.push(
-                match build_record(self.ordinal, offset, fields, &self.columns, &raw) {
-                    Ok(r) => Item::Record(Box::new(r)),
-                    Err(r) => Item::Reject(*r),
-                },
-            );
         }
-        if items.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(Chunk { items, frame: None }))
+        Ok(Chunk::of_items(items))
     }
 }

@@ -1,10 +1,11 @@
 //! Turning one record's named values into a [`Record`] or a [`Reject`]: the validation shared
-//! by the JSONL and CSV readers (Parquet maps its typed columns onto the same rules).
+//! by the JSONL and CSV readers (Parquet maps its typed columns onto the same rules, with the
+//! helpers here for the blank-text check, dates and raw bytes).
 
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use super::{ColumnMap, Passthrough, Record, Reject, Stage, RAW_CAP};
+use super::{ColumnMap, Item, Passthrough, Record, Reject, Stage, RAW_CAP};
 
 /// Parses the date formats statements come with: `2024-01-15`, `2024/01/15`, RFC 3339
 /// timestamps (`2024-01-15T09:30:00Z`, date part taken), `15 January 2024`,
@@ -47,10 +48,188 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 fn as_text(v: &Value) -> Option<String> {
     match v {
         Value::Null => None,
-        Value::String(s) if s.trim().is_empty() => None,
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => non_blank(Some(s.clone())),
         other => Some(other.to_string()),
     }
+}
+
+/// A text value, or `None` when it is absent, empty or only whitespace.
+pub(crate) fn non_blank(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+/// The first [`RAW_CAP`] bytes of a record's bytes.
+pub(crate) fn capped(raw: &[u8]) -> Vec<u8> {
+    raw[..raw.len().min(RAW_CAP)].to_vec()
+}
+
+/// A problem with one field that costs its record: the reject's code, message and column.
+pub(crate) struct FieldProblem {
+    /// Stable reason (e.g. `empty_text`).
+    pub code: &'static str,
+    /// What a person needs to know.
+    pub message: String,
+    /// The column at fault.
+    pub column: String,
+}
+
+impl FieldProblem {
+    /// The validation-stage reject of record `ordinal` for this problem.
+    pub fn into_reject(self, ordinal: u64, byte_offset: Option<u64>, raw: &[u8]) -> Reject {
+        Reject::new(
+            ordinal,
+            byte_offset,
+            Stage::Validate,
+            self.code,
+            self.message,
+            Some(&self.column),
+            raw,
+        )
+    }
+}
+
+/// Checks that a statement text has something besides whitespace (the rule every reader
+/// applies once it has the text as a string).
+pub(crate) fn require_non_blank(text: String, columns: &ColumnMap) -> Result<String, FieldProblem> {
+    if text.trim().is_empty() {
+        return Err(FieldProblem {
+            code: "empty_text",
+            message: format!("{:?} is empty or only whitespace", columns.text),
+            column: columns.text.clone(),
+        });
+    }
+    Ok(text)
+}
+
+/// Parses a non-blank date value; an unparseable one gives the warning that the record carries
+/// instead (the date is stored as null). `type_name` names the column's type where the input
+/// has column types (Parquet).
+pub(crate) fn date_or_warning(
+    s: &str,
+    columns: &ColumnMap,
+    type_name: Option<&str>,
+) -> Result<NaiveDate, String> {
+    parse_date(s).ok_or_else(|| {
+        let typed = type_name
+            .map(|t| format!(" (type {t})"))
+            .unwrap_or_default();
+        format!(
+            "unparseable {} {:?}{typed} stored as null",
+            columns.date,
+            truncate(s, 64)
+        )
+    })
+}
+
+/// What a date value gives a record.
+enum DateField {
+    /// Null or blank: nothing.
+    Absent,
+    /// A parsed date.
+    Date(NaiveDate),
+    /// A value that is not a date: a warning, and the date stays null.
+    Warning(String),
+}
+
+/// Reads the date column's value (a string in one of the [`parse_date`] formats).
+fn date_field(value: &Value, columns: &ColumnMap) -> DateField {
+    match value {
+        Value::Null => DateField::Absent,
+        Value::String(s) if s.trim().is_empty() => DateField::Absent,
+        Value::String(s) => match date_or_warning(s, columns, None) {
+            Ok(d) => DateField::Date(d),
+            Err(w) => DateField::Warning(w),
+        },
+        other => DateField::Warning(format!(
+            "{} is a {}, not a date string; stored as null",
+            columns.date,
+            kind_of(other)
+        )),
+    }
+}
+
+/// Reads the id column's value: a string or a number; null or blank is no id.
+fn id_field(value: Value, columns: &ColumnMap) -> Result<Option<String>, FieldProblem> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        other => Err(FieldProblem {
+            code: "invalid_id",
+            message: format!(
+                "column {:?} must be a string or a number, found {}",
+                columns.id,
+                kind_of(&other)
+            ),
+            column: columns.id.clone(),
+        }),
+    }
+}
+
+/// Reads the text column's value: it must be present, a string, and not blank.
+fn text_field(value: Option<Value>, columns: &ColumnMap) -> Result<String, FieldProblem> {
+    let problem = |code, message| FieldProblem {
+        code,
+        message,
+        column: columns.text.clone(),
+    };
+    match value {
+        None | Some(Value::Null) => Err(problem(
+            "missing_text",
+            format!("no {:?} field", columns.text),
+        )),
+        Some(Value::String(s)) => require_non_blank(s, columns),
+        Some(other) => Err(problem(
+            "text_not_string",
+            format!(
+                "{:?} must be a string, found {}",
+                columns.text,
+                kind_of(&other)
+            ),
+        )),
+    }
+}
+
+/// A record's values sorted by meaning; the text is still unchecked.
+#[derive(Default)]
+struct Sorted {
+    text: Option<Value>,
+    id: Option<String>,
+    date: Option<NaiveDate>,
+    actor: Option<String>,
+    speaker: Option<String>,
+    source: Option<String>,
+    warning: Option<String>,
+    extra: Vec<(String, Value)>,
+}
+
+/// Sorts `(column, value)` pairs into the mapped columns (a later duplicate column wins) and
+/// the passthrough rest, in input order; an id of the wrong type stops at once.
+fn sort_fields(fields: Vec<(String, Value)>, columns: &ColumnMap) -> Result<Sorted, FieldProblem> {
+    let mut s = Sorted::default();
+    for (name, value) in fields {
+        if name == columns.text {
+            s.text = Some(value);
+        } else if name == columns.id {
+            s.id = id_field(value, columns)?;
+        } else if name == columns.date {
+            match date_field(&value, columns) {
+                DateField::Absent => {}
+                DateField::Date(d) => s.date = Some(d),
+                DateField::Warning(w) => s.warning = Some(w),
+            }
+        } else if name == columns.actor {
+            s.actor = as_text(&value);
+        } else if name == columns.speaker {
+            s.speaker = as_text(&value);
+        } else if name == columns.source {
+            s.source = as_text(&value);
+        } else {
+            s.extra.push((name, value));
+        }
+    }
+    Ok(s)
 }
 
 /// Validates one record given as `(column, value)` pairs in input order.
@@ -61,121 +240,39 @@ pub(crate) fn build_record(
     columns: &ColumnMap,
     raw: &[u8],
 ) -> Result<Record, Box<Reject>> {
-    let reject = |code: &'static str, msg: String, col: Option<&str>| {
-        Box::new(Reject::new(
-            ordinal,
-            byte_offset,
-            Stage::Validate,
-            code,
-            msg,
-            col,
-            raw,
-        ))
-    };
-    let mut text = None;
-    let mut id = None;
-    let mut date = None;
-    let mut actor = None;
-    let mut speaker = None;
-    let mut source = None;
-    let mut warning = None;
-    let mut extra = Vec::new();
-    for (name, value) in fields {
-        if name == columns.text {
-            text = Some(value);
-        } else if name == columns.id {
-            id = match value {
-                Value::Null => None,
-                Value::String(s) if s.trim().is_empty() => None,
-                Value::String(s) => Some(s),
-                Value::Number(n) => Some(n.to_string()),
-                other => {
-                    return Err(reject(
-                        "invalid_id",
-                        format!(
-                            "column {:?} must be a string or a number, found {}",
-                            columns.id,
-                            kind_of(&other)
-                        ),
-                        Some(&columns.id),
-                    ))
-                }
-            };
-        } else if name == columns.date {
-            match &value {
-                Value::Null => {}
-                Value::String(s) if s.trim().is_empty() => {}
-                Value::String(s) => match parse_date(s) {
-                    Some(d) => date = Some(d),
-                    None => {
-                        warning = Some(format!(
-                            "unparseable {} {:?} stored as null",
-                            columns.date,
-                            truncate(s, 64)
-                        ))
-                    }
-                },
-                other => {
-                    warning = Some(format!(
-                        "{} is a {}, not a date string; stored as null",
-                        columns.date,
-                        kind_of(other)
-                    ))
-                }
-            }
-        } else if name == columns.actor {
-            actor = as_text(&value);
-        } else if name == columns.speaker {
-            speaker = as_text(&value);
-        } else if name == columns.source {
-            source = as_text(&value);
-        } else {
-            extra.push((name, value));
-        }
-    }
-    let text = match text {
-        None | Some(Value::Null) => {
-            return Err(reject(
-                "missing_text",
-                format!("no {:?} field", columns.text),
-                Some(&columns.text),
-            ))
-        }
-        Some(Value::String(s)) => s,
-        Some(other) => {
-            return Err(reject(
-                "text_not_string",
-                format!(
-                    "{:?} must be a string, found {}",
-                    columns.text,
-                    kind_of(&other)
-                ),
-                Some(&columns.text),
-            ))
-        }
-    };
-    if text.trim().is_empty() {
-        return Err(reject(
-            "empty_text",
-            format!("{:?} is empty or only whitespace", columns.text),
-            Some(&columns.text),
-        ));
-    }
+    let reject = |p: FieldProblem| Box::new(p.into_reject(ordinal, byte_offset, raw));
+    let s = sort_fields(fields, columns).map_err(reject)?;
+    let text = text_field(s.text, columns).map_err(reject)?;
     Ok(Record {
         ordinal,
         byte_offset,
         text,
-        id,
-        date,
-        actor,
-        speaker,
-        source,
-        warning,
-        passthrough: Passthrough::Values(extra),
-        raw: raw[..raw.len().min(RAW_CAP)].to_vec(),
+        id: s.id,
+        date: s.date,
+        actor: s.actor,
+        speaker: s.speaker,
+        source: s.source,
+        warning: s.warning,
+        passthrough: Passthrough::Values(s.extra),
+        raw: capped(raw),
     })
 }
 
+/// [`build_record`] as a reader's item: the record, or the reject that replaces it.
+pub(crate) fn record_item(
+    ordinal: u64,
+    byte_offset: Option<u64>,
+    fields: Vec<(String, Value)>,
+    columns: &ColumnMap,
+    raw: &[u8],
+) -> Item {
+    match build_record(ordinal, byte_offset, fields, columns, raw) {
+        Ok(r) => Item::Record(Box::new(r)),
+        Err(r) => Item::Reject(*r),
+    }
+}
+
+/// The JSON type of a value, as messages name it.
 pub(crate) fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -187,6 +284,7 @@ pub(crate) fn kind_of(v: &Value) -> &'static str {
     }
 }
 
+/// `s` cut to `max` characters, with an ellipsis when it was longer.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()

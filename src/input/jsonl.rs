@@ -4,7 +4,7 @@ use std::io::BufRead;
 
 use serde_json::Value;
 
-use super::fields::build_record;
+use super::fields::{kind_of, record_item};
 use super::{Chunk, ChunkReader, ColumnMap, InputError, Item, Reject, Stage};
 
 /// Streams a JSONL source line by line.
@@ -72,22 +72,16 @@ impl JsonlReader {
             return rej(
                 Stage::Parse,
                 "not_an_object",
-                format!(
-                    "a JSON {} where an object was expected",
-                    super::fields::kind_of(&value)
-                ),
+                format!("a JSON {} where an object was expected", kind_of(&value)),
             );
         };
-        match build_record(
+        record_item(
             ordinal,
             Some(offset),
             map.into_iter().collect(),
             &self.columns,
             line,
-        ) {
-            Ok(r) => Item::Record(Box::new(r)),
-            Err(r) => Item::Reject(*r),
-        }
+        )
     }
 }
 
@@ -134,10 +128,7 @@ impl ChunkReader for JsonlReader {
             let item = self.item(line, self.ordinal, start);
             items.push(item);
         }
-        if items.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(Chunk { items, frame: None }))
+        Ok(Chunk::of_items(items))
     }
 }
 

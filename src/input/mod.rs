@@ -37,7 +37,7 @@ pub enum InputError {
     #[error("cannot tell the format of {}: use a .jsonl/.ndjson, .csv or .parquet extension, or - for JSONL on stdin", .0.display())]
     UnknownFormat(PathBuf),
     /// The input lacks the text column.
-    #[error("{} has no text column {column:?} (columns: {}); choose one with --text-col", path.display(), available.join(", "))]
+    #[error("{} has no text column {column:?} (columns: {}); set the text column to one of them", path.display(), available.join(", "))]
     MissingTextColumn {
         /// The input.
         path: PathBuf,
@@ -153,6 +153,23 @@ impl Default for ColumnMap {
 }
 
 impl ColumnMap {
+    /// Checks that an input's columns (`available`, in file order) include the text column,
+    /// and hands them back.
+    pub(crate) fn require_text_column(
+        &self,
+        path: &Path,
+        available: Vec<String>,
+    ) -> Result<Vec<String>, InputError> {
+        if available.contains(&self.text) {
+            return Ok(available);
+        }
+        Err(InputError::MissingTextColumn {
+            path: path.to_path_buf(),
+            column: self.text.clone(),
+            available,
+        })
+    }
+
     /// Whether `name` is one of the mapped (consumed) columns.
     pub fn is_mapped(&self, name: &str) -> bool {
         [
@@ -236,7 +253,7 @@ impl Reject {
             code,
             message: message.into(),
             column: column.map(str::to_string),
-            raw: raw[..raw.len().min(RAW_CAP)].to_vec(),
+            raw: fields::capped(raw),
             raw_len: raw.len() as u64,
         }
     }
@@ -293,6 +310,16 @@ pub struct Chunk {
     pub items: Vec<Item>,
     /// Passthrough columns of Parquet rows (for [`Passthrough::Row`]).
     pub frame: Option<DataFrame>,
+}
+
+impl Chunk {
+    /// A chunk of items without a passthrough frame (JSONL, CSV); `None` when there are none.
+    fn of_items(items: Vec<Item>) -> Option<Chunk> {
+        if items.is_empty() {
+            return None;
+        }
+        Some(Chunk { items, frame: None })
+    }
 }
 
 /// A streaming reader over one input.

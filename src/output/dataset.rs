@@ -365,10 +365,18 @@ impl DatasetWriter {
 /// Cleans up runs that died: parts of uncommitted chunks, temp folders, locks.
 fn recover(root: &Path, me: &str) -> Result<Vec<AbandonedRun>, DatasetError> {
     let runs = root.join("_runs");
-    let mut out = Vec::new();
+    let dead = dead_runs(&runs, me)?;
+    remove_orphan_tmp(root, &runs, me, &dead)?;
+    dead.into_iter()
+        .map(|run_id| recover_run(root, &runs, run_id, me))
+        .collect()
+}
+
+/// Runs other than `me` with a lock file whose lock is free: their process is gone.
+fn dead_runs(runs: &Path, me: &str) -> Result<BTreeSet<String>, DatasetError> {
     let mut dead = BTreeSet::new();
-    for e in std::fs::read_dir(&runs).map_err(io("cannot list", &runs))? {
-        let p = e.map_err(io("cannot list", &runs))?.path();
+    for e in std::fs::read_dir(runs).map_err(io("cannot list", runs))? {
+        let p = e.map_err(io("cannot list", runs))?.path();
         let Some(name) = p.file_name().map(|n| n.to_string_lossy().to_string()) else {
             continue;
         };
@@ -385,69 +393,117 @@ fn recover(root: &Path, me: &str) -> Result<Vec<AbandonedRun>, DatasetError> {
             dead.insert(run_id.to_string());
         }
     }
-    // Temp folders with no live owner.
+    Ok(dead)
+}
+
+/// Removes the temp folders under `_tmp` that have no live owner (not `me`, and no held lock).
+fn remove_orphan_tmp(
+    root: &Path,
+    runs: &Path,
+    me: &str,
+    dead: &BTreeSet<String>,
+) -> Result<(), DatasetError> {
     let tmp_root = root.join("_tmp");
-    if tmp_root.is_dir() {
-        for e in std::fs::read_dir(&tmp_root).map_err(io("cannot list", &tmp_root))? {
-            let p = e.map_err(io("cannot list", &tmp_root))?.path();
-            let id = p
+    if !tmp_root.is_dir() {
+        return Ok(());
+    }
+    for e in std::fs::read_dir(&tmp_root).map_err(io("cannot list", &tmp_root))? {
+        let p = e.map_err(io("cannot list", &tmp_root))?.path();
+        let id = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let live = runs.join(format!("{id}.lock")).exists() && !dead.contains(&id);
+        if id != me && !live {
+            std::fs::remove_dir_all(&p).map_err(io("cannot remove", &p))?;
+        }
+    }
+    Ok(())
+}
+
+/// Recovers one dead run: unless it finished (has a manifest), removes its uncommitted parts
+/// and writes an "abandoned" manifest; then removes its commit log and lock.
+fn recover_run(
+    root: &Path,
+    runs: &Path,
+    run_id: String,
+    me: &str,
+) -> Result<AbandonedRun, DatasetError> {
+    let commits_path = runs.join(format!("{run_id}.commits"));
+    let committed = committed_chunks(&commits_path);
+    let manifest = runs.join(format!("{run_id}.json"));
+    let removed = if manifest.exists() {
+        Vec::new()
+    } else {
+        let removed = remove_uncommitted_parts(root, &run_id, &committed)?;
+        write_abandoned_manifest(&manifest, &run_id, committed.len(), &removed, me)?;
+        removed
+    };
+    let _ = std::fs::remove_file(&commits_path);
+    let _ = std::fs::remove_file(runs.join(format!("{run_id}.lock")));
+    Ok(AbandonedRun {
+        run_id,
+        committed_chunks: committed.len(),
+        removed_parts: removed,
+    })
+}
+
+/// The chunk numbers a run's commit log lists (none when it is missing or unreadable).
+fn committed_chunks(commits_path: &Path) -> BTreeSet<u32> {
+    std::fs::read_to_string(commits_path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
+}
+
+/// Deletes `run_id`'s part files whose chunk is not in `committed` (the chunk in flight when it
+/// died), syncing each folder; returns their paths relative to `root`.
+fn remove_uncommitted_parts(
+    root: &Path,
+    run_id: &str,
+    committed: &BTreeSet<u32>,
+) -> Result<Vec<String>, DatasetError> {
+    let mut removed = Vec::new();
+    for table in TABLES {
+        for f in part_files(root, table)? {
+            let name = f
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let live = runs.join(format!("{id}.lock")).exists() && !dead.contains(&id);
-            if id != me && !live {
-                std::fs::remove_dir_all(&p).map_err(io("cannot remove", &p))?;
-            }
-        }
-    }
-    for run_id in dead {
-        let commits_path = runs.join(format!("{run_id}.commits"));
-        let committed: BTreeSet<u32> = std::fs::read_to_string(&commits_path)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| l.trim().parse().ok())
-            .collect();
-        let manifest = runs.join(format!("{run_id}.json"));
-        let mut removed = Vec::new();
-        if !manifest.exists() {
-            for table in TABLES {
-                for f in part_files(root, table)? {
-                    let name = f
-                        .file_name()
-                        .map(|n| n.to_string_lossy().to_string())
-                        .unwrap_or_default();
-                    if let Some(n) = part_chunk(&name, &run_id) {
-                        if !committed.contains(&n) {
-                            std::fs::remove_file(&f).map_err(io("cannot remove", &f))?;
-                            if let Some(d) = f.parent() {
-                                sync_dir(d).map_err(io("cannot sync", d))?;
-                            }
-                            removed.push(f.strip_prefix(root).unwrap_or(&f).display().to_string());
-                        }
+            if let Some(n) = part_chunk(&name, run_id) {
+                if !committed.contains(&n) {
+                    std::fs::remove_file(&f).map_err(io("cannot remove", &f))?;
+                    if let Some(d) = f.parent() {
+                        sync_dir(d).map_err(io("cannot sync", d))?;
                     }
+                    removed.push(f.strip_prefix(root).unwrap_or(&f).display().to_string());
                 }
             }
-            let note = serde_json::json!({
-                "run_id": run_id,
-                "status": "abandoned",
-                "note": "the process died before finishing; its committed chunks were kept and the chunk in flight was removed by a later run",
-                "committed_chunks": committed.len(),
-                "removed_parts": removed,
-                "recovered_by": me,
-            });
-            let text = serde_json::to_string_pretty(&note).unwrap_or_default();
-            crate::fsio::atomic_write(&manifest, format!("{text}\n").as_bytes())
-                .map_err(io("cannot write", &manifest))?;
         }
-        let _ = std::fs::remove_file(&commits_path);
-        let _ = std::fs::remove_file(runs.join(format!("{run_id}.lock")));
-        out.push(AbandonedRun {
-            run_id,
-            committed_chunks: committed.len(),
-            removed_parts: removed,
-        });
     }
-    Ok(out)
+    Ok(removed)
+}
+
+/// Writes the manifest of a run that died, saying what was kept and removed and by whom.
+fn write_abandoned_manifest(
+    manifest: &Path,
+    run_id: &str,
+    committed_chunks: usize,
+    removed: &[String],
+    me: &str,
+) -> Result<(), DatasetError> {
+    let note = serde_json::json!({
+        "run_id": run_id,
+        "status": "abandoned",
+        "note": "the process died before finishing; its committed chunks were kept and the chunk in flight was removed by a later run",
+        "committed_chunks": committed_chunks,
+        "removed_parts": removed,
+        "recovered_by": me,
+    });
+    let text = serde_json::to_string_pretty(&note).unwrap_or_default();
+    crate::fsio::atomic_write(manifest, format!("{text}\n").as_bytes())
+        .map_err(io("cannot write", manifest))
 }
 
 #[cfg(test)]
