@@ -7,8 +7,9 @@
 use std::path::PathBuf;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use strait_stance::batch::{make_batch, plan_batches, BatchLimits, TextTokenizer};
+use strait_stance::batch::{make_batch, plan_batches, BatchLimits};
 use strait_stance::segment::sentences;
+use strait_stance::tokenize::TextTokenizer;
 
 fn corpus() -> Vec<String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets/stance/test.jsonl");
