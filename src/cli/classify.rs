@@ -183,17 +183,9 @@ fn check_input(p: &Path) -> Result<InputSpec> {
     Ok(spec)
 }
 
-/// Runs `stance classify`.
-pub fn run(a: Args) -> Result<i32> {
-    let stream = a.out.as_os_str() == "-";
-    let mut inputs = Vec::new();
-    for p in &a.inputs {
-        inputs.push(check_input(p)?);
-    }
-    let threads = super::set_threads(a.threads);
-
-    // Signals: the first SIGINT/SIGTERM stops at the next batch boundary; a second SIGINT
-    // exits at once.
+/// The signal flags: `cancel` stops at the next batch boundary (first SIGINT/SIGTERM; a second
+/// SIGINT exits at once), `term` remembers that SIGTERM was the cause.
+fn install_signals() -> Result<(Arc<AtomicBool>, Arc<AtomicBool>)> {
     let cancel = Arc::new(AtomicBool::new(false));
     let term = Arc::new(AtomicBool::new(false));
     signal_hook::flag::register_conditional_shutdown(
@@ -204,21 +196,27 @@ pub fn run(a: Args) -> Result<i32> {
     signal_hook::flag::register(signal_hook::consts::SIGINT, cancel.clone())?;
     signal_hook::flag::register(signal_hook::consts::SIGTERM, cancel.clone())?;
     signal_hook::flag::register(signal_hook::consts::SIGTERM, term.clone())?;
+    Ok((cancel, term))
+}
 
-    let (model, load_s) = a.model.load()?;
-    let classifier = a.classifier.settings(&model)?;
-
+/// The library's run settings from the arguments.
+fn run_settings(
+    a: &Args,
+    inputs: Vec<InputSpec>,
+    classifier: strait_stance::classify::ClassifierSettings,
+    threads: usize,
+) -> Result<RunSettings> {
     let mut settings = RunSettings {
-        inputs: inputs.clone(),
+        inputs,
         columns: ColumnMap {
-            text: a.text_col,
-            id: a.id_col,
-            date: a.date_col,
-            actor: a.actor_col,
-            speaker: a.speaker_col,
-            source: a.source_col,
+            text: a.text_col.clone(),
+            id: a.id_col.clone(),
+            date: a.date_col.clone(),
+            actor: a.actor_col.clone(),
+            speaker: a.speaker_col.clone(),
+            source: a.source_col.clone(),
         },
-        output: if stream {
+        output: if a.out.as_os_str() == "-" {
             OutputTarget::Stdout
         } else {
             OutputTarget::Dataset(a.out.clone())
@@ -239,6 +237,61 @@ pub fn run(a: Args) -> Result<i32> {
     settings
         .validate()
         .map_err(|e| anyhow::anyhow!("invalid settings: {e}"))?;
+    Ok(settings)
+}
+
+/// The summary line, the manifest path and recovered runs (unless quiet).
+fn print_summary(summary: &run::RunSummary, model: &str, load_s: f64) {
+    eprintln!(
+        "{} (model {model} loaded in {load_s:.2}s)",
+        run::summary_line(summary)
+    );
+    if let Some(m) = &summary.manifest {
+        eprintln!("run manifest: {}", m.display());
+    }
+    for ab in &summary.abandoned_runs {
+        eprintln!(
+            "recovered interrupted run {}: kept {} committed chunk(s), removed {} partial file(s)",
+            ab.run_id,
+            ab.committed_chunks,
+            ab.removed_parts.len()
+        );
+    }
+}
+
+/// The exit code: interrupted (by which signal), too many rejects, or success.
+fn exit_code(summary: &run::RunSummary, term: &AtomicBool, max_reject_rate: f64) -> i32 {
+    if summary.interrupted {
+        eprintln!("error: interrupted; committed chunks are kept, rerun to finish");
+        return if term.load(Ordering::Relaxed) {
+            super::EXIT_SIGTERM
+        } else {
+            super::EXIT_SIGINT
+        };
+    }
+    if summary.reject_rate_exceeded {
+        eprintln!(
+            "error: {:.1}% of records were rejected (limit {:.1}%); good rows and rejects were committed — see the rejects table",
+            100.0 * summary.counts.reject_rate(),
+            100.0 * max_reject_rate
+        );
+        return super::EXIT_REJECT_RATE;
+    }
+    super::EXIT_OK
+}
+
+/// Runs `stance classify`.
+pub fn run(a: Args) -> Result<i32> {
+    let inputs = a
+        .inputs
+        .iter()
+        .map(|p| check_input(p))
+        .collect::<Result<Vec<_>>>()?;
+    let threads = super::set_threads(a.threads);
+    let (cancel, term) = install_signals()?;
+    let (model, load_s) = a.model.load()?;
+    let classifier = a.classifier.settings(&model)?;
+    let settings = run_settings(&a, inputs.clone(), classifier, threads)?;
     let bars = Bars::new(a.quiet, "statements");
     let silent = Silent;
     let inner: &dyn Reporter = if a.quiet { &silent } else { &bars };
@@ -256,39 +309,7 @@ pub fn run(a: Args) -> Result<i32> {
         run::run(&settings, &model, &reporter, &cancel, &mut stdout).context("classify failed")?;
     drop(stdout);
     if !a.quiet {
-        eprintln!(
-            "{} (model {} loaded in {:.2}s)",
-            run::summary_line(&summary),
-            model.info.name,
-            load_s
-        );
-        if let Some(m) = &summary.manifest {
-            eprintln!("run manifest: {}", m.display());
-        }
-        for ab in &summary.abandoned_runs {
-            eprintln!(
-                "recovered interrupted run {}: kept {} committed chunk(s), removed {} partial file(s)",
-                ab.run_id,
-                ab.committed_chunks,
-                ab.removed_parts.len()
-            );
-        }
+        print_summary(&summary, &model.info.name, load_s);
     }
-    if summary.interrupted {
-        eprintln!("error: interrupted; committed chunks are kept, rerun to finish");
-        return Ok(if term.load(Ordering::Relaxed) {
-            super::EXIT_SIGTERM
-        } else {
-            super::EXIT_SIGINT
-        });
-    }
-    if summary.reject_rate_exceeded {
-        eprintln!(
-            "error: {:.1}% of records were rejected (limit {:.1}%); good rows and rejects were committed — see the rejects table",
-            100.0 * summary.counts.reject_rate(),
-            100.0 * a.max_reject_rate
-        );
-        return Ok(super::EXIT_REJECT_RATE);
-    }
-    Ok(super::EXIT_OK)
+    Ok(exit_code(&summary, &term, a.max_reject_rate))
 }

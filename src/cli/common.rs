@@ -2,11 +2,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use strait_stance::batch::BatchLimits;
 use strait_stance::classify::{ClassifierSettings, Segmentation};
 use strait_stance::defaults;
-use strait_stance::model::{default_model_dir, EngineKind, LoadOptions, Precision, StanceModel};
+use strait_stance::model::{
+    default_model_dir, EngineKind, LoadOptions, ModelError, Precision, StanceModel,
+};
 
 /// Which model to load, and how.
 #[derive(clap::Args)]
@@ -40,7 +42,20 @@ impl ModelArgs {
                 allow_unverified: self.allow_unverified_model,
             },
         )
-        .with_context(|| format!("cannot load the model in {}", dir.display()))?;
+        .map_err(|e| {
+            // The library speaks of settings; name the flags that change them.
+            let hint = match &e {
+                ModelError::NoManifest { .. } => {
+                    "; pass --allow-unverified-model to load it anyway"
+                }
+                ModelError::Invalid(m) if m.contains("fast engine") => {
+                    "; use --engine fast for int8"
+                }
+                _ => "",
+            };
+            anyhow::Error::new(e)
+                .context(format!("cannot load the model in {}{hint}", dir.display()))
+        })?;
         Ok((model, t.elapsed().as_secs_f64()))
     }
 }

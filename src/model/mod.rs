@@ -80,7 +80,7 @@ pub enum ModelError {
         problem: String,
     },
     /// The model has no manifest and unverified models were not allowed.
-    #[error("{} has no manifest.json, so its files cannot be verified (models written by `stance train` have one; pass --allow-unverified-model to load it anyway)", dir.display())]
+    #[error("{} has no manifest.json, so its files cannot be verified (models written by `stance train` have one; allow unverified models to load it anyway)", dir.display())]
     NoManifest {
         /// The model folder.
         dir: PathBuf,
@@ -284,7 +284,7 @@ impl StanceModel {
             EngineKind::RustBert => {
                 if opts.precision != Precision::Fp32 {
                     return Err(ModelError::Invalid(
-                        "the rust-bert engine computes in fp32 only; use --engine fast for int8"
+                        "the rust-bert engine computes in fp32 only; use the fast engine for int8"
                             .into(),
                     ));
                 }
