@@ -40,11 +40,22 @@ import pyarrow.dataset as ds
 PREDICTION_TYPES: dict = {}
 
 
-def load_prediction_types(stance_bin: str) -> dict:
-    r = subprocess.run([stance_bin, "schema", "--json"], capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"check_readers: `{stance_bin} schema --json` failed ({r.returncode}): {r.stderr.strip()}")
-    tables = {t["name"]: t for t in json.loads(r.stdout)["tables"]}
+def load_prediction_types(stance_bin: str, schema_json: str | None) -> dict:
+    """Predictions column -> type, from `stance schema --json` (or a saved copy of it)."""
+    try:
+        if schema_json:
+            with open(schema_json, encoding="utf-8") as f:
+                desc = json.load(f)
+        else:
+            r = subprocess.run([stance_bin, "schema", "--json"], capture_output=True, text=True)
+            if r.returncode != 0:
+                raise OSError(f"exit {r.returncode}: {r.stderr.strip()[-500:]}")
+            desc = json.loads(r.stdout)
+    except (OSError, ValueError) as e:
+        print(f"check_readers: error: cannot read the table schema from "
+              f"{schema_json or stance_bin + ' schema --json'}: {e} (pass --stance-bin or --schema-json)")
+        sys.exit(2)
+    tables = {t["name"]: t for t in desc["tables"]}
     return {c["name"]: c["type"] for c in tables["predictions"]["columns"]}
 
 
@@ -446,12 +457,13 @@ def main(argv=None) -> int:
     p.add_argument("--stance-bin", default=os.environ.get("STANCE_BIN") or os.path.join(
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "target", "release", "stance"),
         help="the stance binary whose `schema --json` describes the tables")
+    p.add_argument("--schema-json", help="a saved `stance schema --json` (instead of --stance-bin)")
     a = p.parse_args(argv)
-    PREDICTION_TYPES.update(load_prediction_types(a.stance_bin))
     root = a.dir.rstrip("/") or "/"
     if not os.path.isdir(os.path.join(root, "predictions")):
         print(f"check_readers: error: {root}/predictions not found", file=sys.stderr)
         return 2
+    PREDICTION_TYPES.update(load_prediction_types(a.stance_bin, a.schema_json))
     print(f"check_readers: {root} (polars {pl.__version__}, pandas {pd.__version__}, "
           f"pyarrow {pa.__version__}, duckdb {duckdb.__version__})")
     rep = Report(a.quiet)

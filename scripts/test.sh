@@ -26,7 +26,7 @@ cargo build --release --bins
 # Lints on every target (tests, benches included), then a smoke run of the benchmark so the
 # bench script and its baselines keep working (numbers from --quick are not meaningful).
 cargo clippy --release --all-targets -- -D warnings
-scripts/bench.sh --quick >/dev/null
+scripts/bench.sh --quick --work target/bench-smoke >/dev/null
 
 py=.venv/bin/python
 $py tests/python/test_hf_compat.py

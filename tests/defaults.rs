@@ -131,8 +131,9 @@ fn readme_development_map_matches_the_source_tree() {
         .collect();
     let mut actual: Vec<String> = std::fs::read_dir(common::root().join("src"))
         .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .map(|e| {
-            let e = e.unwrap();
             let name = e.file_name().to_string_lossy().to_string();
             if e.path().is_dir() {
                 format!("{name}/")

