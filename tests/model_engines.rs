@@ -179,3 +179,27 @@ fn tokenizer_truncates_with_specials() {
     assert_eq!(s[0], 101); // [CLS]
     assert_eq!(s[15], 102); // [SEP]
 }
+
+/// The multilingual base encoder's XLM-R tokenizer (built by `scripts/setup.sh`) loads with its
+/// own specials (`<s>` 0, `</s>` 2, `<pad>` 1) and reads Chinese in both scripts without `<unk>`.
+#[test]
+fn xlmr_tokenizer_uses_its_own_specials_and_reads_chinese() {
+    let path = common::root().join("models/multilingual-e5-small/tokenizer.json");
+    let t = TextTokenizer::from_file(&path)
+        .expect("models/multilingual-e5-small is built by scripts/setup.sh");
+    assert_eq!(t.pad_id(), 1);
+    for text in [
+        "中方坚决反对任何形式的“台独”分裂行径。",
+        "中華民國與中華人民共和國互不隸屬。",
+    ] {
+        let toks = t.tokenize_one(text).unwrap();
+        assert!(toks.ids.len() >= 5, "{text}: {:?}", toks.ids);
+        assert!(!toks.ids.contains(&3), "{text}: <unk> in {:?}", toks.ids);
+        let s = t.with_specials(&toks.ids, 64);
+        assert_eq!((s[0], s[s.len() - 1]), (0, 2), "{text}: <s> … </s>");
+        // Byte offsets land on character boundaries of the text.
+        for (a, b) in &toks.offsets {
+            assert!(text.is_char_boundary(*a) && text.is_char_boundary(*b));
+        }
+    }
+}
