@@ -20,7 +20,10 @@ const ABBREVIATIONS: &[&str] = &[
 ];
 
 fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '\'' | ')' | ']' | '}' | '’' | '”' | '»')
+    matches!(
+        c,
+        '"' | '\'' | ')' | ']' | '}' | '’' | '”' | '»' | '」' | '』' | '）' | '】' | '》' | '〉'
+    )
 }
 
 /// Start of the word (letters, digits and inner periods) that ends just before byte `end`.
@@ -118,9 +121,34 @@ fn push_trimmed(text: &str, from: usize, to: usize, out: &mut Vec<Range<usize>>)
     }
 }
 
-/// Sentence-final punctuation, Latin or CJK.
+/// Sentence-final punctuation, Latin or CJK (the full-width semicolon ends a clause that Chinese
+/// statements use like a sentence: 「…；…；…。」 lists of positions).
 fn is_terminator(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '。' | '！' | '？')
+    matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '；')
+}
+
+/// CJK sentence-final punctuation: splits even without a following space.
+fn is_cjk_terminator(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '；')
+}
+
+/// A Chinese numbered point at the start of a line: 一、 二、 … 十、, （一）, or 1、 (full-width
+/// forms only, so English "(1)" lists segment as before).
+fn starts_numbered_point(line: &str) -> bool {
+    let line = line.trim_start();
+    let numeral = |c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit();
+    let mut it = line.chars();
+    match it.next() {
+        Some('（') => {
+            let inner: String = it.by_ref().take_while(|c| numeral(*c)).collect();
+            !inner.is_empty() && line.contains('）')
+        }
+        Some(c) if numeral(c) => {
+            let rest: String = line.chars().skip_while(|c| numeral(*c)).take(1).collect();
+            rest == "、"
+        }
+        _ => false,
+    }
 }
 
 /// True when the newline at `chars[i]` ends a sentence: a paragraph break (the next line is
@@ -134,7 +162,7 @@ fn breaks_at_newline(text: &str, chars: &[(usize, char)], i: usize) -> bool {
     let blank = j < n && chars[j].1 == '\n';
     let next_line_start = if j < n { chars[j].0 } else { text.len() };
     let next_line = text[next_line_start..].split('\n').next().unwrap_or("");
-    blank || starts_speaker_turn(next_line)
+    blank || starts_speaker_turn(next_line) || starts_numbered_point(next_line)
 }
 
 /// What the sentence-final punctuation at `chars[i]` does: the byte where the sentence ends,
@@ -152,7 +180,7 @@ fn stop_after(text: &str, chars: &[(usize, char)], i: usize, start: usize) -> St
     let n = chars.len();
     let (pos, c) = chars[i];
     let mut j = i + 1;
-    while j < n && matches!(chars[j].1, '.' | '!' | '?') {
+    while j < n && matches!(chars[j].1, '.' | '!' | '?' | '。' | '！' | '？' | '…') {
         j += 1;
     }
     while j < n && is_closer(chars[j].1) {
@@ -166,7 +194,7 @@ fn stop_after(text: &str, chars: &[(usize, char)], i: usize, start: usize) -> St
         return no_split(j);
     }
     let (end, next) = chars[j];
-    let cjk = matches!(c, '。' | '！' | '？');
+    let cjk = is_cjk_terminator(c);
     if !cjk && !next.is_whitespace() {
         // "3.5", "U.S.", "e.g.," — no boundary without following space.
         return no_split(j);
@@ -379,6 +407,27 @@ mod tests {
                 "3.5 percent growth.",
                 "23. Trade grew."
             ]
+        );
+    }
+
+    #[test]
+    fn chinese_sentences_quotes_semicolons_and_numbered_points() {
+        let t = "外交部发言人表示：「台湾是中国的一部分。」中方坚决反对任何形式的官方往来；敦促美方恪守承诺！\n一、维护和平稳定。\n二、反对单方面改变现状。";
+        assert_eq!(
+            split(t),
+            vec![
+                "外交部发言人表示：「台湾是中国的一部分。」",
+                "中方坚决反对任何形式的官方往来；",
+                "敦促美方恪守承诺！",
+                "一、维护和平稳定。",
+                "二、反对单方面改变现状。",
+            ]
+        );
+        // Traditional, with full-width question and exclamation runs and a closing bracket.
+        let t = "這是主權問題嗎？！（當然是）我們不會退讓。";
+        assert_eq!(
+            split(t),
+            vec!["這是主權問題嗎？！", "（當然是）我們不會退讓。"]
         );
     }
 
