@@ -61,9 +61,6 @@ pub struct ClassifierSettings {
     pub min_stance_confidence: f32,
 }
 
-/// Default of [`ClassifierSettings::min_stance_confidence`] (see [`crate::defaults`]).
-pub const DEFAULT_MIN_STANCE_CONFIDENCE: f32 = crate::defaults::MIN_STANCE_CONFIDENCE;
-
 impl Default for ClassifierSettings {
     fn default() -> Self {
         ClassifierSettings {
@@ -71,7 +68,7 @@ impl Default for ClassifierSettings {
             limits: BatchLimits::default(),
             window_overlap: crate::defaults::MAX_TOKENS / 8,
             segmentation: Segmentation::Auto,
-            min_stance_confidence: DEFAULT_MIN_STANCE_CONFIDENCE,
+            min_stance_confidence: crate::defaults::MIN_STANCE_CONFIDENCE,
         }
     }
 }

@@ -32,10 +32,9 @@ fn text(s: &str) -> Cell {
 
 /// `label`, `confidence`, `stance_score` and `p_<label>`.
 fn label_cell(name: &str, probs: &[f32; NUM_LABELS]) -> Option<Cell> {
-    let (label, p) = crate::labels::argmax(probs);
     Some(match name {
-        "label" => text(label.as_str()),
-        "confidence" => Cell::F32(p),
+        "label" => text(crate::labels::argmax(probs).0.as_str()),
+        "confidence" => Cell::F32(crate::labels::argmax(probs).1),
         "stance_score" => Cell::F32(crate::labels::stance_score(probs)),
         _ => {
             let l = Label::ALL
