@@ -73,6 +73,10 @@ pub struct Args {
     /// Label smoothing of the cross-entropy, in [0, 1).
     #[arg(long, default_value_t = defaults::LABEL_SMOOTHING)]
     label_smoothing: f64,
+    /// Keep the word-embedding table at the base model's weights (for large multilingual
+    /// vocabularies: faster steps, and the shipped folder can omit the table).
+    #[arg(long)]
+    freeze_word_embeddings: bool,
     /// Store weights as fp32 instead of fp16.
     #[arg(long)]
     fp32: bool,
@@ -137,6 +141,7 @@ pub fn run(a: Args) -> Result<i32> {
         balanced: !a.no_balance,
         label_smoothing: a.label_smoothing,
         half: !a.fp32,
+        freeze_word_embeddings: a.freeze_word_embeddings,
         text_col: a.text_col,
         label_col: a.label_col,
     };

@@ -211,7 +211,7 @@ impl<'a> Trainer<'a> {
             .vs
             .variables()
             .into_iter()
-            .filter(|(n, _)| is_decayed(n))
+            .filter(|(n, t)| is_decayed(n) && t.requires_grad())
             .map(|(_, t)| t)
             .collect();
         Ok(Trainer {

@@ -74,6 +74,10 @@ pub struct TrainSettings {
     pub label_smoothing: f64,
     /// Store weights as fp16.
     pub half: bool,
+    /// Keep the word-embedding table at the starting weights (a large multilingual vocabulary
+    /// then stays identical to the base, so a model folder can ship without it).
+    #[serde(default)]
+    pub freeze_word_embeddings: bool,
     /// Text and label columns.
     pub text_col: String,
     /// Label column.
@@ -204,8 +208,12 @@ fn load_start(s: &TrainSettings) -> Result<Start, TrainError> {
     let mut model = ReferenceBert::new(&config)?;
     let weights = Weights::read(&dir)?;
     let (missing, _unused) = model.load(&weights)?;
-    let allowed_missing =
-        |n: &String| matches!(s.init, Init::Base(_)) && n.starts_with("classifier.");
+    // A pretrained encoder may come without the pooler (sentence-embedding encoders such as
+    // multilingual-e5 drop it) and without the head: both start random, seeded.
+    let allowed_missing = |n: &String| {
+        matches!(s.init, Init::Base(_))
+            && (n.starts_with("classifier.") || n.starts_with("bert.pooler."))
+    };
     let bad: Vec<String> = missing
         .iter()
         .filter(|n| !allowed_missing(n))
@@ -214,12 +222,29 @@ fn load_start(s: &TrainSettings) -> Result<Start, TrainError> {
     if !bad.is_empty() {
         return Err(ModelError::MissingTensors(bad).into());
     }
+    if s.freeze_word_embeddings {
+        freeze(&model, WORD_EMBEDDINGS)?;
+    }
     Ok(Start {
         dir,
         config,
         tok,
         model,
     })
+}
+
+/// The word-embedding table's name in a BERT checkpoint.
+pub const WORD_EMBEDDINGS: &str = "bert.embeddings.word_embeddings.weight";
+
+/// Stops gradients to one tensor (the optimizer then leaves it unchanged: no gradient, no
+/// decay).
+fn freeze(model: &ReferenceBert, name: &str) -> Result<(), ModelError> {
+    let vars = model.vs.variables();
+    let t = vars
+        .get(name)
+        .ok_or_else(|| ModelError::MissingTensors(vec![name.to_string()]))?;
+    let _ = t.shallow_clone().set_requires_grad(false);
+    Ok(())
 }
 
 /// Refuses an output folder that exists and a run without training data.
