@@ -62,3 +62,9 @@ pub const SEED: u64 = 13;
 pub const PATIENCE: usize = 2;
 /// Training: label smoothing of the cross-entropy.
 pub const LABEL_SMOOTHING: f64 = 0.0;
+
+/// Routing: share of a statement's letters that must be Han characters for it to be read as
+/// Chinese (by the multilingual model) rather than English.
+pub const HAN_SHARE: f64 = 0.3;
+/// The model Chinese statements are routed to when no model is named.
+pub const CHINESE_MODEL_NAME: &str = "stance-multilingual-v1";

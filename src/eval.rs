@@ -12,7 +12,8 @@ use serde::Serialize;
 use crate::classify::{classify_in_groups, ClassifierSettings, ClassifyError, DocResult};
 use crate::input::labelled::{Example, Span};
 use crate::labels::{argmax, stance_score, Label, NUM_LABELS};
-use crate::model::StanceModel;
+use crate::language::{self, Lang};
+use crate::model::Routes;
 use crate::report::Reporter;
 
 /// Precision, recall and F1 of one label.
@@ -266,6 +267,9 @@ pub struct EvalReport {
     /// Metrics per `capability` value (the behavioural suite), when the data has it; the pass
     /// rate of a capability is its accuracy.
     pub by_capability: BTreeMap<String, Metrics>,
+    /// Metrics per routing language (`en`, `zh`) and, for Chinese, per script (`zh-Hans`,
+    /// `zh-Hant`), when the data has more than one of them or any Chinese.
+    pub by_language: BTreeMap<String, Metrics>,
     /// Share of stance-bearing gold documents whose deciding sentence overlaps a gold evidence
     /// span, when the data has spans.
     pub evidence_accuracy: Option<f64>,
@@ -275,9 +279,10 @@ pub struct EvalReport {
     pub seconds: f64,
 }
 
-/// Classifies every example and computes the report.
+/// Classifies every example (each with the model its language is routed to) and computes the
+/// report.
 pub fn evaluate(
-    model: &StanceModel,
+    routes: &Routes,
     examples: &[Example],
     settings: &ClassifierSettings,
     cancel: &AtomicBool,
@@ -285,21 +290,48 @@ pub fn evaluate(
 ) -> Result<EvalReport, ClassifyError> {
     let t = std::time::Instant::now();
     reporter.begin("evaluating", Some(examples.len() as u64));
-    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-    let results = classify_in_groups(model, &texts, settings, cancel, |n| {
-        reporter.advance(n as u64)
-    })?;
+    let langs: Vec<Lang> = examples.iter().map(|e| language::detect(&e.text)).collect();
+    let mut slots: Vec<Option<DocResult>> = (0..examples.len()).map(|_| None).collect();
+    for (lang, idx) in routes.partition(&langs) {
+        let model = routes.model_for(lang)?;
+        let texts: Vec<&str> = idx.iter().map(|&i| examples[i].text.as_str()).collect();
+        let results = classify_in_groups(model, &texts, settings, cancel, |n| {
+            reporter.advance(n as u64)
+        })?;
+        for (i, r) in idx.into_iter().zip(results) {
+            slots[i] = Some(r);
+        }
+    }
     reporter.end();
+    let results: Vec<DocResult> = slots.into_iter().flatten().collect();
     let probs: Vec<[f32; NUM_LABELS]> = results.iter().map(|r| r.probs).collect();
     let (evidence_hits, evidence_n) = evidence_hits(examples, &results);
     let gold: Vec<Label> = examples.iter().map(|e| e.label).collect();
     let metrics = compute(&gold, &probs);
+    let lang_keys: Vec<Vec<&str>> = examples
+        .iter()
+        .zip(&langs)
+        .map(|(e, l)| match (l, language::script(&e.text)) {
+            (Lang::Zh, Some(s)) => vec!["zh", s.tag()],
+            (l, _) => vec![l.as_str()],
+        })
+        .collect();
+    let mut by_language = BTreeMap::new();
+    if langs.contains(&Lang::Zh) {
+        for key in ["en", "zh", "zh-Hans", "zh-Hant"] {
+            let m = metrics_by_index(examples, &probs, |i| lang_keys[i].contains(&key));
+            if let Some(m) = m {
+                by_language.insert(key.to_string(), m);
+            }
+        }
+    }
     Ok(EvalReport {
-        model: model.info.name.clone(),
-        model_sha256: model.info.sha256.clone(),
+        model: routes.describe(),
+        model_sha256: routes.primary().info.sha256.clone(),
         metrics,
         by_phrasing: metrics_by(examples, &probs, |e| e.phrasing.as_deref()),
         by_capability: metrics_by(examples, &probs, |e| e.capability.as_deref()),
+        by_language,
         evidence_accuracy: if evidence_n > 0 {
             Some(evidence_hits as f64 / evidence_n as f64)
         } else {
@@ -342,6 +374,21 @@ fn is_gold_sentence(text: &str, sentence: &Range<usize>, spans: &[Span]) -> bool
         let shorter = (end - start).min(s.end - s.start).max(1);
         overlap * 2 > shorter
     })
+}
+
+/// Metrics of the examples whose index `keep` accepts (`None` when there are none).
+fn metrics_by_index(
+    examples: &[Example],
+    probs: &[[f32; NUM_LABELS]],
+    keep: impl Fn(usize) -> bool,
+) -> Option<Metrics> {
+    let idx: Vec<usize> = (0..examples.len()).filter(|&i| keep(i)).collect();
+    if idx.is_empty() {
+        return None;
+    }
+    let gold: Vec<Label> = idx.iter().map(|&i| examples[i].label).collect();
+    let p: Vec<[f32; NUM_LABELS]> = idx.iter().map(|&i| probs[i]).collect();
+    Some(compute(&gold, &p))
 }
 
 /// Metrics per value of one optional column; examples without a value are left out.

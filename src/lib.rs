@@ -31,6 +31,7 @@ pub mod fsio;
 pub mod hash;
 pub mod input;
 pub mod labels;
+pub mod language;
 pub mod model;
 pub mod output;
 pub mod report;

@@ -11,7 +11,7 @@ use common::*;
 use strait_stance::classify::{classify_documents, ClassifierSettings};
 use strait_stance::eval::{evaluate, render};
 use strait_stance::input::labelled::read_labelled;
-use strait_stance::model::{LoadOptions, StanceModel};
+use strait_stance::model::{LoadOptions, Routes, StanceModel};
 use strait_stance::report::Silent;
 use strait_stance::Label;
 
@@ -49,7 +49,7 @@ fn shipped() -> StanceModel {
         .expect("the shipped model loads and passes its manifest check")
 }
 
-fn eval_file(model: &StanceModel, rel: &str) -> strait_stance::eval::EvalReport {
+fn eval_file(model: &Routes, rel: &str) -> strait_stance::eval::EvalReport {
     let ex = read_labelled(&root().join(rel), "text", "label").unwrap();
     let r = evaluate(
         model,
@@ -65,7 +65,7 @@ fn eval_file(model: &StanceModel, rel: &str) -> strait_stance::eval::EvalReport 
 
 #[test]
 fn shipped_model_on_the_real_test_split() {
-    let r = eval_file(&shipped(), "datasets/real/test.jsonl");
+    let r = eval_file(&Routes::single(shipped()), "datasets/real/test.jsonl");
     let m = &r.metrics;
     assert!(m.n >= 400, "the real test split has {} passages", m.n);
     assert!(
@@ -94,7 +94,7 @@ fn shipped_model_on_the_real_test_split() {
 
 #[test]
 fn shipped_model_on_the_synthetic_test_split() {
-    let r = eval_file(&shipped(), "datasets/stance/test.jsonl");
+    let r = eval_file(&Routes::single(shipped()), "datasets/stance/test.jsonl");
     let m = &r.metrics;
     assert!(m.n >= 500);
     let held_out = r.by_phrasing.get("held_out").expect("held_out rows");
@@ -130,7 +130,7 @@ fn shipped_model_on_the_synthetic_test_split() {
 /// documents"); truncating them to the window would lose most stances.
 #[test]
 fn shipped_model_on_the_long_document_test_set() {
-    let r = eval_file(&shipped(), "datasets/longdocs/test.jsonl");
+    let r = eval_file(&Routes::single(shipped()), "datasets/longdocs/test.jsonl");
     let m = &r.metrics;
     assert!(m.n >= 100);
     assert!(
@@ -151,26 +151,34 @@ fn shipped_model_on_the_long_document_test_set() {
 /// synthetic test split, and the same label for nearly every statement.
 #[test]
 fn int8_tracks_fp32_on_the_test_splits() {
-    let fp = shipped();
-    let q = StanceModel::load(
-        &shipped_model(),
-        &LoadOptions {
-            precision: strait_stance::model::Precision::Int8,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let fp = Routes::single(shipped());
+    let q = Routes::single(
+        StanceModel::load(
+            &shipped_model(),
+            &LoadOptions {
+                precision: strait_stance::model::Precision::Int8,
+                ..Default::default()
+            },
+        )
+        .unwrap(),
+    );
     for (rel, min_agreement) in INT8_AGREEMENT {
         let ex = read_labelled(&root().join(rel), "text", "label").unwrap();
         let texts: Vec<&str> = ex.iter().map(|e| e.text.as_str()).collect();
         let settings = ClassifierSettings::default();
         let cancel = AtomicBool::new(false);
-        let label_of = |m: &StanceModel| -> Vec<Label> {
-            strait_stance::classify::classify_in_groups(m, &texts, &settings, &cancel, |_| {})
-                .unwrap()
-                .iter()
-                .map(|r| strait_stance::labels::argmax(&r.probs).0)
-                .collect()
+        let label_of = |m: &Routes| -> Vec<Label> {
+            strait_stance::classify::classify_in_groups(
+                m.primary(),
+                &texts,
+                &settings,
+                &cancel,
+                |_| {},
+            )
+            .unwrap()
+            .iter()
+            .map(|r| strait_stance::labels::argmax(&r.probs).0)
+            .collect()
         };
         let (a, b) = (label_of(&fp), label_of(&q));
         let agree = a.iter().zip(&b).filter(|(x, y)| x == y).count() as f64 / a.len() as f64;
@@ -194,7 +202,7 @@ fn int8_tracks_fp32_on_the_test_splits() {
 
 #[test]
 fn shipped_model_passes_the_behavioural_suite() {
-    let r = eval_file(&shipped(), "datasets/suite/behaviour.jsonl");
+    let r = eval_file(&Routes::single(shipped()), "datasets/suite/behaviour.jsonl");
     assert!(r.by_capability.len() >= 5);
     for (cap, m) in &r.by_capability {
         println!("{cap}: {:.4} of {}", m.accuracy, m.n);

@@ -26,7 +26,7 @@ fn classify(args: &[&str]) -> std::process::Output {
 }
 
 fn check_schema(df: &DataFrame) {
-    let expect: [(&str, DataType); 19] = [
+    let expect: [(&str, DataType); 20] = [
         ("id", DataType::String),
         ("text", DataType::String),
         ("text_sha256", DataType::String),
@@ -39,6 +39,7 @@ fn check_schema(df: &DataFrame) {
         ("p_leans_supports", DataType::Float32),
         ("p_supports", DataType::Float32),
         ("p_off_topic", DataType::Float32),
+        ("lang", DataType::String),
         ("model", DataType::String),
         ("model_sha256", DataType::String),
         (

@@ -289,8 +289,9 @@ pub fn run(a: Args) -> Result<i32> {
     let guess = a.classifier.settings_capped(usize::MAX)?;
     run_settings(&a, inputs.clone(), guess, threads)?;
     let (cancel, term) = install_signals()?;
-    let (model, load_s) = a.model.load()?;
-    let classifier = a.classifier.settings(&model)?;
+    let (routes, load_s, route_warning) = a.model.load_routes()?;
+    let model = routes.primary();
+    let classifier = a.classifier.settings(model)?;
     let settings = run_settings(&a, inputs.clone(), classifier, threads)?;
     let bars = Bars::new(a.quiet, "statements");
     let silent = Silent;
@@ -304,12 +305,15 @@ pub fn run(a: Args) -> Result<i32> {
     for t in &model.info.unused_tensors {
         reporter.warn(&format!("checkpoint tensor {t} is not used by the model"));
     }
+    if let Some(w) = &route_warning {
+        reporter.warn(w);
+    }
     let mut stdout = std::io::stdout().lock();
     let summary =
-        run::run(&settings, &model, &reporter, &cancel, &mut stdout).context("classify failed")?;
+        run::run(&settings, &routes, &reporter, &cancel, &mut stdout).context("classify failed")?;
     drop(stdout);
     if !a.quiet {
-        print_summary(&summary, &model.info.name, load_s);
+        print_summary(&summary, &routes.describe(), load_s);
     }
     Ok(exit_code(&summary, &term, a.max_reject_rate))
 }

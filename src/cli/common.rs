@@ -7,7 +7,8 @@ use strait_stance::batch::BatchLimits;
 use strait_stance::classify::{ClassifierSettings, Segmentation};
 use strait_stance::defaults;
 use strait_stance::model::{
-    default_model_dir, EngineKind, LoadOptions, ModelError, Precision, StanceModel,
+    default_chinese_model_dir, default_model_dir, EngineKind, LoadOptions, ModelError, Precision,
+    Routes, StanceModel,
 };
 
 /// Which model to load, and how.
@@ -27,22 +28,56 @@ pub struct ModelArgs {
     /// Load a model folder that has no manifest.json (its files cannot be verified).
     #[arg(long)]
     pub allow_unverified_model: bool,
+    /// Model for Chinese statements (mostly Han script). Default: the shipped
+    /// models/stance-multilingual-v1 when installed and --model is not given (--model alone
+    /// reads every statement).
+    #[arg(long, value_name = "DIR")]
+    pub chinese_model: Option<PathBuf>,
 }
 
 impl ModelArgs {
+    fn options(&self) -> LoadOptions {
+        LoadOptions {
+            precision: self.precision,
+            engine: self.engine,
+            allow_unverified: self.allow_unverified_model,
+        }
+    }
+
+    /// The models of a run: the named model for everything (`--model` or `$STANCE_MODEL`), else
+    /// the English model with Chinese statements routed to the multilingual model (loaded on
+    /// first use). Returns the routes, the seconds loading took, and a warning when Chinese
+    /// text has no model of its own.
+    pub fn load_routes(&self) -> Result<(Routes, f64, Option<String>)> {
+        let (primary, load_s) = self.load()?;
+        let named = self.model.is_some() || std::env::var_os("STANCE_MODEL").is_some();
+        if named && self.chinese_model.is_none() {
+            return Ok((Routes::single(primary), load_s, None));
+        }
+        let dir = self
+            .chinese_model
+            .clone()
+            .unwrap_or_else(default_chinese_model_dir);
+        if self.chinese_model.is_none() && !dir.join("manifest.json").is_file() {
+            let warning = format!(
+                "no Chinese model in {}: Chinese statements are read by {} (run scripts/setup.sh)",
+                dir.display(),
+                primary.info.name
+            );
+            return Ok((Routes::single(primary), load_s, Some(warning)));
+        }
+        let routes = Routes::with_chinese(primary, &dir, self.options()).map_err(|e| {
+            anyhow::Error::new(e)
+                .context(format!("cannot use the Chinese model in {}", dir.display()))
+        })?;
+        Ok((routes, load_s, None))
+    }
+
     /// Verifies and loads the model; returns it with the seconds loading took.
     pub fn load(&self) -> Result<(StanceModel, f64)> {
         let dir = self.model.clone().unwrap_or_else(default_model_dir);
         let t = std::time::Instant::now();
-        let model = StanceModel::load(
-            &dir,
-            &LoadOptions {
-                precision: self.precision,
-                engine: self.engine,
-                allow_unverified: self.allow_unverified_model,
-            },
-        )
-        .map_err(|e| {
+        let model = StanceModel::load(&dir, &self.options()).map_err(|e| {
             // The library speaks of settings; name the flags that change them.
             let hint = match &e {
                 ModelError::NoManifest { .. } => {

@@ -70,15 +70,24 @@ struct Combined<'a> {
 /// Runs `stance eval`.
 pub fn run(a: Args) -> Result<i32> {
     super::set_threads(a.threads);
-    let (model, _) = a.model.load()?;
-    let settings = a.classifier.settings(&model)?;
+    let (routes, _, route_warning) = a.model.load_routes()?;
+    if let Some(w) = &route_warning {
+        eprintln!("warning: {w}");
+    }
+    let settings = a.classifier.settings(routes.primary())?;
     let quiet = a.quiet || a.json;
     let eval_file = |path: &Path| -> Result<Evaluated> {
         let examples = read_labelled(path, &a.text_col, &a.label_col)
             .with_context(|| format!("cannot read labelled data from {}", path.display()))?;
         let bars = Bars::new(quiet, "statements");
-        let report = evaluate(&model, &examples, &settings, &AtomicBool::new(false), &bars)
-            .context("evaluation failed")?;
+        let report = evaluate(
+            &routes,
+            &examples,
+            &settings,
+            &AtomicBool::new(false),
+            &bars,
+        )
+        .context("evaluation failed")?;
         Ok(Evaluated {
             data: path.to_path_buf(),
             report,
@@ -147,6 +156,15 @@ fn print_set(s: &Evaluated) {
         println!(
             "\nphrasing={k}: {} examples, accuracy {:.4}, macro-F1 {:.4}",
             m.n, m.accuracy, m.macro_f1
+        );
+    }
+    for (k, m) in &r.by_language {
+        println!(
+            "\nlang={k}: {} examples, accuracy {:.4}, macro-F1 {:.4}, polarity flips {}",
+            m.n,
+            m.accuracy,
+            m.macro_f1,
+            pct(m, |m| m.polarity_flip_rate)
         );
     }
     if let Some(e) = r.evidence_accuracy {

@@ -11,6 +11,7 @@ pub mod config;
 pub mod int8;
 pub mod manifest;
 pub mod reference;
+pub mod routes;
 pub mod save;
 pub mod weights;
 
@@ -25,6 +26,7 @@ pub use bert::{FastBert, Precision};
 pub use config::BertConfig;
 pub use manifest::{Manifest, MANIFEST_FILE};
 pub use reference::ReferenceBert;
+pub use routes::{ModelId, Routes};
 pub use weights::{Weights, WEIGHTS_FILE};
 
 /// Files whose bytes decide predictions; their digests make up `model_sha256`.
@@ -377,6 +379,19 @@ impl StanceModel {
             Engine::Reference(_) => 0.0,
         }
     }
+}
+
+/// Where the Chinese route's model is when none is named: the checkout's
+/// `models/stance-multilingual-v1`, else `./models/stance-multilingual-v1`.
+pub fn default_chinese_model_dir() -> PathBuf {
+    let name = crate::defaults::CHINESE_MODEL_NAME;
+    let built = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(name);
+    if built.is_dir() {
+        return built;
+    }
+    PathBuf::from("models").join(name)
 }
 
 /// Where `classify` finds a model when `--model` is not given: `$STANCE_MODEL`, else the

@@ -141,8 +141,9 @@ fn read_columns(path: &Path, cols: &[&str]) -> Result<DataFrame, DatasetError> {
 }
 
 impl ExistingKeys {
-    /// Loads keys of predictions by `model_sha256` and all reject keys from the dataset.
-    pub fn load(root: &Path, model_sha256: &str) -> Result<ExistingKeys, DatasetError> {
+    /// Loads keys of predictions by any of `model_sha256s` (the models of a run) and all
+    /// reject keys from the dataset.
+    pub fn load(root: &Path, model_sha256s: &[String]) -> Result<ExistingKeys, DatasetError> {
         let mut keys = ExistingKeys::default();
         for path in part_files(root, "predictions")? {
             let df = read_columns(&path, &["id", "text_sha256", "model_sha256"])?;
@@ -162,7 +163,7 @@ impl ExistingKeys {
                 .map_err(pe)?;
             for ((id, sha), m) in ids.iter().zip(shas.iter()).zip(models.iter()) {
                 if let (Some(id), Some(sha), Some(m)) = (id, sha, m) {
-                    if m == model_sha256 {
+                    if model_sha256s.iter().any(|s| s == m) {
                         keys.predictions.insert(prediction_key(id, sha));
                     }
                 }

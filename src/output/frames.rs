@@ -11,6 +11,8 @@ use super::cells::{self, Cell};
 use super::schema::{ColumnSpec, ColumnType, TableSpec, PREDICTIONS, REJECTS, SENTENCES};
 use crate::input::{Passthrough, Reject};
 use crate::labels::{Label, NUM_LABELS};
+use crate::language::Lang;
+use crate::model::ModelId;
 
 /// One document's prediction.
 #[derive(Debug, Clone)]
@@ -21,6 +23,8 @@ pub struct PredictionRow {
     pub text: String,
     /// Hex sha256 of the text's UTF-8 bytes.
     pub text_sha256: String,
+    /// The language it was routed by (which decides the model).
+    pub lang: Lang,
     /// Calibrated probabilities in [`Label::ALL`] order.
     pub probs: [f32; NUM_LABELS],
     /// Date, if known.
@@ -71,19 +75,31 @@ pub struct SentenceRow {
     pub probs: [f32; NUM_LABELS],
     /// Whether this sentence decided the document's label.
     pub is_evidence: bool,
+    /// The document's routing language.
+    pub lang: Lang,
 }
 
 /// Values every row of a run shares.
 #[derive(Debug, Clone)]
 pub struct RowContext {
-    /// Model name.
-    pub model: String,
-    /// Model digest.
-    pub model_sha256: String,
+    /// The model that reads everything not routed elsewhere.
+    pub model: ModelId,
+    /// The model Chinese statements are routed to, if any.
+    pub chinese_model: Option<ModelId>,
     /// Run id.
     pub run_id: String,
     /// When the run classified (UTC).
     pub classified_at: DateTime<Utc>,
+}
+
+impl RowContext {
+    /// The model that read a statement routed by `lang`.
+    pub fn model_for(&self, lang: Lang) -> &ModelId {
+        match (lang, &self.chinese_model) {
+            (Lang::Zh, Some(m)) => m,
+            _ => &self.model,
+        }
+    }
 }
 
 /// Passthrough column types, fixed by a column's first non-null chunk so every part file of a

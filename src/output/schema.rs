@@ -164,7 +164,13 @@ pub const PREDICTIONS: TableSpec = TableSpec {
             false,
             "calibrated probability of off_topic",
         ),
-        col("model", String, false, "model name"),
+        col(
+            "lang",
+            String,
+            false,
+            "language the statement was routed by: zh (mostly Han script) or en (everything else)",
+        ),
+        col("model", String, false, "name of the model that read it"),
         col(
             "model_sha256",
             String,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{RunError, RunSettings, RunSummary};
 use crate::hash::sha256_file;
 use crate::input;
-use crate::model::StanceModel;
+use crate::model::{Routes, StanceModel};
 
 /// Input file facts for the manifest.
 #[derive(Debug, Clone, Serialize)]
@@ -44,10 +44,23 @@ pub(super) fn describe_inputs(settings: &RunSettings) -> Result<Vec<InputInfo>, 
     Ok(inputs)
 }
 
+/// A loaded model as the manifest records it.
+fn model_info(model: &StanceModel) -> serde_json::Value {
+    serde_json::json!({
+        "name": model.info.name,
+        "dir": model.info.dir,
+        "sha256": model.info.sha256,
+        "verified": model.info.verified,
+        "engine": model.info.engine,
+        "precision": model.info.precision,
+        "temperature": model.info.temperature,
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run_manifest(
     settings: &RunSettings,
-    model: &StanceModel,
+    routes: &Routes,
     s: &RunSummary,
     inputs: &[InputInfo],
     started: DateTime<Utc>,
@@ -69,15 +82,11 @@ pub(super) fn run_manifest(
         "started_at": started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         "finished_at": Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         "run_date": settings.run_date.unwrap_or_else(|| started.date_naive()).format("%Y-%m-%d").to_string(),
-        "model": {
-            "name": model.info.name,
-            "dir": model.info.dir,
-            "sha256": model.info.sha256,
-            "verified": model.info.verified,
-            "engine": model.info.engine,
-            "precision": model.info.precision,
-            "temperature": model.info.temperature,
-        },
+        "model": model_info(routes.primary()),
+        "routes": routes.ids().into_iter().map(|(id, lang)| serde_json::json!({
+            "lang": lang, "name": id.name, "sha256": id.sha256,
+        })).collect::<Vec<_>>(),
+        "chinese_model": routes.loaded_chinese().map(model_info),
         "inputs": inputs,
         "settings": {
             "columns": {

@@ -28,10 +28,11 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
-use crate::classify::{classify_documents, ClassifyError, Work};
+use crate::classify::{classify_documents, ClassifyError, DocResult, Work};
 use crate::input::{self, ChunkReader};
 use crate::labels::Label;
-use crate::model::StanceModel;
+use crate::language::Lang;
+use crate::model::Routes;
 use crate::output::dataset::{AbandonedRun, DatasetError};
 use crate::output::{DatasetWriter, ExistingKeys, PassthroughTypes, RowContext};
 use crate::report::Reporter;
@@ -85,10 +86,10 @@ struct Tally {
     interrupted: bool,
 }
 
-/// Runs a classify job.
+/// Runs a classify job; each statement is read by the model `routes` gives its language.
 pub fn run(
     settings: &RunSettings,
-    model: &StanceModel,
+    routes: &Routes,
     reporter: &dyn Reporter,
     cancel: &AtomicBool,
     stdout: &mut dyn Write,
@@ -103,20 +104,20 @@ pub fn run(
         .clone()
         .unwrap_or_else(|| new_run_id(now, settings.shard));
     let ctx = RowContext {
-        model: model.info.name.clone(),
-        model_sha256: model.info.sha256.clone(),
+        model: routes.id_for(Lang::En),
+        chinese_model: routes.is_routed().then(|| routes.id_for(Lang::Zh)),
         run_id: run_id.clone(),
         classified_at: now,
     };
     let mut inputs = manifest::describe_inputs(settings)?;
     let mut readers = open_readers(settings)?;
-    let (mut sink, abandoned, existing) = open_output(settings, model, &run_id, now, stdout)?;
+    let (mut sink, abandoned, existing) = open_output(settings, routes, &run_id, now, stdout)?;
     let mut router = Router::new(settings, existing);
     let mut tally = Tally::default();
     reporter.begin("classifying", None);
     let outcome = process(
         settings,
-        model,
+        routes,
         reporter,
         cancel,
         &ctx,
@@ -135,7 +136,7 @@ pub fn run(
         return Err(e);
     }
     let summary = summarise(settings, run_id, tally, started, abandoned);
-    finish(settings, model, summary, writer, &inputs, now)
+    finish(settings, routes, summary, writer, &inputs, now)
 }
 
 fn open_readers(settings: &RunSettings) -> Result<Vec<Box<dyn ChunkReader>>, RunError> {
@@ -151,7 +152,7 @@ fn open_readers(settings: &RunSettings) -> Result<Vec<Box<dyn ChunkReader>>, Run
 /// writer thread.
 fn open_output<'a>(
     settings: &RunSettings,
-    model: &StanceModel,
+    routes: &Routes,
     run_id: &str,
     now: DateTime<Utc>,
     stdout: &'a mut dyn Write,
@@ -160,7 +161,8 @@ fn open_output<'a>(
         OutputTarget::Dataset(root) => {
             let run_date = settings.run_date.unwrap_or_else(|| now.date_naive());
             let (w, abandoned) = DatasetWriter::open(root, run_id, run_date)?;
-            let mut existing = ExistingKeys::load(root, &model.info.sha256)?;
+            let shas: Vec<String> = routes.ids().into_iter().map(|(id, _)| id.sha256).collect();
+            let mut existing = ExistingKeys::load(root, &shas)?;
             if settings.reclassify {
                 existing.predictions.clear();
             }
@@ -174,7 +176,7 @@ fn open_output<'a>(
 #[allow(clippy::too_many_arguments)]
 fn process(
     settings: &RunSettings,
-    model: &StanceModel,
+    routes: &Routes,
     reporter: &dyn Reporter,
     cancel: &AtomicBool,
     ctx: &RowContext,
@@ -198,8 +200,7 @@ fn process(
             tally.counts.records_read += n_items;
             inputs[k].records_read += n_items;
             let routed = router.route(chunk.items, &names, &mut tally.counts);
-            let texts: Vec<&str> = routed.docs.iter().map(|d| d.record.text.as_str()).collect();
-            let results = match classify(model, &texts, settings, cancel, &mut tally.work) {
+            let results = match classify(routes, &routed.docs, settings, cancel, &mut tally.work) {
                 Ok(r) => r,
                 Err(ClassifyError::Interrupted) => {
                     tally.interrupted = true;
@@ -207,7 +208,6 @@ fn process(
                 }
                 Err(ClassifyError::Model(e)) => return Err(e.into()),
             };
-            drop(texts);
             let mut routed = routed;
             let docs = std::mem::take(&mut routed.docs);
             let rows = rows::build_rows(
@@ -232,19 +232,27 @@ fn process(
     Ok(())
 }
 
+/// Classifies a chunk's documents, each language group with its own model, results in the
+/// documents' order.
 fn classify(
-    model: &StanceModel,
-    texts: &[&str],
+    routes: &Routes,
+    docs: &[route::Doc],
     settings: &RunSettings,
     cancel: &AtomicBool,
     work: &mut Work,
-) -> Result<Vec<crate::classify::DocResult>, ClassifyError> {
-    if texts.is_empty() {
-        return Ok(Vec::new());
+) -> Result<Vec<DocResult>, ClassifyError> {
+    let langs: Vec<Lang> = docs.iter().map(|d| d.lang).collect();
+    let mut out: Vec<Option<DocResult>> = (0..docs.len()).map(|_| None).collect();
+    for (lang, idx) in routes.partition(&langs) {
+        let model = routes.model_for(lang)?;
+        let texts: Vec<&str> = idx.iter().map(|&i| docs[i].record.text.as_str()).collect();
+        let (results, w) = classify_documents(model, &texts, &settings.classifier, cancel)?;
+        work.add(&w);
+        for (i, r) in idx.into_iter().zip(results) {
+            out[i] = Some(r);
+        }
     }
-    let (results, w) = classify_documents(model, texts, &settings.classifier, cancel)?;
-    work.add(&w);
-    Ok(results)
+    Ok(out.into_iter().flatten().collect())
 }
 
 fn summarise(
@@ -275,7 +283,7 @@ fn summarise(
 /// Writes the run manifest (dataset output) and returns the summary.
 fn finish(
     settings: &RunSettings,
-    model: &StanceModel,
+    routes: &Routes,
     mut summary: RunSummary,
     writer: Option<DatasetWriter>,
     inputs: &[InputInfo],
@@ -283,7 +291,7 @@ fn finish(
 ) -> Result<RunSummary, RunError> {
     if let Some(w) = writer {
         let (chunks, parts) = (w.chunks(), w.parts.clone());
-        let m = manifest::run_manifest(settings, model, &summary, inputs, now, chunks, &parts);
+        let m = manifest::run_manifest(settings, routes, &summary, inputs, now, chunks, &parts);
         summary.manifest = Some(w.finish(&m)?);
     }
     Ok(summary)

@@ -8,6 +8,7 @@ use std::hash::{Hash, Hasher};
 use super::{Counts, RunSettings};
 use crate::hash::sha256_hex;
 use crate::input::{InputSpec, Item, Record, Reject, Stage};
+use crate::language::Lang;
 use crate::output::dataset::prediction_key;
 use crate::output::frames::RejectRow;
 use crate::output::ExistingKeys;
@@ -28,6 +29,8 @@ pub(super) struct Doc {
     pub id: String,
     /// sha256 of its text.
     pub text_sha256: String,
+    /// The language it is routed by (which decides the model that reads it).
+    pub lang: Lang,
 }
 
 /// A routed chunk.
@@ -158,6 +161,7 @@ impl<'a> Router<'a> {
         }
         out.slots.push(Slot::Pred(out.docs.len()));
         out.docs.push(Doc {
+            lang: crate::language::detect(&rec.text),
             record: rec,
             id,
             text_sha256,

@@ -69,6 +69,7 @@ fn document_row(
                 text: text[s.range.clone()].to_string(),
                 probs,
                 is_evidence,
+                lang: doc.lang,
             });
         }
     }
@@ -79,6 +80,7 @@ fn document_row(
     PredictionRow {
         id: doc.id,
         text_sha256: doc.text_sha256,
+        lang: doc.lang,
         probs: res.probs,
         date: rec.date,
         actor: rec.actor,

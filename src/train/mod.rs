@@ -280,7 +280,7 @@ fn final_metrics(
     cancel: &AtomicBool,
 ) -> Result<(Metrics, Option<Metrics>), TrainError> {
     let settings = ClassifierSettings::default();
-    let model = load_staged(dir)?;
+    let model = crate::model::Routes::single(load_staged(dir)?);
     let silent = &crate::report::Silent;
     let dev = eval::evaluate(&model, &data.dev, &settings, cancel, silent)?.metrics;
     let test = match &data.test {
