@@ -62,3 +62,7 @@ pub const SEED: u64 = 13;
 pub const PATIENCE: usize = 2;
 /// Training: label smoothing of the cross-entropy.
 pub const LABEL_SMOOTHING: f64 = 0.0;
+
+/// Packing: the tensor a packed model folder must take from its base (the word-embedding table
+/// that `--freeze-word-embeddings` keeps at the base weights).
+pub const PACK_FROM_BASE: &str = crate::train::WORD_EMBEDDINGS;
