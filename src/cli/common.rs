@@ -86,6 +86,9 @@ impl ModelArgs {
                 ModelError::Invalid(m) if m.contains("fast engine") => {
                     "; use --engine fast for int8"
                 }
+                ModelError::NotAssembled { .. } => {
+                    "; run `stance model assemble` on it (scripts/setup.sh assembles every packed folder)"
+                }
                 _ => "",
             };
             anyhow::Error::new(e)

@@ -4,6 +4,7 @@
 mod classify;
 mod common;
 mod eval;
+mod model;
 mod progress;
 mod schema;
 mod train;
@@ -42,6 +43,8 @@ enum Command {
     Eval(eval::Args),
     /// Per-actor stance time series, shift alerts, first use of each label, and a chart.
     Trends(trends::Args),
+    /// Pack a fine-tuned model folder to ship only what differs from its base; assemble it back.
+    Model(model::Args),
     /// Describe the output tables: columns, types and meaning (--json for scripts).
     Schema(schema::Args),
 }
@@ -61,6 +64,7 @@ pub fn main() -> i32 {
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Trends(a) => trends::run(a),
+        Command::Model(a) => model::run(a),
         Command::Schema(a) => schema::run(a),
     };
     match result {

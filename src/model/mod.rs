@@ -4,12 +4,15 @@
 //! `model.safetensors` — plus `calibration.json` (temperature scaling fit on dev) and
 //! `manifest.json` (sizes and sha256 of every file, provenance, metrics). Loading verifies the
 //! manifest, refuses label sets other than the six stance labels, and reports tensors the file
-//! lacks or the model does not use.
+//! lacks or the model does not use. A packed folder ([`assembly`], [`pack`]) ships only the
+//! weights fine-tuning changed and is assembled from its base encoder before it loads.
 
+pub mod assembly;
 pub mod bert;
 pub mod config;
 pub mod int8;
 pub mod manifest;
+pub mod pack;
 pub mod reference;
 pub mod routes;
 pub mod save;
@@ -86,6 +89,14 @@ pub enum ModelError {
     NoManifest {
         /// The model folder.
         dir: PathBuf,
+    },
+    /// A packed folder (with `assembly.json`) whose assembled files are missing or stale.
+    #[error("{} is a packed model folder whose assembled files are missing or out of date ({problem}); they are rebuilt from its base encoder and model.delta.safetensors by assembling the folder", dir.display())]
+    NotAssembled {
+        /// The model folder.
+        dir: PathBuf,
+        /// The manifest check that failed.
+        problem: String,
     },
     /// The folder does not exist.
     #[error("model folder {} does not exist", .0.display())]
@@ -231,7 +242,8 @@ pub fn verify_dir(
     }
     if dir.join(MANIFEST_FILE).exists() {
         let m = Manifest::read(dir)?;
-        m.verify(dir)?;
+        m.verify(dir)
+            .map_err(|e| assembly::explain_unassembled(dir, e))?;
         for required in ["config.json", "tokenizer.json", WEIGHTS_FILE] {
             if !m.files.contains_key(required) {
                 return Err(ModelError::Integrity {

@@ -27,54 +27,90 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ModelError + '_ {
     }
 }
 
-/// Writes named tensors as safetensors, fp16 when `half`, with `{"format": "pt"}` metadata.
+/// One tensor as the checkpoint writer stores it: name, dtype, shape and little-endian bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTensor {
+    /// Name in the file.
+    pub name: String,
+    /// Stored dtype.
+    pub dtype: safetensors::Dtype,
+    /// Shape.
+    pub shape: Vec<usize>,
+    /// The raw bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Converts a tensor the way checkpoints store it: floating tensors as fp16 when `half`, else
+/// fp32; `i64` tensors unchanged.
+pub fn stored_tensor(name: &str, t: &Tensor, half: bool) -> Result<StoredTensor, ModelError> {
+    let t = t.detach();
+    let (t, dtype) = match t.kind() {
+        Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16 if half => {
+            (t.to_kind(Kind::Half), safetensors::Dtype::F16)
+        }
+        Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16 => {
+            (t.to_kind(Kind::Float), safetensors::Dtype::F32)
+        }
+        Kind::Int64 => (t, safetensors::Dtype::I64),
+        k => {
+            return Err(ModelError::Invalid(format!(
+                "cannot save tensor {name} of kind {k:?}"
+            )))
+        }
+    };
+    let t = t.contiguous();
+    let numel = t.numel();
+    let mut bytes = vec![0u8; numel * t.kind().elt_size_in_bytes()];
+    t.f_copy_data_u8(&mut bytes, numel)
+        .map_err(|e| ModelError::Invalid(format!("cannot read tensor {name}: {e}")))?;
+    let shape = t.size().iter().map(|&d| d as usize).collect();
+    Ok(StoredTensor {
+        name: name.to_string(),
+        dtype,
+        shape,
+        bytes,
+    })
+}
+
+/// The metadata every checkpoint carries (`transformers` checks `format: pt`).
+pub fn checkpoint_metadata() -> HashMap<String, String> {
+    [("format".to_string(), "pt".to_string())].into()
+}
+
+/// The bytes of a safetensors file holding `tensors` with `metadata`. The one serializer of
+/// every checkpoint: tensors are ordered by the format's rule (dtype alignment, then name), so
+/// the same tensors and metadata always give the same bytes (what assembling a packed model
+/// folder relies on).
+pub fn serialize_stored(
+    tensors: &[StoredTensor],
+    metadata: &Option<HashMap<String, String>>,
+) -> Result<Vec<u8>, ModelError> {
+    let views: Vec<(String, safetensors::tensor::TensorView)> = tensors
+        .iter()
+        .map(|t| {
+            safetensors::tensor::TensorView::new(t.dtype, t.shape.clone(), &t.bytes)
+                .map(|v| (t.name.clone(), v))
+                .map_err(|e| ModelError::Invalid(format!("tensor {}: {e:?}", t.name)))
+        })
+        .collect::<Result<_, _>>()?;
+    safetensors::tensor::serialize(views, metadata)
+        .map_err(|e| ModelError::Invalid(format!("cannot serialize the tensors: {e:?}")))
+}
+
+/// Writes named tensors as safetensors, fp16 when `half`, with `{"format": "pt"}` metadata,
+/// atomically (see [`crate::fsio::atomic_write`]).
 pub fn write_safetensors(
     path: &Path,
     tensors: &[(String, Tensor)],
     half: bool,
 ) -> Result<(), ModelError> {
-    let mut data: Vec<(String, Vec<usize>, safetensors::Dtype, Vec<u8>)> = Vec::new();
-    for (name, t) in tensors {
-        let t = t.detach();
-        let (t, dtype) = match t.kind() {
-            Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16 if half => {
-                (t.to_kind(Kind::Half), safetensors::Dtype::F16)
-            }
-            Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16 => {
-                (t.to_kind(Kind::Float), safetensors::Dtype::F32)
-            }
-            Kind::Int64 => (t, safetensors::Dtype::I64),
-            k => {
-                return Err(ModelError::Invalid(format!(
-                    "cannot save tensor {name} of kind {k:?}"
-                )))
-            }
-        };
-        let t = t.contiguous();
-        let numel = t.numel();
-        let mut bytes = vec![0u8; numel * t.kind().elt_size_in_bytes()];
-        t.f_copy_data_u8(&mut bytes, numel)
-            .map_err(|source| ModelError::Weights {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        let shape = t.size().iter().map(|&d| d as usize).collect();
-        data.push((name.clone(), shape, dtype, bytes));
-    }
-    let views: Vec<(String, safetensors::tensor::TensorView)> = data
+    let stored: Vec<StoredTensor> = tensors
         .iter()
-        .map(|(n, shape, dtype, bytes)| {
-            safetensors::tensor::TensorView::new(*dtype, shape.clone(), bytes)
-                .map(|v| (n.clone(), v))
-                .map_err(|e| ModelError::Invalid(format!("tensor {n}: {e:?}")))
-        })
+        .map(|(name, t)| stored_tensor(name, t, half))
         .collect::<Result<_, _>>()?;
-    let meta: HashMap<String, String> = [("format".to_string(), "pt".to_string())].into();
-    let tmp = path.with_extension("safetensors.tmp");
-    safetensors::tensor::serialize_to_file(views, &Some(meta), &tmp)
-        .map_err(|e| ModelError::Invalid(format!("cannot write {}: {e:?}", tmp.display())))?;
-    std::fs::rename(&tmp, path).map_err(io(path))?;
-    Ok(())
+    let bytes = serialize_stored(&stored, &Some(checkpoint_metadata()))?;
+    drop(stored);
+    crate::fsio::atomic_write(path, &bytes).map_err(io(path))
 }
 
 /// Writes a complete checkpoint (everything but the manifest) into `dir`.

@@ -40,6 +40,22 @@ fn is_buffer(name: &str) -> bool {
     name.ends_with("embeddings.position_ids")
 }
 
+fn is_floating(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Half | Kind::BFloat16 | Kind::Float | Kind::Double
+    )
+}
+
+/// A stored tensor as models and training hold it: floating tensors in fp32, others unchanged.
+pub fn as_loaded(t: Tensor) -> Tensor {
+    if is_floating(t.kind()) {
+        t.to_kind(Kind::Float)
+    } else {
+        t
+    }
+}
+
 impl Weights {
     /// Reads `dir/model.safetensors`, converting every floating tensor to fp32.
     pub fn read(dir: &Path) -> Result<Weights, ModelError> {
@@ -68,16 +84,10 @@ impl Weights {
                 continue;
             }
             let kind = t.kind();
-            let t = if matches!(
-                kind,
-                Kind::Half | Kind::BFloat16 | Kind::Float | Kind::Double
-            ) {
+            if is_floating(kind) {
                 stored_kind.get_or_insert(kind);
-                t.to_kind(Kind::Float)
-            } else {
-                t
-            };
-            tensors.insert(canonical_name(&name), t);
+            }
+            tensors.insert(canonical_name(&name), as_loaded(t));
         }
         Ok(Weights {
             tensors,
