@@ -62,3 +62,12 @@ pub const SEED: u64 = 13;
 pub const PATIENCE: usize = 2;
 /// Training: label smoothing of the cross-entropy.
 pub const LABEL_SMOOTHING: f64 = 0.0;
+
+/// Sampling: statements proposed per batch.
+pub const SAMPLE_N: usize = 200;
+/// Sampling: share of the batch drawn uniformly at random before any strategy (kept apart for
+/// unbiased evaluation).
+pub const RANDOM_SHARE: f64 = 0.10;
+
+/// Audit: folds of the cross-fitting (each fold's model scores only the rows it never saw).
+pub const AUDIT_FOLDS: usize = 5;

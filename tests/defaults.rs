@@ -6,11 +6,20 @@ mod common;
 
 use std::collections::BTreeMap;
 
-const COMMANDS: &[&str] = &["classify", "eval", "train", "trends"];
+const COMMANDS: &[&str] = &[
+    "classify",
+    "eval",
+    "train",
+    "trends",
+    "sample",
+    "label import",
+];
 
 /// `--flag` → default, from one command's `--help`.
 fn help_defaults(command: &str) -> BTreeMap<String, String> {
-    let out = common::run(&[command, "--help"]);
+    let mut args: Vec<&str> = command.split_whitespace().collect();
+    args.push("--help");
+    let out = common::run(&args);
     assert!(out.status.success(), "stance {command} --help failed");
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     // One block per option: from a line starting with `-x, --flag` or `--flag` to the next.

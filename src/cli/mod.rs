@@ -4,7 +4,9 @@
 mod classify;
 mod common;
 mod eval;
+mod label;
 mod progress;
+mod sample;
 mod schema;
 mod train;
 mod trends;
@@ -42,6 +44,10 @@ enum Command {
     Eval(eval::Args),
     /// Per-actor stance time series, shift alerts, first use of each label, and a chart.
     Trends(trends::Args),
+    /// Choose statements to label next from a predictions dataset (JSONL for Prodigy/Argilla + CSV).
+    Sample(sample::Args),
+    /// Labels from annotators: `stance label import` reads Prodigy/Argilla exports and CSVs into a corpus.
+    Label(label::Args),
     /// Describe the output tables: columns, types and meaning (--json for scripts).
     Schema(schema::Args),
 }
@@ -61,6 +67,8 @@ pub fn main() -> i32 {
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Trends(a) => trends::run(a),
+        Command::Sample(a) => sample::run(a),
+        Command::Label(a) => label::run(a),
         Command::Schema(a) => schema::run(a),
     };
     match result {
