@@ -71,3 +71,5 @@ pub const RANDOM_SHARE: f64 = 0.10;
 
 /// Audit: folds of the cross-fitting (each fold's model scores only the rows it never saw).
 pub const AUDIT_FOLDS: usize = 5;
+/// Audit: top rows of the ranking listed in `summary.md`.
+pub const AUDIT_SUMMARY_ROWS: usize = 50;

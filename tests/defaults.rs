@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "trends",
     "sample",
     "label import",
+    "audit",
 ];
 
 /// `--flag` → default, from one command's `--help`.

@@ -1,6 +1,7 @@
 //! Command-line front end: clap structs are turned into validated library settings; errors are
 //! printed as `error:` with `Caused by:` lines; exit codes are documented in the README.
 
+mod audit;
 mod classify;
 mod common;
 mod eval;
@@ -48,6 +49,8 @@ enum Command {
     Sample(sample::Args),
     /// Labels from annotators: `stance label import` reads Prodigy/Argilla exports and CSVs into a corpus.
     Label(label::Args),
+    /// Rank likely label errors in a corpus from out-of-fold probabilities (K fold models).
+    Audit(audit::Args),
     /// Describe the output tables: columns, types and meaning (--json for scripts).
     Schema(schema::Args),
 }
@@ -69,6 +72,7 @@ pub fn main() -> i32 {
         Command::Trends(a) => trends::run(a),
         Command::Sample(a) => sample::run(a),
         Command::Label(a) => label::run(a),
+        Command::Audit(a) => audit::run(a),
         Command::Schema(a) => schema::run(a),
     };
     match result {

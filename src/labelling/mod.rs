@@ -7,13 +7,14 @@
 //! - [`import`] (`stance label import`): reads annotation files back (Prodigy and Argilla JSONL,
 //!   the CSV), checks the labels, resolves conflicts between annotators by majority, measures
 //!   their [`agreement`] and appends to a corpus that `stance train` reads as it is.
-//! - `audit` (`stance audit`): ranks likely label errors from out-of-fold probabilities.
+//! - [`audit`] (`stance audit`): ranks likely label errors from out-of-fold probabilities.
 //!
 //! Statements are matched across all three by id and by their [`norm_key`]: two texts that
 //! differ only in case, Unicode compatibility forms, punctuation or spacing are the same
 //! statement for sampling, exclusion and near-duplicate checks.
 
 pub mod agreement;
+pub mod audit;
 pub mod formats;
 pub mod import;
 pub mod pool;
