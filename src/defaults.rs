@@ -71,3 +71,13 @@ pub const CHINESE_MODEL_NAME: &str = "stance-multilingual-v1";
 /// Packing: the tensor a packed model folder must take from its base (the word-embedding table
 /// that `--freeze-word-embeddings` keeps at the base weights).
 pub const PACK_FROM_BASE: &str = crate::train::WORD_EMBEDDINGS;
+/// Sampling: statements proposed per batch.
+pub const SAMPLE_N: usize = 200;
+/// Sampling: share of the batch drawn uniformly at random before any strategy (kept apart for
+/// unbiased evaluation).
+pub const RANDOM_SHARE: f64 = 0.10;
+
+/// Audit: folds of the cross-fitting (each fold's model scores only the rows it never saw).
+pub const AUDIT_FOLDS: usize = 5;
+/// Audit: top rows of the ranking listed in `summary.md`.
+pub const AUDIT_SUMMARY_ROWS: usize = 50;

@@ -30,6 +30,7 @@ pub mod eval;
 pub mod fsio;
 pub mod hash;
 pub mod input;
+pub mod labelling;
 pub mod labels;
 pub mod language;
 pub mod model;

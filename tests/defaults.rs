@@ -13,6 +13,9 @@ const COMMANDS: &[&str] = &[
     "trends",
     "model pack",
     "model assemble",
+    "sample",
+    "label import",
+    "audit",
 ];
 
 /// `--flag` → default, from one command's `--help`.

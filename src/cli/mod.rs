@@ -1,11 +1,14 @@
 //! Command-line front end: clap structs are turned into validated library settings; errors are
 //! printed as `error:` with `Caused by:` lines; exit codes are documented in the README.
 
+mod audit;
 mod classify;
 mod common;
 mod eval;
+mod label;
 mod model;
 mod progress;
+mod sample;
 mod schema;
 mod train;
 mod trends;
@@ -45,6 +48,12 @@ enum Command {
     Trends(trends::Args),
     /// Pack a fine-tuned model folder to ship only what differs from its base; assemble it back.
     Model(model::Args),
+    /// Choose statements to label next from a predictions dataset (JSONL for Prodigy/Argilla + CSV).
+    Sample(sample::Args),
+    /// Labels from annotators: `stance label import` reads Prodigy/Argilla exports and CSVs into a corpus.
+    Label(label::Args),
+    /// Rank likely label errors in a corpus from out-of-fold probabilities (K fold models).
+    Audit(audit::Args),
     /// Describe the output tables: columns, types and meaning (--json for scripts).
     Schema(schema::Args),
 }
@@ -65,6 +74,9 @@ pub fn main() -> i32 {
         Command::Eval(a) => eval::run(a),
         Command::Trends(a) => trends::run(a),
         Command::Model(a) => model::run(a),
+        Command::Sample(a) => sample::run(a),
+        Command::Label(a) => label::run(a),
+        Command::Audit(a) => audit::run(a),
         Command::Schema(a) => schema::run(a),
     };
     match result {

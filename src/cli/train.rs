@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use strait_stance::defaults;
 use strait_stance::model::DEFAULT_MODEL_NAME;
+use strait_stance::train::folds::{cross_fit, FoldSettings};
 use strait_stance::train::{train, Init, TrainSettings};
 
 use super::progress::Bars;
@@ -16,27 +17,47 @@ use super::progress::Bars;
 #[command(after_long_help = "Example (reproduces the shipped model):
   stance train --train datasets/stance/train.jsonl --train datasets/real/train.jsonl \\
       --train datasets/real/train.jsonl --dev datasets/real/dev.jsonl \\
-      --base models/all-minilm-l6-v2 --epochs 4 --label-smoothing 0.1 --out models/stance-minilm-v2")]
+      --base models/all-minilm-l6-v2 --epochs 4 --label-smoothing 0.1 --out models/stance-minilm-v2
+
+Cross-fitting (K fold models, out-of-fold probabilities for stance audit):
+  stance train --train corpus.jsonl --folds 5 --out models/corpus-folds")]
 pub struct Args {
     /// Training data (JSONL, CSV or Parquet with text and label columns); repeat to train on
     /// several files together (e.g. the synthetic and the real corpus).
     #[arg(long, value_name = "FILE", required = true)]
     train: Vec<PathBuf>,
-    /// Dev data: early stopping and temperature calibration.
-    #[arg(long, value_name = "FILE")]
-    dev: PathBuf,
+    /// Dev data: early stopping and temperature calibration. With --folds it may be left out:
+    /// each fold model then holds out a tenth of its own training documents.
+    #[arg(long, value_name = "FILE", required_unless_present = "folds")]
+    dev: Option<PathBuf>,
     /// Test data, evaluated once at the end and recorded in the manifest.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "folds")]
     test: Option<PathBuf>,
+    /// Output model folder (must not exist). With --folds: the folder of the fold models.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Cross-fit instead: split the training data into K folds (by doc_id when present, else
+    /// by id; seeded), train K models each without one fold, and write every row's
+    /// out-of-fold probabilities (oof.parquet) for `stance audit --models`.
+    #[arg(long, value_name = "K")]
+    folds: Option<usize>,
+    #[command(flatten)]
+    hyper: HyperArgs,
+    /// No progress bars.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Where training starts and its hyper-parameters (shared by `train` and `audit`).
+#[derive(clap::Args)]
+#[command(next_help_heading = "Training")]
+pub struct HyperArgs {
     /// Pretrained encoder to start from (a fresh classifier head). Default: models/all-minilm-l6-v2.
     #[arg(long, value_name = "DIR", conflicts_with = "init_from")]
     base: Option<PathBuf>,
     /// Fine-tuned stance model to continue from (retraining on a new corpus).
     #[arg(long, value_name = "DIR")]
     init_from: Option<PathBuf>,
-    /// Output model folder (must not exist).
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
     /// Model name recorded in the manifest (default: the output folder's name).
     #[arg(long)]
     name: Option<String>,
@@ -89,73 +110,106 @@ pub struct Args {
     /// libtorch threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// No progress bars.
-    #[arg(long, short)]
-    quiet: bool,
+}
+
+impl HyperArgs {
+    /// Checks the hyper-parameters and sets the thread pools.
+    pub fn check(&self) -> Result<()> {
+        if self.epochs == 0 || self.batch_size == 0 {
+            bail!("--epochs and --batch-size must be at least 1");
+        }
+        if !(0.0..1.0).contains(&self.warmup) {
+            bail!("--warmup must be in [0, 1)");
+        }
+        if !(0.0..1.0).contains(&self.label_smoothing) {
+            bail!("--label-smoothing must be in [0, 1)");
+        }
+        super::set_threads(self.threads);
+        Ok(())
+    }
+
+    /// Training settings for these data and output folder.
+    pub fn settings(&self, train: Vec<PathBuf>, dev: PathBuf, out: PathBuf) -> TrainSettings {
+        let init = match (&self.base, &self.init_from) {
+            (_, Some(p)) => Init::FineTuned(p.clone()),
+            (Some(p), None) => Init::Base(p.clone()),
+            (None, None) => Init::Base(
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/all-minilm-l6-v2"),
+            ),
+        };
+        let name = self.name.clone().unwrap_or_else(|| {
+            out.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| DEFAULT_MODEL_NAME.into())
+        });
+        TrainSettings {
+            train,
+            dev,
+            test: None,
+            init,
+            out,
+            name,
+            epochs: self.epochs,
+            lr: self.lr,
+            batch_size: self.batch_size,
+            warmup: self.warmup,
+            weight_decay: self.weight_decay,
+            clip_norm: self.clip_norm,
+            max_tokens: self.max_tokens,
+            seed: self.seed,
+            patience: self.patience.max(1),
+            balanced: !self.no_balance,
+            label_smoothing: self.label_smoothing,
+            half: !self.fp32,
+            freeze_word_embeddings: self.freeze_word_embeddings,
+            text_col: self.text_col.clone(),
+            label_col: self.label_col.clone(),
+        }
+    }
+}
+
+/// Stops on SIGINT/SIGTERM at the next step.
+pub fn cancel_on_signals() -> Result<Arc<AtomicBool>> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGINT, cancel.clone())?;
+    signal_hook::flag::register(signal_hook::consts::SIGTERM, cancel.clone())?;
+    Ok(cancel)
 }
 
 /// Runs `stance train`.
 pub fn run(a: Args) -> Result<i32> {
-    if a.epochs == 0 || a.batch_size == 0 {
-        bail!("--epochs and --batch-size must be at least 1");
-    }
-    if !(0.0..1.0).contains(&a.warmup) {
-        bail!("--warmup must be in [0, 1)");
-    }
-    if !(0.0..1.0).contains(&a.label_smoothing) {
-        bail!("--label-smoothing must be in [0, 1)");
-    }
-    super::set_threads(a.threads);
-    let cancel = Arc::new(AtomicBool::new(false));
-    signal_hook::flag::register(signal_hook::consts::SIGINT, cancel.clone())?;
-    signal_hook::flag::register(signal_hook::consts::SIGTERM, cancel.clone())?;
-    let init = match (&a.base, &a.init_from) {
-        (_, Some(p)) => Init::FineTuned(p.clone()),
-        (Some(p), None) => Init::Base(p.clone()),
-        (None, None) => {
-            Init::Base(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/all-minilm-l6-v2"))
-        }
-    };
-    let name = a.name.clone().unwrap_or_else(|| {
-        a.out
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| DEFAULT_MODEL_NAME.into())
-    });
-    let settings = TrainSettings {
-        train: a.train,
-        dev: a.dev,
-        test: a.test,
-        init,
-        out: a.out,
-        name,
-        epochs: a.epochs,
-        lr: a.lr,
-        batch_size: a.batch_size,
-        warmup: a.warmup,
-        weight_decay: a.weight_decay,
-        clip_norm: a.clip_norm,
-        max_tokens: a.max_tokens,
-        seed: a.seed,
-        patience: a.patience.max(1),
-        balanced: !a.no_balance,
-        label_smoothing: a.label_smoothing,
-        half: !a.fp32,
-        freeze_word_embeddings: a.freeze_word_embeddings,
-        text_col: a.text_col,
-        label_col: a.label_col,
-    };
+    a.hyper.check()?;
+    let cancel = cancel_on_signals()?;
     let bars = Bars::new(a.quiet, "steps");
-    let report = train(&settings, &bars, &cancel).context("training failed")?;
-    let line = |name: &str, m: &strait_stance::eval::Metrics| {
-        format!(
-            "{name}: macro-F1 {:.4}, accuracy {:.4}, ECE {:.4}, opposes<->does_not_support {:.2}%",
-            m.macro_f1,
-            m.accuracy,
-            m.ece,
-            100.0 * m.opposes_dns_confusion_rate
-        )
+    if let Some(k) = a.folds {
+        let settings = FoldSettings {
+            hyper: a
+                .hyper
+                .settings(a.train, a.dev.clone().unwrap_or_default(), a.out),
+            k,
+            dev: a.dev,
+        };
+        let fit = cross_fit(&settings, &bars, &cancel).context("cross-fitting failed")?;
+        for f in &fit.folds {
+            eprintln!(
+                "fold {}: {} train, {} dev (macro-F1 {:.4}), {} held out (macro-F1 {:.4})",
+                f.fold, f.train, f.dev, f.dev_macro_f1, f.held_out, f.held_out_macro_f1
+            );
+        }
+        eprintln!("{}", line("out-of-fold", &fit.metrics));
+        eprintln!(
+            "wrote {} ({} fold models, oof.parquet, folds.json)",
+            fit.out.display(),
+            fit.folds.len()
+        );
+        return Ok(super::EXIT_OK);
+    }
+    let dev = a.dev.clone().unwrap_or_default();
+    let settings = TrainSettings {
+        test: a.test,
+        ..a.hyper.settings(a.train, dev, a.out)
     };
+    let report = train(&settings, &bars, &cancel).context("training failed")?;
     eprintln!(
         "wrote {} (best epoch {}, temperature {:.3}) in {:.0}s",
         report.out.display(),
@@ -168,4 +222,15 @@ pub fn run(a: Args) -> Result<i32> {
         eprintln!("{}", line("test", t));
     }
     Ok(super::EXIT_OK)
+}
+
+/// One line of metrics.
+fn line(name: &str, m: &strait_stance::eval::Metrics) -> String {
+    format!(
+        "{name}: macro-F1 {:.4}, accuracy {:.4}, ECE {:.4}, opposes<->does_not_support {:.2}%",
+        m.macro_f1,
+        m.accuracy,
+        m.ece,
+        100.0 * m.opposes_dns_confusion_rate
+    )
 }

@@ -33,6 +33,11 @@ pub struct Example {
     pub phrasing: Option<String>,
     /// The `capability` column (behavioural suite) if present.
     pub capability: Option<String>,
+    /// The record's id (`id` column), if present.
+    pub id: Option<String>,
+    /// The source document (`doc_id` column), if present: rows of one document stay together
+    /// when a corpus is split into folds.
+    pub doc_id: Option<String>,
 }
 
 /// Why a labelled file cannot be used.
@@ -68,6 +73,39 @@ fn spans(v: &Value) -> Option<Vec<Span>> {
         .collect()
 }
 
+/// The optional fields of one labelled record.
+#[derive(Default)]
+struct Fields {
+    label: Option<String>,
+    evidence: Option<Vec<Span>>,
+    phrasing: Option<String>,
+    capability: Option<String>,
+    doc_id: Option<String>,
+}
+
+impl Fields {
+    /// From a JSON record's (name, value) pairs.
+    fn of_values(v: &[(String, Value)], label_col: &str) -> Fields {
+        let get = |k: &str| v.iter().find(|(n, _)| n == k).map(|(_, v)| v);
+        let text_of = |k: &str| match get(k) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Null) | None => None,
+            Some(other) => Some(other.to_string()),
+        };
+        let string = |k: &str| get(k).and_then(|v| v.as_str()).map(str::to_string);
+        Fields {
+            label: text_of(label_col),
+            evidence: get("evidence").and_then(spans),
+            phrasing: string("phrasing"),
+            capability: string("capability"),
+            doc_id: text_of(DOC_ID_COL),
+        }
+    }
+}
+
+/// The column naming a labelled row's source document.
+pub const DOC_ID_COL: &str = "doc_id";
+
 /// Reads every example of `path`; any bad record is an error.
 pub fn read_labelled(
     path: &Path,
@@ -91,12 +129,14 @@ pub fn read_labelled(
             message: r.message.clone(),
         });
     }
-    let frame_labels: Option<Vec<Option<String>>> = frame.as_ref().and_then(|f| {
-        let c = f.column(label_col).ok()?;
+    let frame_column = |name: &str| -> Option<Vec<Option<String>>> {
+        let c = frame.as_ref()?.column(name).ok()?;
         let c = c.cast(&polars::prelude::DataType::String).ok()?;
         let s = c.str().ok()?;
         Some(s.iter().map(|v| v.map(str::to_string)).collect())
-    });
+    };
+    let frame_labels = frame_column(label_col);
+    let frame_docs = frame_column(DOC_ID_COL);
     let mut out = Vec::with_capacity(records.len());
     for r in records {
         let err = |message: String| LabelledError::Record {
@@ -104,29 +144,19 @@ pub fn read_labelled(
             ordinal: r.ordinal,
             message,
         };
-        let (label, evidence, phrasing, capability) = match &r.passthrough {
-            Passthrough::Values(v) => {
-                let get = |k: &str| v.iter().find(|(n, _)| n == k).map(|(_, v)| v);
-                let label = match get(label_col) {
-                    Some(Value::String(s)) => Some(s.clone()),
-                    Some(Value::Null) | None => None,
-                    Some(other) => Some(other.to_string()),
-                };
-                (
-                    label,
-                    get("evidence").and_then(spans),
-                    get("phrasing").and_then(|v| v.as_str()).map(str::to_string),
-                    get("capability")
-                        .and_then(|v| v.as_str())
-                        .map(str::to_string),
-                )
-            }
-            Passthrough::Row(i) => (
-                frame_labels.as_ref().and_then(|l| l[*i].clone()),
-                None,
-                None,
-                None,
-            ),
+        let Fields {
+            label,
+            evidence,
+            phrasing,
+            capability,
+            doc_id,
+        } = match &r.passthrough {
+            Passthrough::Values(v) => Fields::of_values(v, label_col),
+            Passthrough::Row(i) => Fields {
+                label: frame_labels.as_ref().and_then(|l| l[*i].clone()),
+                doc_id: frame_docs.as_ref().and_then(|l| l[*i].clone()),
+                ..Fields::default()
+            },
         };
         let label = label.ok_or_else(|| err(format!("no {label_col:?} field")))?;
         let label: Label = label.trim().parse().map_err(|e| err(format!("{e}")))?;
@@ -137,6 +167,8 @@ pub fn read_labelled(
             evidence,
             phrasing,
             capability,
+            id: r.id.clone(),
+            doc_id: doc_id.filter(|d| !d.trim().is_empty()),
         });
     }
     if out.is_empty() {

@@ -10,6 +10,7 @@
 
 pub mod calibrate;
 mod fit;
+pub mod folds;
 mod publish;
 
 use std::path::{Path, PathBuf};
