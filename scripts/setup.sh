@@ -8,6 +8,7 @@
 #   models/*/ with assembly.json   packed model folders: model.safetensors and the tokenizer
 #                              files assembled from their base by `stance model assemble` (this
 #                              builds target/release/stance when such a folder exists)
+#   .venv/fonts/      the CJK font charts draw Chinese actor names in (Noto Sans SC, sha256-pinned)
 # A torch installed anywhere else on the machine is never touched. Idempotent: a second run
 # checks stamps and returns in seconds.
 #
@@ -124,6 +125,40 @@ if ! { [ -f "$ml/sha256sums.txt" ] && grep -q "^$ml_sha " "$ml/sha256sums.txt" \
     --expect-sha256 config.json=729d3d77e0e193a82cf23b1b86158f97f40f62e6572085d383bf00e4ad6e6c93
 fi
 
+# CJK font for chart labels (Chinese actor names in stance_trends.png): Noto Sans SC Regular
+# 2.004 (SIL OFL 1.1, 8.3 MB; every GB2312 and Big5 Han character), taken from the pinned PyPI
+# wheel pylopdf-fonts-zh-cn 0.1.1 with its licence. Not committed: the chart finds it here.
+fonts="$venv/fonts"
+font_sha="faa6c9df652116dde789d351359f3d7e5d2285a2b2a1f04a2d7244df706d5ea9"
+if [ ! -f "$fonts/NotoSansSC-Regular.otf" ] \
+   || [ "$(sha256sum "$fonts/NotoSansSC-Regular.otf" | cut -d' ' -f1)" != "$font_sha" ]; then
+  say "fetching the CJK chart font (Noto Sans SC, from PyPI pylopdf-fonts-zh-cn)"
+  "$vpy" - "$venv/cache-font" "$fonts" "$font_sha" <<'PY'
+import hashlib, os, subprocess, sys, zipfile
+cache, fonts, font_sha = sys.argv[1:4]
+wheel = os.path.join(cache, "pylopdf_fonts_zh_cn-0.1.1-py3-none-any.whl")
+wheel_sha = "e2661ef3790cbe0f0f6aa5338b6859b7cd288ee75bc88cd4239c62cd025d4fb3"
+sha = lambda b: hashlib.sha256(b).hexdigest()
+if not (os.path.exists(wheel) and sha(open(wheel, "rb").read()) == wheel_sha):
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                    "--disable-pip-version-check", "--quiet", "-d", cache,
+                    "pylopdf-fonts-zh-cn==0.1.1"], check=True)
+if sha(open(wheel, "rb").read()) != wheel_sha:
+    sys.exit(f"setup: error: sha256 mismatch for {wheel}")
+with zipfile.ZipFile(wheel) as z:
+    font = z.read("pylopdf_fonts_zh_cn/NotoSansSC-Regular.otf")
+    licence = z.read("pylopdf_fonts_zh_cn-0.1.1.dist-info/licenses/LICENSE")
+if sha(font) != font_sha:
+    sys.exit("setup: error: sha256 mismatch for NotoSansSC-Regular.otf")
+os.makedirs(fonts, exist_ok=True)
+for name, data in [("NotoSansSC-LICENSE.txt", licence), ("NotoSansSC-Regular.otf", font)]:
+    tmp = os.path.join(fonts, name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, os.path.join(fonts, name))
+PY
+fi
+
 # Packed model folders ship only the weights fine-tuning changed (model.delta.safetensors):
 # assemble model.safetensors and the tokenizer files from their base, byte for byte as the
 # manifest lists them, before anything loads the model. That needs the binary, so it is built
@@ -141,4 +176,4 @@ if [ ${#packed[@]} -gt 0 ]; then
   target/release/stance model assemble "${packed[@]}"
 fi
 
-say "ready (venv: .venv, libtorch: .venv/libtorch, base encoders: models/all-minilm-l6-v2, models/multilingual-e5-small)"
+say "ready (venv: .venv, libtorch: .venv/libtorch, base encoders: models/all-minilm-l6-v2, models/multilingual-e5-small, chart font: .venv/fonts)"

@@ -41,6 +41,10 @@ pub const MIN_STATEMENTS: u64 = 2;
 pub const SHIFT_THRESHOLD: f64 = 1.0;
 /// Trends: actors drawn in the chart.
 pub const CHART_ACTORS: usize = 8;
+/// Trends: the CJK font for chart labels (Chinese actor names), relative to the checkout;
+/// `scripts/setup.sh` fetches it (Noto Sans SC Regular, SIL OFL 1.1). `$STANCE_CJK_FONT`
+/// overrides it.
+pub const CJK_FONT: &str = ".venv/fonts/NotoSansSC-Regular.otf";
 
 /// Training: maximum epochs.
 pub const EPOCHS: usize = 6;

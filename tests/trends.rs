@@ -9,6 +9,11 @@ use common::*;
 use polars::prelude::*;
 
 fn fixture(dir: &std::path::Path) {
+    fixture_named(dir, ["Mover", "Steady", "Ally"]);
+}
+
+/// The fixture with other names for the mover, the steady actor and the ally.
+fn fixture_named(dir: &std::path::Path, [mover_name, steady, ally_name]: [&str; 3]) {
     // (actor, date, label) — three years of quarterly statements.
     let mut rows: Vec<(Option<&str>, Option<String>, &str)> = Vec::new();
     for year in 2021..=2023 {
@@ -21,16 +26,16 @@ fn fixture(dir: &std::path::Path) {
                 } else {
                     "opposes"
                 };
-                rows.push((Some("Mover"), Some(date.clone()), mover));
-                rows.push((Some("Steady"), Some(date.clone()), "neutral"));
+                rows.push((Some(mover_name), Some(date.clone()), mover));
+                rows.push((Some(steady), Some(date.clone()), "neutral"));
                 // Off-topic chatter from the steady supporter must not move it.
                 let ally = if k == 2 { "off_topic" } else { "supports" };
-                rows.push((Some("Ally"), Some(date.clone()), ally));
+                rows.push((Some(ally_name), Some(date.clone()), ally));
             }
         }
     }
     rows.push((None, Some("2022-05-05".into()), "neutral"));
-    rows.push((Some("Mover"), None, "opposes"));
+    rows.push((Some(mover_name), None, "opposes"));
     let score = |l: &str| match l {
         "opposes" => -2.0f32,
         "does_not_support" => -1.0,
@@ -242,4 +247,46 @@ fn empty_or_missing_dataset_is_a_clear_error() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn chinese_actor_names_chart_without_warning_and_a_missing_cjk_font_warns_but_still_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture_named(
+        dir.path(),
+        ["中华人民共和国外交部", "中華民國外交部", "Nauru"],
+    );
+    let trends = |out: &std::path::Path, font: Option<&str>| {
+        let mut c = stance(&[
+            "trends",
+            "--predictions",
+            dir.path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        c.env_remove("STANCE_CJK_FONT");
+        if let Some(f) = font {
+            c.env("STANCE_CJK_FONT", f);
+        }
+        c.output().unwrap()
+    };
+    // With the font scripts/setup.sh fetched: no warning.
+    let out = dir.path().join("with");
+    let o = trends(&out, None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    let png = std::fs::read(out.join("stance_trends.png")).unwrap();
+    // Without it: the same chart, drawn with boxes, and a warning that says why.
+    let out = dir.path().join("without");
+    let o = trends(&out, Some("/nonexistent/NotoSansSC-Regular.otf"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: the chart draws 2 label(s) as boxes")
+            && err.contains("中华人民共和国外交部")
+            && err.contains("/nonexistent/NotoSansSC-Regular.otf"),
+        "{err}"
+    );
+    let boxes = std::fs::read(out.join("stance_trends.png")).unwrap();
+    assert_ne!(png, boxes, "the CJK font changed nothing in the PNG");
 }

@@ -243,6 +243,9 @@ fn print_summary(summary: &run::RunSummary, model: &str, load_s: f64) {
         "{} (model {model} loaded in {load_s:.2}s)",
         run::summary_line(summary)
     );
+    for n in &summary.not_utf8 {
+        eprintln!("warning: {}", run::not_utf8_note(n));
+    }
     if let Some(m) = &summary.manifest {
         eprintln!("run manifest: {}", m.display());
     }

@@ -56,12 +56,16 @@ pub fn run(a: Args) -> Result<i32> {
         shift_threshold: a.shift_threshold,
         out: a.out,
         chart_actors: a.chart_actors,
+        cjk_font: Some(strait_stance::trends::fonts::default_cjk_font()),
     };
     let report = run_trends(&settings)
         .map_err(with_cli_hint)
         .with_context(|| format!("cannot build trends from {}", a.predictions.display()))?;
     if a.quiet {
         return Ok(super::EXIT_OK);
+    }
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
     }
     println!(
         "{} statements (model {}), {} actor-periods, {} shift(s)",

@@ -1,5 +1,6 @@
 //! CSV reader: header row required; quoted fields, CRLF and a UTF-8 BOM are handled by the
-//! `csv` crate. Ragged rows and invalid UTF-8 become rejects.
+//! `csv` crate. Ragged rows and rows with a field that is not UTF-8 become rejects; a header
+//! that is not UTF-8 stops the input (its columns cannot be named).
 
 use std::path::{Path, PathBuf};
 
@@ -29,25 +30,14 @@ impl CsvReader {
             .flexible(true)
             .has_headers(true)
             .from_reader(f);
-        let headers: Vec<String> = rdr
+        let raw_headers = rdr
             .byte_headers()
             .map_err(|source| InputError::CsvHeader {
                 path: path.to_path_buf(),
                 source,
             })?
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                let h = String::from_utf8_lossy(h).to_string();
-                // The csv crate leaves a BOM on the first header.
-                let h = if i == 0 {
-                    h.trim_start_matches('\u{feff}').to_string()
-                } else {
-                    h
-                };
-                h.trim().to_string()
-            })
-            .collect();
+            .clone();
+        let headers = header_names(path, &raw_headers)?;
         let headers = columns.require_text_column(path, headers)?;
         Ok(CsvReader {
             rdr,
@@ -58,6 +48,29 @@ impl CsvReader {
             path: path.to_path_buf(),
         })
     }
+}
+
+/// The header's column names (a BOM on the first is dropped, names are trimmed). A header
+/// that is not UTF-8 stops the input: its columns cannot be named.
+fn header_names(path: &Path, rec: &csv::ByteRecord) -> Result<Vec<String>, InputError> {
+    let mut names = Vec::with_capacity(rec.len());
+    for (i, h) in rec.iter().enumerate() {
+        let name = std::str::from_utf8(h).map_err(|e| {
+            let (reason, _) = super::encoding::not_utf8_reason(&format!("column {}", i + 1), h, &e);
+            InputError::CsvHeaderNotUtf8 {
+                path: path.to_path_buf(),
+                reason,
+            }
+        })?;
+        // The csv crate leaves a BOM on the first header.
+        let name = if i == 0 {
+            name.trim_start_matches('\u{feff}')
+        } else {
+            name
+        };
+        names.push(name.trim().to_string());
+    }
+    Ok(names)
 }
 
 /// A row's bytes for a reject: its fields joined by commas (quotes are not restored), stopping
@@ -77,16 +90,16 @@ fn raw_of(rec: &csv::ByteRecord) -> Vec<u8> {
 }
 
 /// Pairs each header with its field as a string; the first field that is not UTF-8 gives its
-/// column and the decoding error instead.
+/// column, its index and the decoding error instead.
 fn utf8_fields(
     headers: &[String],
     rec: &csv::ByteRecord,
-) -> Result<Vec<(String, Value)>, (String, std::str::Utf8Error)> {
+) -> Result<Vec<(String, Value)>, (String, usize, std::str::Utf8Error)> {
     let mut fields = Vec::with_capacity(rec.len());
-    for (h, f) in headers.iter().zip(rec.iter()) {
+    for (i, (h, f)) in headers.iter().zip(rec.iter()).enumerate() {
         match std::str::from_utf8(f) {
             Ok(s) => fields.push((h.clone(), Value::String(s.to_string()))),
-            Err(e) => return Err((h.clone(), e)),
+            Err(e) => return Err((h.clone(), i, e)),
         }
     }
     Ok(fields)
@@ -130,13 +143,13 @@ impl CsvReader {
         }
         match utf8_fields(&self.headers, rec) {
             Ok(fields) => record_item(self.ordinal, offset, fields, &self.columns, &raw),
-            Err((col, e)) => Item::Reject(Reject::new(
+            Err((col, i, e)) => Item::Reject(Reject::not_utf8(
                 self.ordinal,
                 offset,
-                Stage::Utf8,
-                "invalid_utf8",
-                format!("field {col:?} is not valid UTF-8 ({e})"),
+                &format!("field {col:?}"),
                 Some(&col),
+                rec.get(i).unwrap_or_default(),
+                &e,
                 &raw,
             )),
         }

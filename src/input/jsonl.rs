@@ -50,11 +50,15 @@ impl JsonlReader {
         let text = match std::str::from_utf8(line) {
             Ok(t) => t,
             Err(e) => {
-                return rej(
-                    Stage::Utf8,
-                    "invalid_utf8",
-                    format!("line is not valid UTF-8 ({e})"),
-                )
+                return Item::Reject(Reject::not_utf8(
+                    ordinal,
+                    Some(offset),
+                    "line",
+                    None,
+                    line,
+                    &e,
+                    line,
+                ))
             }
         };
         if text.trim().is_empty() {

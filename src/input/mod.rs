@@ -6,6 +6,7 @@
 //! unknown format, no text column) are errors.
 
 mod csv;
+pub mod encoding;
 mod fields;
 mod jsonl;
 pub mod labelled;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::DataFrame;
 use serde::Serialize;
 
+pub use encoding::LegacyEncoding;
 pub use fields::parse_date;
 
 /// Raw bytes kept in a reject row, at most.
@@ -54,6 +56,14 @@ pub enum InputError {
         /// The CSV error.
         #[source]
         source: ::csv::Error,
+    },
+    /// The CSV header is not UTF-8.
+    #[error("{}: cannot read the CSV header: {reason}", path.display())]
+    CsvHeaderNotUtf8 {
+        /// The input.
+        path: PathBuf,
+        /// Which column, the first bad byte, and the encoding it most likely is in.
+        reason: String,
     },
     /// The Parquet file could not be read.
     #[error("{}: cannot read Parquet", path.display())]
@@ -233,6 +243,8 @@ pub struct Reject {
     pub raw: Vec<u8>,
     /// Full length of the record's bytes.
     pub raw_len: u64,
+    /// For a record that is not UTF-8: the legacy Chinese encoding its bytes most likely are in.
+    pub encoding: Option<LegacyEncoding>,
 }
 
 impl Reject {
@@ -255,7 +267,35 @@ impl Reject {
             column: column.map(str::to_string),
             raw: fields::capped(raw),
             raw_len: raw.len() as u64,
+            encoding: None,
         }
+    }
+
+    /// The reject of a record whose bytes `checked` (named by `what`: "line", "field \"text\"")
+    /// are not UTF-8: the reason names the first bad byte and, when the bytes read as GB18030 or
+    /// Big5, the encoding and how to convert the input.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn not_utf8(
+        ordinal: u64,
+        byte_offset: Option<u64>,
+        what: &str,
+        column: Option<&str>,
+        checked: &[u8],
+        err: &std::str::Utf8Error,
+        raw: &[u8],
+    ) -> Reject {
+        let (message, guess) = encoding::not_utf8_reason(what, checked, err);
+        let mut r = Reject::new(
+            ordinal,
+            byte_offset,
+            Stage::Utf8,
+            "invalid_utf8",
+            message,
+            column,
+            raw,
+        );
+        r.encoding = guess;
+        r
     }
 }
 

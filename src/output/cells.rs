@@ -98,7 +98,7 @@ pub fn reject(name: &str, r: &RejectRow, ctx: &RowContext) -> Option<Cell> {
         "error_code" => text(j.code),
         "error_message" => text(&j.message),
         "column" => Cell::Str(j.column.clone()),
-        "raw" => Cell::Str(Some(String::from_utf8_lossy(&j.raw).to_string())),
+        "raw" => Cell::Str(Some(crate::input::encoding::escape_non_utf8(&j.raw))),
         "raw_len" => Cell::I64(Some(j.raw_len as i64)),
         "reject_key" => text(&r.key),
         "rejected_at" => Cell::Ts(ctx.classified_at),

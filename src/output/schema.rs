@@ -362,7 +362,7 @@ pub const REJECTS: TableSpec = TableSpec {
             "raw",
             String,
             false,
-            "the record's first 4 KiB (invalid UTF-8 replaced)",
+            "the record's first 4 KiB (bytes that are not UTF-8 written as \\xNN)",
         ),
         col("raw_len", Int64, false, "the record's full length in bytes"),
         table_only(col(

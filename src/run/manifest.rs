@@ -4,9 +4,10 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::summary::NotUtf8Input;
 use super::{RunError, RunSettings, RunSummary};
 use crate::hash::sha256_file;
-use crate::input;
+use crate::input::{self, LegacyEncoding};
 use crate::model::{Routes, StanceModel};
 
 /// Input file facts for the manifest.
@@ -17,6 +18,49 @@ pub(super) struct InputInfo {
     bytes: Option<u64>,
     sha256: Option<String>,
     pub(super) records_read: u64,
+    /// Records rejected because they are not UTF-8 (whatever their shard).
+    pub(super) not_utf8: u64,
+    /// The legacy Chinese encoding most of those read as, if one.
+    pub(super) likely_encoding: Option<LegacyEncoding>,
+    /// Of the records that are not UTF-8: how many read as GB18030, and as Big5.
+    #[serde(skip)]
+    pub(super) guesses: [u64; 2],
+}
+
+impl InputInfo {
+    /// Notes the records of a chunk that are not UTF-8.
+    pub(super) fn note_not_utf8(&mut self, items: &[input::Item]) {
+        for item in items {
+            let input::Item::Reject(r) = item else {
+                continue;
+            };
+            if r.stage != input::Stage::Utf8 {
+                continue;
+            }
+            self.not_utf8 += 1;
+            match r.encoding {
+                Some(LegacyEncoding::Gb18030) => self.guesses[0] += 1,
+                Some(LegacyEncoding::Big5) => self.guesses[1] += 1,
+                None => {}
+            }
+        }
+        self.likely_encoding = if self.guesses[0] * 2 > self.not_utf8 {
+            Some(LegacyEncoding::Gb18030)
+        } else if self.guesses[1] * 2 > self.not_utf8 {
+            Some(LegacyEncoding::Big5)
+        } else {
+            None
+        };
+    }
+
+    /// What the summary says about this input's records that are not UTF-8, if it has any.
+    pub(super) fn not_utf8_input(&self) -> Option<NotUtf8Input> {
+        (self.not_utf8 > 0).then(|| NotUtf8Input {
+            input: self.path.clone(),
+            records: self.not_utf8,
+            likely_encoding: self.likely_encoding,
+        })
+    }
 }
 
 /// Hashes every input file up front, so the manifest records exactly what was read.
@@ -39,6 +83,9 @@ pub(super) fn describe_inputs(settings: &RunSettings) -> Result<Vec<InputInfo>, 
             bytes,
             sha256,
             records_read: 0,
+            not_utf8: 0,
+            likely_encoding: None,
+            guesses: [0; 2],
         });
     }
     Ok(inputs)

@@ -42,7 +42,7 @@ use manifest::InputInfo;
 use route::{InputNames, Router};
 
 pub use settings::{Granularity, OutputTarget, RunSettings, Shard};
-pub use summary::{new_run_id, summary_line, Counts, RunSummary};
+pub use summary::{new_run_id, not_utf8_note, summary_line, Counts, NotUtf8Input, RunSummary};
 
 /// Errors that abort a run (per-record problems are rejects, not errors).
 #[derive(Debug, thiserror::Error)]
@@ -135,7 +135,8 @@ pub fn run(
         }
         return Err(e);
     }
-    let summary = summarise(settings, run_id, tally, started, abandoned);
+    let mut summary = summarise(settings, run_id, tally, started, abandoned);
+    summary.not_utf8 = inputs.iter().filter_map(|i| i.not_utf8_input()).collect();
     finish(settings, routes, summary, writer, &inputs, now)
 }
 
@@ -199,6 +200,7 @@ fn process(
             let n_items = chunk.items.len() as u64;
             tally.counts.records_read += n_items;
             inputs[k].records_read += n_items;
+            inputs[k].note_not_utf8(&chunk.items);
             let routed = router.route(chunk.items, &names, &mut tally.counts);
             let results = match classify(routes, &routed.docs, settings, cancel, &mut tally.work) {
                 Ok(r) => r,
@@ -277,6 +279,7 @@ fn summarise(
         interrupted: tally.interrupted,
         reject_rate_exceeded,
         abandoned_runs,
+        not_utf8: Vec::new(),
     }
 }
 

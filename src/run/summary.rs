@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::Shard;
 use crate::classify::Work;
+use crate::input::LegacyEncoding;
 use crate::labels::Label;
 use crate::output::dataset::AbandonedRun;
 
@@ -73,6 +74,19 @@ pub struct RunSummary {
     pub reject_rate_exceeded: bool,
     /// Runs that had died and were cleaned up.
     pub abandoned_runs: Vec<AbandonedRun>,
+    /// Inputs with records that are not UTF-8 (rejected), in input order.
+    pub not_utf8: Vec<NotUtf8Input>,
+}
+
+/// An input some of whose records are not UTF-8.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotUtf8Input {
+    /// The input as named in rejects (`-` for stdin).
+    pub input: String,
+    /// Its records that are not UTF-8 (all rejected).
+    pub records: u64,
+    /// The legacy Chinese encoding most of them read as, if one.
+    pub likely_encoding: Option<LegacyEncoding>,
 }
 
 impl RunSummary {
@@ -122,5 +136,42 @@ pub fn summary_line(s: &RunSummary) -> String {
         s.elapsed_s,
         s.statements_per_s(),
         per_label.join(", ")
+    )
+}
+
+/// What a person should do about an input whose records are not UTF-8: how many there are, the
+/// encoding they most likely are in, and the command that converts the file.
+pub fn not_utf8_note(n: &NotUtf8Input) -> String {
+    let head = format!(
+        "{}: {} record(s) are not UTF-8 and were rejected",
+        n.input, n.records
+    );
+    let Some(e) = n.likely_encoding else {
+        return format!("{head}; convert the input to UTF-8 and classify it again");
+    };
+    let convert = if n.input == "-" {
+        format!("convert the stream with `{}` before it is read", e.iconv())
+    } else {
+        let p = std::path::Path::new(&n.input);
+        let stem = p
+            .file_stem()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default();
+        let ext = p
+            .extension()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default();
+        let out = p.with_file_name(format!("{stem}.utf8.{ext}"));
+        format!(
+            "convert it with `{} {} > {}` and classify the converted file",
+            e.iconv(),
+            n.input,
+            out.display()
+        )
+    };
+    format!(
+        "{head}; they read as {} ({}): {convert}",
+        e.name(),
+        e.script()
     )
 }

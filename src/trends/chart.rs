@@ -1,10 +1,10 @@
 //! The stance-over-time chart: one line per actor through its period means, 95% intervals as
 //! whiskers, shifts circled, and the five label bands shaded so a reader sees at a glance
-//! which wording a score corresponds to. Written as SVG and PNG.
+//! which wording a score corresponds to. Written as SVG and PNG. Labels are drawn in the
+//! bundled Latin font, or in the CJK font where they need it (see [`super::fonts`]).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Once;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use plotters::chart::DualCoordChartContext;
@@ -12,11 +12,11 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift as AreaShift;
 use plotters::prelude::*;
 
+use super::fonts::ChartFonts;
 use super::{Shift, TrendError, TrendRow, TrendSettings};
 
-/// The bundled font (DejaVu Sans, see assets/DejaVuSans-LICENSE.txt), so charts render the
-/// same on machines without fonts.
-static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+/// Widest legend label, in pixels (the panel is 230 wide; labels start at 40).
+const LEGEND_LABEL_PX: u32 = 176;
 
 const BANDS: [(&str, f64, f64, RGBColor); 5] = [
     ("opposes", -2.2, -1.5, RGBColor(244, 204, 204)),
@@ -75,14 +75,21 @@ fn msg<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> String
 /// (never over the lines).
 fn draw_on<DB: DrawingBackend>(
     root: DrawingArea<DB, AreaShift>,
-    series: &[(String, Series)],
-    shifts: &[(String, f64, f64)],
-    range: (f64, f64),
-    title: &str,
-    yearly: bool,
+    chart: &ChartData,
+    fonts: &ChartFonts,
 ) -> Result<(), String> {
+    let ChartData {
+        series,
+        shifts,
+        range,
+        title,
+        yearly,
+    } = chart;
+    let (range, yearly) = (*range, *yearly);
     root.fill(&WHITE).map_err(msg)?;
-    let root = root.titled(title, ("sans-serif", 22)).map_err(msg)?;
+    let root = root
+        .titled(title, fonts.font_for(title, 22.0))
+        .map_err(msg)?;
     let (width, _) = root.dim_in_pixel();
     let (plot, legend) = root.split_horizontally(width.saturating_sub(230));
     let mut chart = ChartBuilder::on(&plot)
@@ -104,7 +111,7 @@ fn draw_on<DB: DrawingBackend>(
             color,
         )?;
     }
-    draw_legend(&legend, series)?;
+    draw_legend(&legend, series, fonts)?;
     root.present().map_err(msg)?;
     Ok(())
 }
@@ -194,12 +201,37 @@ fn draw_actor<'s, DB: DrawingBackend>(
     Ok(())
 }
 
-/// The legend panel: one entry per actor (long names cut), then what a ring and a whisker mean.
+/// `name` as it fits `max_px` pixels in `font` (cut with "…" where it does not).
+fn fit_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, AreaShift>,
+    name: &str,
+    font: &FontDesc,
+    max_px: u32,
+) -> String {
+    let style = TextStyle::from(font.clone());
+    let width = |s: &str| area.estimate_text_size(s, &style).map_or(0, |(w, _)| w);
+    if width(name) <= max_px {
+        return name.to_string();
+    }
+    let mut chars: Vec<char> = name.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let cut: String = chars.iter().collect::<String>() + "…";
+        if width(&cut) <= max_px {
+            return cut;
+        }
+    }
+    "…".to_string()
+}
+
+/// The legend panel: one entry per actor (names cut to the panel's width, each in a font
+/// that has its glyphs), then what a ring and a whisker mean.
 fn draw_legend<DB: DrawingBackend>(
     legend: &DrawingArea<DB, AreaShift>,
     series: &[(String, Series)],
+    fonts: &ChartFonts,
 ) -> Result<(), String> {
-    let font = ("sans-serif", 14).into_font();
+    let font = (super::fonts::LATIN_FAMILY, 14).into_font();
     let mut y = 40;
     for (i, (actor, _)) in series.iter().enumerate() {
         let color = LINE_COLORS[i % LINE_COLORS.len()];
@@ -209,13 +241,10 @@ fn draw_legend<DB: DrawingBackend>(
                 color.stroke_width(3),
             ))
             .map_err(msg)?;
-        let name: String = if actor.chars().count() > 24 {
-            actor.chars().take(23).collect::<String>() + "…"
-        } else {
-            actor.clone()
-        };
+        let name_font = fonts.font_for(actor, 14.0).into_font();
+        let name = fit_label(legend, actor, &name_font, LEGEND_LABEL_PX);
         legend
-            .draw(&Text::new(name, (40, y - 8), font.clone()))
+            .draw(&Text::new(name, (40, y - 8), name_font))
             .map_err(msg)?;
         y += 24;
     }
@@ -237,22 +266,28 @@ fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Draws `stance_trends.svg` and `stance_trends.png`; returns the files written (none when no
-/// actor has a dated stance-bearing period).
-pub fn draw(
-    rows: &[TrendRow],
-    shifts: &[Shift],
-    s: &TrendSettings,
-) -> Result<Vec<PathBuf>, TrendError> {
-    register_font();
+/// What one chart shows.
+struct ChartData {
+    /// Each actor's points, most statements first.
+    series: Vec<(String, Series)>,
+    /// Shifts: (actor, x, score).
+    shifts: Vec<(String, f64, f64)>,
+    /// The x range.
+    range: (f64, f64),
+    /// The title.
+    title: String,
+    /// Whether periods are years (x labels are years only).
+    yearly: bool,
+}
+
+/// The chart of `rows` and `shifts`; `None` when no actor has a dated stance-bearing period.
+fn chart_data(rows: &[TrendRow], shifts: &[Shift], s: &TrendSettings) -> Option<ChartData> {
     let series: Vec<(String, Series)> = top_actors(rows, s.chart_actors)
         .into_iter()
         .map(|actor| (actor.to_string(), actor_series(rows, actor, s.period)))
         .collect();
-    let Some(range) = x_range(&series, s.period) else {
-        return Ok(Vec::new());
-    };
-    let shown: Vec<(String, f64, f64)> = shifts
+    let range = x_range(&series, s.period)?;
+    let shifts = shifts
         .iter()
         .map(|sh| {
             (
@@ -262,37 +297,57 @@ pub fn draw(
             )
         })
         .collect();
-    let yearly = s.period == super::Period::Year;
-    let title = title(s);
+    Some(ChartData {
+        series,
+        shifts,
+        range,
+        title: title(s),
+        yearly: s.period == super::Period::Year,
+    })
+}
+
+/// What [`draw`] did.
+pub struct Drawn {
+    /// Files written (none when no actor has a dated stance-bearing period).
+    pub files: Vec<PathBuf>,
+    /// What a person should know about the chart (labels drawn as boxes for want of a font).
+    pub warnings: Vec<String>,
+}
+
+/// The chart's size in pixels.
+const CHART_SIZE: (u32, u32) = (1200, 680);
+
+/// Draws `stance_trends.svg` and `stance_trends.png`. The PNG draws labels that need it in the
+/// CJK font of `s.cjk_font`; the SVG names `sans-serif` and leaves the glyphs to the viewer.
+pub fn draw(rows: &[TrendRow], shifts: &[Shift], s: &TrendSettings) -> Result<Drawn, TrendError> {
+    let Some(chart) = chart_data(rows, shifts, s) else {
+        return Ok(Drawn {
+            files: Vec::new(),
+            warnings: Vec::new(),
+        });
+    };
+    let fonts = ChartFonts::load(s.cjk_font.as_deref());
+    let labels =
+        std::iter::once(chart.title.as_str()).chain(chart.series.iter().map(|(a, _)| a.as_str()));
+    let warnings = fonts.missing_glyphs_warning(labels).into_iter().collect();
     let svg = s.out.join("stance_trends.svg");
     let png = s.out.join("stance_trends.png");
     draw_on(
-        SVGBackend::new(&svg, (1200, 680)).into_drawing_area(),
-        &series,
-        &shown,
-        range,
-        &title,
-        yearly,
+        SVGBackend::new(&svg, CHART_SIZE).into_drawing_area(),
+        &chart,
+        &fonts.latin_only(),
     )
     .map_err(TrendError::Chart)?;
     draw_on(
-        BitMapBackend::new(&png, (1200, 680)).into_drawing_area(),
-        &series,
-        &shown,
-        range,
-        &title,
-        yearly,
+        BitMapBackend::new(&png, CHART_SIZE).into_drawing_area(),
+        &chart,
+        &fonts,
     )
     .map_err(TrendError::Chart)?;
-    Ok(vec![svg, png])
-}
-
-/// Registers the bundled font as `sans-serif` (once per process).
-fn register_font() {
-    static REGISTER: Once = Once::new();
-    REGISTER.call_once(|| {
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
-    });
+    Ok(Drawn {
+        files: vec![svg, png],
+        warnings,
+    })
 }
 
 /// The `n` actors with the most stance-bearing statements in dated periods (ties by name).
@@ -357,4 +412,119 @@ fn title(s: &TrendSettings) -> String {
             super::Period::Year => "yearly",
         }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trends::fonts::{default_cjk_font, ChartFonts};
+
+    const NAMES: [&str; 2] = ["中华人民共和国外交部", "中華民國外交部"];
+
+    /// The PNG pixels of a two-point chart of one actor.
+    fn render(actor: &str, fonts: &ChartFonts) -> Vec<u8> {
+        let chart = ChartData {
+            series: vec![(
+                actor.to_string(),
+                vec![(2020.5, -1.0, None, None), (2021.5, 1.0, None, None)],
+            )],
+            shifts: Vec::new(),
+            range: (2020.0, 2022.0),
+            title: "Stance by actor".into(),
+            yearly: true,
+        };
+        let (w, h) = CHART_SIZE;
+        let mut buf = vec![0u8; (w * h * 3) as usize];
+        draw_on(
+            BitMapBackend::with_buffer(&mut buf, CHART_SIZE).into_drawing_area(),
+            &chart,
+            fonts,
+        )
+        .unwrap();
+        buf
+    }
+
+    /// The x of every pixel where two renderings differ.
+    fn differing_x(a: &[u8], b: &[u8]) -> Vec<u32> {
+        let w = CHART_SIZE.0 as usize;
+        (0..a.len() / 3)
+            .filter(|i| a[i * 3..i * 3 + 3] != b[i * 3..i * 3 + 3])
+            .map(|i| (i % w) as u32)
+            .collect()
+    }
+
+    fn cjk_fonts() -> ChartFonts {
+        let path = default_cjk_font();
+        let fonts = ChartFonts::load(Some(&path));
+        assert!(
+            fonts.renders(NAMES[0]),
+            "no CJK font at {} (scripts/setup.sh fetches it)",
+            path.display()
+        );
+        fonts
+    }
+
+    #[test]
+    fn chinese_actor_names_have_glyphs_in_the_cjk_font_and_not_in_the_latin_one() {
+        let fonts = cjk_fonts();
+        for c in NAMES.iter().flat_map(|n| n.chars()) {
+            assert_ne!(fonts.cjk_glyph(c), 0, "{c}");
+            assert_eq!(
+                fonts.latin_glyph(c),
+                0,
+                "{c} (the CJK font would not be needed)"
+            );
+        }
+        assert_ne!(fonts.family_for(NAMES[0]), fonts.family_for("Nauru"));
+        assert_eq!(
+            fonts.family_for("Nauru"),
+            crate::trends::fonts::LATIN_FAMILY
+        );
+    }
+
+    #[test]
+    fn chinese_actor_names_are_drawn_as_glyphs_not_boxes() {
+        let fonts = cjk_fonts();
+        let boxes = fonts.latin_only();
+        for name in NAMES {
+            let reversed: String = name.chars().rev().collect();
+            // Boxes cannot tell one character from another: the reversed name looks the same.
+            assert_eq!(render(name, &boxes), render(&reversed, &boxes));
+            // Glyphs can, and the difference lies in the legend panel (its last 230 pixels).
+            let glyphs = render(name, &fonts);
+            let xs = differing_x(&glyphs, &render(&reversed, &fonts));
+            assert!(xs.len() > 200, "{name}: only {} pixels differ", xs.len());
+            assert!(xs.iter().all(|x| *x >= CHART_SIZE.0 - 230), "{name}");
+            // And they are not the boxes.
+            assert!(!differing_x(&glyphs, &render(name, &boxes)).is_empty());
+        }
+    }
+
+    #[test]
+    fn a_missing_cjk_font_still_draws_the_chart_and_says_why() {
+        let fonts = ChartFonts::load(Some(std::path::Path::new("/nonexistent/font.otf")));
+        assert!(!render(NAMES[0], &fonts).iter().all(|b| *b == 255));
+        let w = fonts
+            .missing_glyphs_warning(["Stance by actor", "Nauru", NAMES[1]])
+            .unwrap();
+        assert!(w.contains(NAMES[1]) && !w.contains("Nauru"), "{w}");
+        assert!(
+            w.contains("/nonexistent/font.otf") && w.contains("scripts/setup.sh"),
+            "{w}"
+        );
+        assert!(fonts.missing_glyphs_warning(["Nauru"]).is_none());
+    }
+
+    #[test]
+    fn long_legend_names_are_cut_to_the_panel() {
+        let fonts = cjk_fonts();
+        let long = "中华人民共和国国务院台湾事务办公室发言人";
+        let wide = render(long, &fonts);
+        let (w, _) = CHART_SIZE;
+        // Nothing is drawn in the last few columns of the image.
+        let row_len = (w * 3) as usize;
+        for row in wide.chunks(row_len) {
+            assert!(row[row_len - 3 * 4..].iter().all(|b| *b == 255));
+        }
+    }
 }

@@ -8,6 +8,7 @@
 //! (`period_start` null), which is reported but never part of a shift.
 
 pub mod chart;
+pub mod fonts;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -74,6 +75,9 @@ pub struct TrendSettings {
     pub out: PathBuf,
     /// Actors drawn in the chart (most statements first).
     pub chart_actors: usize,
+    /// A CJK font (TrueType/OpenType) for chart labels the bundled Latin font has no glyphs for,
+    /// such as Chinese actor names ([`fonts::default_cjk_font`]); `None`: none.
+    pub cjk_font: Option<PathBuf>,
 }
 
 /// Errors of the trend analysis.
@@ -191,6 +195,8 @@ pub struct TrendReport {
     pub shifts: Vec<Shift>,
     /// Files written.
     pub files: Vec<PathBuf>,
+    /// What a person should know (e.g. chart labels drawn as boxes for want of a font).
+    pub warnings: Vec<String>,
 }
 
 /// Two-sided 97.5% quantile of Student's t with `df` degrees of freedom.
@@ -783,13 +789,15 @@ pub fn run(s: &TrendSettings) -> Result<TrendReport, TrendError> {
         write_parquet(&p, &mut df)?;
         files.push(p);
     }
-    files.extend(chart::draw(&rows, &shifts, s)?);
+    let drawn = chart::draw(&rows, &shifts, s)?;
+    files.extend(drawn.files);
     Ok(TrendReport {
         model_sha256: model_sha,
         statements: statements.len(),
         trends: rows,
         shifts,
         files,
+        warnings: drawn.warnings,
     })
 }
 
