@@ -41,12 +41,29 @@ const INT8_AGREEMENT: [(&str, f64); 2] = [
     ("datasets/real/test.jsonl", 0.90),
     ("datasets/stance/test.jsonl", 0.95),
 ];
+// Chinese, through the default routes (stance-multilingual-v1): measured macro-F1 0.696,
+// polarity flips 9.1%; Simplified 0.718, Traditional 0.666.
+const ZH_F1: f64 = 0.68;
+const ZH_FLIPS: f64 = 0.10;
+/// Each script (Simplified, Traditional) on its own.
+const ZH_SCRIPT_F1: f64 = 0.64;
 const SUITE_OVERALL: f64 = 0.82;
 const SUITE_CAPABILITY: f64 = 0.68;
 
 fn shipped() -> StanceModel {
     StanceModel::load(&shipped_model(), &LoadOptions::default())
         .expect("the shipped model loads and passes its manifest check")
+}
+
+/// The default routes: English on the shipped English model, Chinese on the shipped
+/// multilingual model.
+fn shipped_routes() -> Routes {
+    Routes::with_chinese(
+        shipped(),
+        &root().join("models/stance-multilingual-v1"),
+        LoadOptions::default(),
+    )
+    .expect("the shipped Chinese model is installed (scripts/setup.sh assembles it)")
 }
 
 fn eval_file(model: &Routes, rel: &str) -> strait_stance::eval::EvalReport {
@@ -453,4 +470,46 @@ fn bundled_sample_nightly_output_matches_the_readme() {
         agree >= 300,
         "only {agree} of 328 sample labels agree with gold"
     );
+}
+
+#[test]
+fn shipped_routes_on_the_real_chinese_test_split() {
+    let r = eval_file(&shipped_routes(), "datasets/real/zh/test.jsonl");
+    let m = &r.metrics;
+    assert!(m.n >= 400, "the Chinese test split has {} passages", m.n);
+    assert!(
+        m.macro_f1 >= ZH_F1,
+        "Chinese macro-F1 {:.4} < {ZH_F1}",
+        m.macro_f1
+    );
+    assert!(
+        m.polarity_flip_rate <= ZH_FLIPS,
+        "Chinese polarity flips {:.4} > {ZH_FLIPS}",
+        m.polarity_flip_rate
+    );
+    for script in ["zh-Hans", "zh-Hant"] {
+        let s = r
+            .by_language
+            .get(script)
+            .expect("both scripts are reported");
+        println!("{script}: {} passages, macro-F1 {:.4}", s.n, s.macro_f1);
+        assert!(s.n >= 100, "{script}: {} passages", s.n);
+        assert!(
+            s.macro_f1 >= ZH_SCRIPT_F1,
+            "{script} macro-F1 {:.4} < {ZH_SCRIPT_F1}",
+            s.macro_f1
+        );
+    }
+}
+
+#[test]
+fn default_routes_leave_english_on_the_english_model() {
+    let routed = eval_file(&shipped_routes(), "datasets/real/test.jsonl");
+    let alone = eval_file(&Routes::single(shipped()), "datasets/real/test.jsonl");
+    assert!(
+        routed.by_language.is_empty(),
+        "an English passage was routed to Chinese"
+    );
+    assert_eq!(routed.metrics.macro_f1, alone.metrics.macro_f1);
+    assert_eq!(routed.metrics.accuracy, alone.metrics.accuracy);
 }
