@@ -16,27 +16,6 @@ use common::*;
 use polars::prelude::*;
 use serde_json::json;
 
-const TEMPLATES: [(&str, &str); 6] = [
-    ("opposes", "China firmly opposes Taiwan independence"),
-    (
-        "does_not_support",
-        "Washington does not support Taiwan independence",
-    ),
-    (
-        "neutral",
-        "We call for peace and stability across the Strait",
-    ),
-    (
-        "leans_supports",
-        "Taiwan should take part in the World Health Assembly",
-    ),
-    ("supports", "Taiwan is a sovereign and independent country"),
-    (
-        "off_topic",
-        "The trade fair opened with a record number of visitors",
-    ),
-];
-
 /// Planted errors: (row, wrong label). Rows 0, 7, 16 cross neutral; 14, 27, 35 do not.
 const FLIPS: [(usize, &str); 6] = [
     (0, "supports"),       // opposes → supports
@@ -51,7 +30,7 @@ const FLIPS: [(usize, &str); 6] = [
 fn clean(path: &Path, items: std::ops::Range<usize>) {
     let mut lines = Vec::new();
     for item in items {
-        for (label, text) in TEMPLATES {
+        for (label, text) in TINY_TEMPLATES {
             lines.push(
                 json!({"text": format!("{text} (item {item})."), "label": label}).to_string(),
             );
@@ -102,7 +81,7 @@ fn corpus(path: &Path) {
     let flips: HashMap<usize, &str> = FLIPS.iter().copied().collect();
     let mut lines = Vec::new();
     for i in 0..72 {
-        let (label, text) = TEMPLATES[i % 6];
+        let (label, text) = TINY_TEMPLATES[i % 6];
         let label = flips.get(&i).copied().unwrap_or(label);
         lines.push(
             json!({

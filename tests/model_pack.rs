@@ -20,38 +20,6 @@ fn scratch() -> tempfile::TempDir {
     tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
 }
 
-fn write_examples(path: &Path) {
-    let texts = [
-        ("opposes", "China firmly opposes Taiwan independence"),
-        (
-            "does_not_support",
-            "Washington does not support Taiwan independence",
-        ),
-        (
-            "neutral",
-            "We call for peace and stability across the Strait",
-        ),
-        (
-            "leans_supports",
-            "Taiwan should take part in the World Health Assembly",
-        ),
-        ("supports", "Taiwan is a sovereign and independent country"),
-        (
-            "off_topic",
-            "The trade fair opened with a record number of visitors",
-        ),
-    ];
-    let mut lines = Vec::new();
-    for i in 0..4 {
-        for (label, t) in texts {
-            lines.push(
-                serde_json::json!({"text": format!("{t} (item {i})."), "label": label}).to_string(),
-            );
-        }
-    }
-    std::fs::write(path, lines.join("\n") + "\n").unwrap();
-}
-
 /// A model fine-tuned from the tiny base with the word-embedding table frozen (fp16, as
 /// `stance train` writes by default); trained once per test binary.
 fn frozen_model() -> PathBuf {
@@ -62,7 +30,7 @@ fn frozen_model() -> PathBuf {
         let _ = std::fs::remove_dir_all(&work);
         std::fs::create_dir_all(&work).unwrap();
         let data = work.join("data.jsonl");
-        write_examples(&data);
+        write_tiny_examples(&data, 4);
         let out = work.join("model");
         let o = run(&[
             "train",

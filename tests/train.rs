@@ -9,45 +9,13 @@ use strait_stance::batch::make_batch;
 use strait_stance::model::save::write_checkpoint;
 use strait_stance::model::{BertConfig, EngineKind, LoadOptions, ReferenceBert, StanceModel};
 
-fn write_examples(path: &std::path::Path, n_per_label: usize) {
-    let texts = [
-        ("opposes", "China firmly opposes Taiwan independence"),
-        (
-            "does_not_support",
-            "Washington does not support Taiwan independence",
-        ),
-        (
-            "neutral",
-            "We call for peace and stability across the Strait",
-        ),
-        (
-            "leans_supports",
-            "Taiwan should take part in the World Health Assembly",
-        ),
-        ("supports", "Taiwan is a sovereign and independent country"),
-        (
-            "off_topic",
-            "The trade fair opened with a record number of visitors",
-        ),
-    ];
-    let mut lines = Vec::new();
-    for i in 0..n_per_label {
-        for (label, t) in texts {
-            lines.push(
-                serde_json::json!({"text": format!("{t} (item {i})."), "label": label}).to_string(),
-            );
-        }
-    }
-    std::fs::write(path, lines.join("\n") + "\n").unwrap();
-}
-
 #[test]
 fn tiny_training_run_learns_and_writes_a_verifiable_model() {
     let dir = tempfile::tempdir().unwrap();
     let train = dir.path().join("train.jsonl");
     let dev = dir.path().join("dev.jsonl");
-    write_examples(&train, 8);
-    write_examples(&dev, 2);
+    write_tiny_examples(&train, 8);
+    write_tiny_examples(&dev, 2);
     let out = dir.path().join("model");
     let o = run(&[
         "train",

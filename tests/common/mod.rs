@@ -140,3 +140,38 @@ pub fn floats(df: &DataFrame, col: &str) -> Vec<f32> {
 pub fn write_lines(path: &Path, lines: &[&str]) {
     std::fs::write(path, lines.join("\n") + "\n").unwrap();
 }
+
+/// One clear statement per label: the tiny corpora the training tests learn from.
+pub const TINY_TEMPLATES: [(&str, &str); 6] = [
+    ("opposes", "China firmly opposes Taiwan independence"),
+    (
+        "does_not_support",
+        "Washington does not support Taiwan independence",
+    ),
+    (
+        "neutral",
+        "We call for peace and stability across the Strait",
+    ),
+    (
+        "leans_supports",
+        "Taiwan should take part in the World Health Assembly",
+    ),
+    ("supports", "Taiwan is a sovereign and independent country"),
+    (
+        "off_topic",
+        "The trade fair opened with a record number of visitors",
+    ),
+];
+
+/// Writes `n_per_label` numbered copies of every [`TINY_TEMPLATES`] statement as labelled JSONL.
+pub fn write_tiny_examples(path: &Path, n_per_label: usize) {
+    let mut lines = Vec::new();
+    for i in 0..n_per_label {
+        for (label, t) in TINY_TEMPLATES {
+            lines.push(
+                serde_json::json!({"text": format!("{t} (item {i})."), "label": label}).to_string(),
+            );
+        }
+    }
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
