@@ -82,12 +82,13 @@ pub fn run(a: Args) -> Result<i32> {
         .map(|(c, n)| format!("{} {n}", c.as_str()))
         .collect();
     println!(
-        "{} rows, out-of-fold macro-F1 {:.3}; {flagged} flagged ({}); {} near-duplicate group(s) \
-         with different labels",
+        "{} rows, out-of-fold macro-F1 {:.3}; {flagged} flagged ({}); {} near-duplicate and {} \
+         same-formula group(s) with different labels",
         r.findings.len(),
         report.oof_macro_f1,
         classes.join(", "),
-        r.duplicate_groups
+        r.duplicate_groups,
+        r.formula_groups
     );
     for f in r.findings.iter().take(10) {
         let text: String = f.row.text.chars().take(70).collect();

@@ -9,7 +9,10 @@
 //! flagged ("confident disagreement") and that label is suggested.
 //!
 //! **Inconsistent near-duplicates**: rows with the same normalised text
-//! ([`super::norm_key`]) and different labels are all flagged, whatever the model says.
+//! ([`super::norm_key`]) and different labels are all flagged, whatever the model says; so are
+//! rows with the same formula ([`super::formula`]: the wording with names and numbers masked)
+//! and different labels, which a reviewer then reads side by side (a formula that changes
+//! stance with its subject is legitimate, one that changes with the date is not).
 //!
 //! **Ordinal severity and the ranking.** The reading is put on each label's own scale,
 //! q_j ∝ p_j / t_j (renormalised), and a row's severity is the expected distance between its
@@ -26,8 +29,8 @@ use std::sync::atomic::AtomicBool;
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::norm_key;
 use super::strategy::label_distance;
+use super::{formula_key, norm_key};
 use crate::labels::{Label, NUM_LABELS};
 use crate::report::Reporter;
 use crate::train::folds::{self, cross_fit, FoldSettings, OofRow};
@@ -99,8 +102,11 @@ pub struct Ranking {
     pub findings: Vec<Finding>,
     /// Per-label thresholds t_j (`None` for a label no row has).
     pub thresholds: [Option<f64>; NUM_LABELS],
-    /// Groups of near-duplicates with different labels.
+    /// Groups of near-duplicates (same normalised text) with different labels.
     pub duplicate_groups: usize,
+    /// Groups of rows with the same formula (and not the same normalised text) with different
+    /// labels.
+    pub formula_groups: usize,
 }
 
 /// Per-label thresholds: the mean out-of-fold probability of each label over the rows given it.
@@ -179,27 +185,62 @@ pub fn rank(rows: &[OofRow]) -> Ranking {
     for (i, f) in findings.iter_mut().enumerate() {
         f.rank = i + 1;
     }
-    let groups: std::collections::HashSet<&String> = dups.values().map(|d| &d.key).collect();
+    let groups = |kind: Twin| {
+        let keys: std::collections::HashSet<&String> = dups
+            .values()
+            .filter(|d| d.kind == kind)
+            .map(|d| &d.key)
+            .collect();
+        keys.len()
+    };
     Ranking {
         findings,
         thresholds: t,
-        duplicate_groups: groups.len(),
+        duplicate_groups: groups(Twin::SameText),
+        formula_groups: groups(Twin::SameFormula),
     }
+}
+
+/// How two rows of a disagreeing group are alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Twin {
+    /// The same normalised text.
+    SameText,
+    /// The same formula (wording up to names and numbers).
+    SameFormula,
 }
 
 /// A row's place in a group of near-duplicates that disagree.
 #[derive(Debug, Clone)]
 struct Duplicate {
+    kind: Twin,
     key: String,
     /// The other rows: (id, label).
     others: Vec<(String, Label)>,
 }
 
-/// Rows whose normalised text is shared by a row with another label.
+/// Rows whose normalised text is shared by a row with another label, then (for the rest) rows
+/// whose formula is.
 fn inconsistent_duplicates(rows: &[OofRow]) -> HashMap<usize, Duplicate> {
+    let mut out = disagreeing_groups(rows, Twin::SameText, |r| Some(norm_key(&r.text)));
+    let formulas = disagreeing_groups(rows, Twin::SameFormula, |r| formula_key(&r.text));
+    for (i, d) in formulas {
+        out.entry(i).or_insert(d);
+    }
+    out
+}
+
+/// Rows grouped by `key` (rows without one stay alone), for groups holding two labels.
+fn disagreeing_groups(
+    rows: &[OofRow],
+    kind: Twin,
+    key: impl Fn(&OofRow) -> Option<String>,
+) -> HashMap<usize, Duplicate> {
     let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
-        by_key.entry(norm_key(&r.text)).or_default().push(i);
+        if let Some(k) = key(r) {
+            by_key.entry(k).or_default().push(i);
+        }
     }
     let mut out = HashMap::new();
     for (key, members) in by_key {
@@ -218,6 +259,7 @@ fn inconsistent_duplicates(rows: &[OofRow]) -> HashMap<usize, Duplicate> {
             out.insert(
                 i,
                 Duplicate {
+                    kind,
                     key: key.clone(),
                     others,
                 },
@@ -269,8 +311,12 @@ fn finding(r: &OofRow, t: &[Option<f64>; NUM_LABELS], dup: Option<&Duplicate>) -
             .iter()
             .map(|(id, l)| format!("{id} ({l})"))
             .collect();
+        let how = match d.kind {
+            Twin::SameText => "same normalised text",
+            Twin::SameFormula => "same wording up to names and numbers",
+        };
         reasons.push(format!(
-            "inconsistent near-duplicate: same normalised text as {}",
+            "inconsistent near-duplicate: {how} as {}",
             others.join(", ")
         ));
     }
@@ -497,13 +543,15 @@ pub fn summary(s: &AuditSettings, r: &Ranking, oof_macro_f1: f64) -> String {
     let mut t = format!(
         "# Label audit of `{}`\n\n{} rows, {}-fold out-of-fold probabilities (macro-F1 against the \
          given labels {:.3}). **{} flagged** as likely errors; {} group(s) of near-duplicates \
-         with different labels.\n\n",
+         and {} group(s) of the same formula (wording up to names and numbers) with different \
+         labels.\n\n",
         s.data.display(),
         r.findings.len(),
         s.k,
         oof_macro_f1,
         flagged.len(),
-        r.duplicate_groups
+        r.duplicate_groups,
+        r.formula_groups
     );
     let mut by_class: BTreeMap<Severity, usize> = BTreeMap::new();
     for f in &flagged {
@@ -688,6 +736,51 @@ mod tests {
         );
         // Clean rows are never flagged; ranks run 1..n.
         assert_eq!(r.findings.iter().filter(|f| f.flagged).count(), 6);
+        assert_eq!(r.formula_groups, 0);
+        let ranks: Vec<usize> = r.findings.iter().map(|f| f.rank).collect();
+        assert_eq!(ranks, (1..=r.findings.len()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn one_formula_with_two_labels_flags_both_rows() {
+        let mut rows = table();
+        let said = |who: &str, year: u32| {
+            format!("{who} does not support Taiwan independence, the spokesperson said in {year}.")
+        };
+        rows.push(row(
+            "f-a",
+            &said("Japan", 2023),
+            Label::DoesNotSupport,
+            peaked(Label::DoesNotSupport, 0.9),
+        ));
+        rows.push(row(
+            "f-b",
+            &said("The United Kingdom", 2024),
+            Label::Neutral,
+            peaked(Label::DoesNotSupport, 0.5),
+        ));
+        // A third row of the formula, with the first row's label.
+        rows.push(row(
+            "f-c",
+            &said("Canada", 2022),
+            Label::DoesNotSupport,
+            peaked(Label::DoesNotSupport, 0.9),
+        ));
+        let r = rank(&rows);
+        let at = |id: &str| r.findings.iter().find(|f| f.row.id == id).unwrap();
+        assert_eq!((r.duplicate_groups, r.formula_groups), (1, 1));
+        let b = at("f-b");
+        assert!(b.flagged);
+        assert!(
+            b.reasons
+                .iter()
+                .any(|x| x.contains("same wording up to names and numbers as f-a")),
+            "{:?}",
+            b.reasons
+        );
+        // The whole group goes to the reviewer, the row agreeing with the majority included.
+        assert!(at("f-a").flagged && at("f-c").flagged);
+        assert_eq!(r.findings.iter().filter(|f| f.flagged).count(), 8);
         let ranks: Vec<usize> = r.findings.iter().map(|f| f.rank).collect();
         assert_eq!(ranks, (1..=r.findings.len()).collect::<Vec<_>>());
     }
