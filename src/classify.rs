@@ -25,6 +25,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::batch::{make_batch, plan_batches, windows, BatchLimits};
 use crate::labels::{argmax, Label, NUM_LABELS};
+use crate::memo::{Memo, Plan};
 use crate::model::{ModelError, StanceModel};
 use crate::tokenize::Tokens;
 
@@ -59,6 +60,9 @@ pub struct ClassifierSettings {
     /// label has at least this probability (guards against one doubtful sentence among
     /// hundreds deciding a long document).
     pub min_stance_confidence: f32,
+    /// Classify identical units (same token ids) once per run and reuse the result
+    /// ([`crate::memo`]).
+    pub reuse: bool,
 }
 
 impl Default for ClassifierSettings {
@@ -69,6 +73,7 @@ impl Default for ClassifierSettings {
             window_overlap: crate::defaults::MAX_TOKENS / 8,
             segmentation: Segmentation::Auto,
             min_stance_confidence: crate::defaults::MIN_STANCE_CONFIDENCE,
+            reuse: true,
         }
     }
 }
@@ -92,6 +97,15 @@ impl ClassifierSettings {
             ));
         }
         Ok(())
+    }
+
+    /// A fresh memo for one model under these settings (off when reuse is).
+    pub fn memo(&self) -> Memo {
+        if self.reuse {
+            Memo::new(crate::defaults::MEMO_UNITS)
+        } else {
+            Memo::off()
+        }
     }
 }
 
@@ -129,6 +143,8 @@ pub struct Work {
     pub tokens: u64,
     /// Tokens including padding.
     pub padded_tokens: u64,
+    /// Units answered without the model: identical to one read earlier in the run.
+    pub reused: u64,
     /// Floating-point operations (fast engine).
     pub flops: f64,
     /// Seconds tokenizing and segmenting.
@@ -144,6 +160,7 @@ impl Work {
         self.batches += o.batches;
         self.tokens += o.tokens;
         self.padded_tokens += o.padded_tokens;
+        self.reused += o.reused;
         self.flops += o.flops;
         self.tokenize_s += o.tokenize_s;
         self.infer_s += o.infer_s;
@@ -295,20 +312,25 @@ fn plan_units(
     u
 }
 
-/// Runs every unit through the model in length-sorted, padded batches.
+/// Runs every distinct unit the memo does not hold through the model in length-sorted, padded
+/// batches, and stores what it read.
 fn infer_units(
     model: &StanceModel,
     seqs: &[Vec<i64>],
     limits: BatchLimits,
     cancel: &AtomicBool,
     work: &mut Work,
+    memo: &mut Memo,
 ) -> Result<Vec<[f32; NUM_LABELS]>, ClassifyError> {
-    let lengths: Vec<usize> = seqs.iter().map(Vec::len).collect();
-    let mut unit_probs = vec![[0f32; NUM_LABELS]; seqs.len()];
+    let plan = Plan::new(seqs, memo);
+    work.reused += plan.reused() as u64;
+    let lengths: Vec<usize> = plan.read.iter().map(|&i| seqs[i].len()).collect();
+    let mut unit_probs = plan.known;
     for rows in plan_batches(&lengths, limits) {
         if cancel.load(Ordering::Relaxed) {
             return Err(ClassifyError::Interrupted);
         }
+        let rows: Vec<usize> = rows.iter().map(|&r| plan.read[r]).collect();
         let batch = make_batch(seqs, &rows, model.tokenizer.pad_id());
         let probs = model.probabilities(&batch.ids, &batch.mask)?;
         work.batches += 1;
@@ -317,10 +339,17 @@ fn infer_units(
         work.padded_tokens += (batch.len * rows.len()) as u64;
         work.flops += model.flops(batch.len as i64, rows.len() as i64);
         for (r, p) in batch.rows.iter().zip(probs) {
-            unit_probs[*r] = p;
+            unit_probs[*r] = Some(p);
+            memo.insert(&seqs[*r], p);
         }
     }
-    Ok(unit_probs)
+    Ok((0..seqs.len())
+        .map(|i| {
+            unit_probs[i]
+                .or(unit_probs[plan.from[i]])
+                .unwrap_or_else(off_topic)
+        })
+        .collect())
 }
 
 /// Per document: its whole-text probabilities (if read whole) and each sentence's — of a
@@ -401,12 +430,25 @@ fn segmented_result(
     }
 }
 
-/// Classifies documents. `texts` must be non-empty after trimming.
+/// Classifies documents. `texts` must be non-empty after trimming. Identical units among them
+/// are read once (unless the settings turn reuse off).
 pub fn classify_documents(
     model: &StanceModel,
     texts: &[&str],
     settings: &ClassifierSettings,
     cancel: &AtomicBool,
+) -> Result<(Vec<DocResult>, Work), ClassifyError> {
+    classify_with_memo(model, texts, settings, cancel, &mut settings.memo())
+}
+
+/// [`classify_documents`] with a memo that outlives the call: a unit any earlier call with the
+/// same memo (and the same `model`) read is not read again.
+pub fn classify_with_memo(
+    model: &StanceModel,
+    texts: &[&str],
+    settings: &ClassifierSettings,
+    cancel: &AtomicBool,
+    memo: &mut Memo,
 ) -> Result<(Vec<DocResult>, Work), ClassifyError> {
     let mut work = Work::default();
     let t0 = std::time::Instant::now();
@@ -414,7 +456,7 @@ pub fn classify_documents(
     let units = plan_units(model, texts, &tokens, settings);
     work.tokenize_s = t0.elapsed().as_secs_f64();
     let t1 = std::time::Instant::now();
-    let unit_probs = infer_units(model, &units.seqs, settings.limits, cancel, &mut work)?;
+    let unit_probs = infer_units(model, &units.seqs, settings.limits, cancel, &mut work, memo)?;
     work.infer_s = t1.elapsed().as_secs_f64();
     let (doc_probs, sent_probs) = gather(&units, &unit_probs);
     let results = units
@@ -443,8 +485,9 @@ pub fn classify_in_groups(
     mut done: impl FnMut(usize),
 ) -> Result<Vec<DocResult>, ClassifyError> {
     let mut results = Vec::with_capacity(texts.len());
+    let mut memo = settings.memo();
     for group in texts.chunks(512) {
-        let (res, _) = classify_documents(model, group, settings, cancel)?;
+        let (res, _) = classify_with_memo(model, group, settings, cancel, &mut memo)?;
         results.extend(res);
         done(group.len());
     }

@@ -6,6 +6,9 @@
 pub const BATCH_SIZE: usize = 64;
 /// Most padded tokens (rows × length) per inference batch.
 pub const MAX_BATCH_TOKENS: usize = 8192;
+/// Most unit results one model's memo keeps within a run (about 25 MB at sentence lengths);
+/// later repeats are still found within their group of documents.
+pub const MEMO_UNITS: usize = 100_000;
 /// Longest unit (statement, sentence or window) in tokens, specials included; capped by the
 /// model's own limit.
 pub const MAX_TOKENS: usize = 256;

@@ -14,7 +14,8 @@
 //!    batch with an explicit attention mask.
 //! 3. **classify** ([`model`], [`classify`]): a verified Hugging Face checkpoint computes
 //!    calibrated probabilities for every sentence; documents take the label of their deciding
-//!    sentence, which is kept as evidence.
+//!    sentence, which is kept as evidence. A unit the model already read in this run is not
+//!    read again ([`memo`]).
 //! 4. **write** ([`output`], [`run`]): predictions, sentences and rejects are committed to a
 //!    Hive-partitioned Parquet dataset chunk by chunk (temp file → fsync → rename), with a run
 //!    manifest that accounts for every record; or streamed as JSON lines.
@@ -33,6 +34,7 @@ pub mod input;
 pub mod labelling;
 pub mod labels;
 pub mod language;
+pub mod memo;
 pub mod model;
 pub mod output;
 pub mod report;

@@ -340,3 +340,97 @@ fn clear_errors_and_no_partial_output() {
     );
     assert!(!out.exists(), "no output on errors");
 }
+
+/// The run manifest of a dataset that holds one run.
+fn only_manifest(out: &std::path::Path) -> serde_json::Value {
+    let runs: Vec<_> = std::fs::read_dir(out.join("_runs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    serde_json::from_str(&std::fs::read_to_string(&runs[0]).unwrap()).unwrap()
+}
+
+#[test]
+fn repeated_sentences_are_read_once_across_chunks_with_the_same_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("briefings.jsonl");
+    // Five briefings: three boilerplate sentences each, one of their own.
+    let own = [
+        "China firmly opposes Taiwan independence.",
+        "We do not support Taiwan independence.",
+        "Taiwan's people should decide their own future.",
+        "The typhoon delayed shipping in the Taiwan Strait.",
+        "Both sides should keep the peace across the Strait.",
+    ];
+    let lines: Vec<String> = own
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            serde_json::json!({
+                "id": format!("b{i}"),
+                "text": format!("Good afternoon. I have two announcements. {s} Thank you, next question."),
+            })
+            .to_string()
+        })
+        .collect();
+    write_lines(
+        &input,
+        &lines.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let run_with = |out: &std::path::Path, extra: &[&str]| {
+        let mut args = vec![
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--segmentation",
+            "sentences",
+            "--chunk-rows",
+            "2",
+        ];
+        args.extend_from_slice(extra);
+        let o = classify(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        only_manifest(out)
+    };
+    let (reuse, every) = (dir.path().join("reuse"), dir.path().join("every"));
+    let m_reuse = run_with(&reuse, &[]);
+    let m_every = run_with(&every, &["--no-reuse"]);
+    // 20 sentences, 8 distinct: the model reads 8 (chunks of 2 documents share the memo).
+    assert_eq!(m_every["work"]["sequences"], 20);
+    assert_eq!(m_every["work"]["reused"], 0);
+    assert_eq!(m_reuse["work"]["sequences"], 8);
+    assert_eq!(m_reuse["work"]["reused"], 12);
+    // The same labels, evidence and (up to batch-shape rounding) probabilities.
+    for table in ["predictions", "sentences"] {
+        let sort = |df: DataFrame| {
+            let keys: Vec<&str> = if table == "predictions" {
+                vec!["id"]
+            } else {
+                vec!["id", "sentence_index"]
+            };
+            df.sort(keys, Default::default()).unwrap()
+        };
+        let (a, b) = (
+            sort(read_table(&reuse, table)),
+            sort(read_table(&every, table)),
+        );
+        assert_eq!(a.height(), b.height());
+        assert_eq!(strings(&a, "label"), strings(&b, "label"), "{table}");
+        for col in ["p_opposes", "p_neutral", "p_off_topic"] {
+            for (x, y) in floats(&a, col).iter().zip(floats(&b, col)) {
+                assert!((x - y).abs() < 1e-5, "{table}.{col}: {x} vs {y}");
+            }
+        }
+    }
+    let (a, b) = (
+        read_table(&reuse, "predictions")
+            .sort(["id"], Default::default())
+            .unwrap(),
+        read_table(&every, "predictions")
+            .sort(["id"], Default::default())
+            .unwrap(),
+    );
+    assert_eq!(strings(&a, "evidence"), strings(&b, "evidence"));
+}

@@ -120,6 +120,10 @@ pub struct ClassifierArgs {
     /// the document.
     #[arg(long, default_value_t = defaults::MIN_STANCE_CONFIDENCE, value_name = "P")]
     pub min_stance_confidence: f32,
+    /// Read every unit with the model, even one identical to a unit already read in this run
+    /// (by default a repeated sentence is classified once and its result reused).
+    #[arg(long)]
+    pub no_reuse: bool,
 }
 
 impl ClassifierArgs {
@@ -144,6 +148,7 @@ impl ClassifierArgs {
             window_overlap: (max_tokens / 8).max(4),
             segmentation: self.segmentation,
             min_stance_confidence: self.min_stance_confidence,
+            reuse: !self.no_reuse,
         };
         settings.validate().map_err(settings_error)?;
         Ok(settings)

@@ -28,10 +28,11 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
-use crate::classify::{classify_documents, ClassifyError, DocResult, Work};
+use crate::classify::{classify_with_memo, ClassifyError, DocResult, Work};
 use crate::input::{self, ChunkReader};
 use crate::labels::Label;
 use crate::language::Lang;
+use crate::memo::Memo;
 use crate::model::Routes;
 use crate::output::dataset::{AbandonedRun, DatasetError};
 use crate::output::{DatasetWriter, ExistingKeys, PassthroughTypes, RowContext};
@@ -84,6 +85,8 @@ struct Tally {
     work: Work,
     types: PassthroughTypes,
     interrupted: bool,
+    /// Each model's memo of the units it read in this run, by model sha256.
+    memos: BTreeMap<String, Memo>,
 }
 
 /// Runs a classify job; each statement is read by the model `routes` gives its language.
@@ -202,7 +205,7 @@ fn process(
             inputs[k].records_read += n_items;
             inputs[k].note_not_utf8(&chunk.items);
             let routed = router.route(chunk.items, &names, &mut tally.counts);
-            let results = match classify(routes, &routed.docs, settings, cancel, &mut tally.work) {
+            let results = match classify(routes, &routed.docs, settings, cancel, tally) {
                 Ok(r) => r,
                 Err(ClassifyError::Interrupted) => {
                     tally.interrupted = true;
@@ -234,22 +237,26 @@ fn process(
     Ok(())
 }
 
-/// Classifies a chunk's documents, each language group with its own model, results in the
-/// documents' order.
+/// Classifies a chunk's documents, each language group with its own model (and that model's
+/// memo), results in the documents' order.
 fn classify(
     routes: &Routes,
     docs: &[route::Doc],
     settings: &RunSettings,
     cancel: &AtomicBool,
-    work: &mut Work,
+    tally: &mut Tally,
 ) -> Result<Vec<DocResult>, ClassifyError> {
     let langs: Vec<Lang> = docs.iter().map(|d| d.lang).collect();
     let mut out: Vec<Option<DocResult>> = (0..docs.len()).map(|_| None).collect();
     for (lang, idx) in routes.partition(&langs) {
         let model = routes.model_for(lang)?;
         let texts: Vec<&str> = idx.iter().map(|&i| docs[i].record.text.as_str()).collect();
-        let (results, w) = classify_documents(model, &texts, &settings.classifier, cancel)?;
-        work.add(&w);
+        let memo = tally
+            .memos
+            .entry(model.info.sha256.clone())
+            .or_insert_with(|| settings.classifier.memo());
+        let (results, w) = classify_with_memo(model, &texts, &settings.classifier, cancel, memo)?;
+        tally.work.add(&w);
         for (i, r) in idx.into_iter().zip(results) {
             out[i] = Some(r);
         }

@@ -128,11 +128,14 @@ pub fn summary_line(s: &RunSummary) -> String {
         c.predictions,
         c.rejected,
         c.skipped(),
-        if c.outside_shard > 0 {
-            format!(", {} in other shards", c.outside_shard)
-        } else {
-            String::new()
-        },
+        [
+            (c.outside_shard, "in other shards"),
+            (s.work.reused, "repeated sentences reused"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!(", {n} {what}"))
+        .collect::<String>(),
         s.elapsed_s,
         s.statements_per_s(),
         per_label.join(", ")
