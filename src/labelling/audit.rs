@@ -582,8 +582,9 @@ pub fn summary(s: &AuditSettings, r: &Ranking, oof_macro_f1: f64) -> String {
         t.push_str(&format!("| `{l}` | {v} |\n"));
     }
     t.push_str(&format!(
-        "\n## Top {} of the ranking\n\nFlips across neutral first, then by severity (expected \
-         distance, 0-4, between the given label and the threshold-adjusted reading).\n\n\
+        "\n## Top {} of the ranking\n\nFlips across neutral first; within each tier, the lowest \
+         out-of-fold probability of the given label first, then severity (expected distance, \
+         0-4, between the given label and the threshold-adjusted reading).\n\n\
          | rank | id | given | suggested | p(suggested) | class | severity | reason | text |\n\
          |---|---|---|---|---|---|---|---|---|\n",
         s.top.min(r.findings.len())
