@@ -150,13 +150,7 @@ fn jsonl_to_dataset_with_schema_passthrough_and_manifest() {
         .collect();
     assert!(ev.iter().filter(|e| **e).count() <= 4);
     // Run manifest accounts for every record and names the inputs with their hash.
-    let runs: Vec<_> = std::fs::read_dir(out.join("_runs"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(runs.len(), 1, "{runs:?}");
-    let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&runs[0]).unwrap()).unwrap();
+    let m = only_manifest(&out);
     assert_eq!(m["status"], "completed");
     assert_eq!(m["counts"]["records_read"], 4);
     assert_eq!(m["counts"]["predictions"], 4);
@@ -341,12 +335,11 @@ fn clear_errors_and_no_partial_output() {
     assert!(!out.exists(), "no output on errors");
 }
 
-/// The run manifest of a dataset that holds one run.
+/// The run manifest of a dataset whose `_runs` holds exactly one file (no lock left behind).
 fn only_manifest(out: &std::path::Path) -> serde_json::Value {
     let runs: Vec<_> = std::fs::read_dir(out.join("_runs"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     assert_eq!(runs.len(), 1, "{runs:?}");
     serde_json::from_str(&std::fs::read_to_string(&runs[0]).unwrap()).unwrap()
