@@ -9,6 +9,8 @@ Stages (see datasets/README.md, "Real statements"):
   batches   write annotation batches (id + text only, shuffled) for the two independent passes.
   assemble  join the pool with pass A, pass B and the adjudication, compute Cohen's kappa, split
             by source document (test / dev / train) and write datasets/real/{train,dev,test}.jsonl.
+  relabel   apply a review's label corrections (datasets/real/reviews/*.jsonl) to the split
+            files; the passes' labels stay, the reason is added to `adjudication`.
   check     validate the committed corpus: schema, labels, word counts, no doc_id in two splits,
             per-document cap, label floors, and recompute kappa from labels_a / labels_b.
             Exit status 1 on any problem.
@@ -263,6 +265,36 @@ def cmd_assemble(args):
     report(rows)
 
 
+# ------------------------------------------------------------------------------------- relabel
+def cmd_relabel(args):
+    """Applies reviewed corrections ({id, label, reason} rows) to the committed split files.
+
+    The passes' own labels stay as they were; `label` changes and the reason is added to
+    `adjudication`, so `check` still shows where the final label departs from the passes."""
+    out_dir = LANGS[args.lang]["dir"]
+    fixes = {r["id"]: r for f in args.review for r in read_jsonl(f)}
+    bad = [i for i, r in fixes.items() if r["label"] not in LABELS]
+    if bad:
+        sys.exit(f"relabel: unknown label for {', '.join(bad)}")
+    done = set()
+    for s in SPLITS:
+        path = out_dir / f"{s}.jsonl"
+        rows = read_jsonl(path)
+        for r in rows:
+            fix = fixes.get(r["id"])
+            if fix and r["label"] != fix["label"]:
+                note = f"Review {fix['review']}: {r['label']} -> {fix['label']}; {fix['reason']}"
+                r["adjudication"] = f"{r['adjudication']} | {note}" if r["adjudication"] else note
+                r["label"] = fix["label"]
+            if fix:
+                done.add(r["id"])
+        write_jsonl(path, rows)
+    missing = sorted(set(fixes) - done)
+    if missing:
+        sys.exit(f"relabel: ids not in the corpus: {', '.join(missing)}")
+    print(f"relabel: {len(done)} reviewed passages applied", file=sys.stderr)
+
+
 # --------------------------------------------------------------------------------------- check
 def report(rows):
     by = lambda k: collections.Counter(r[k] for r in rows)
@@ -374,12 +406,15 @@ def main():
     p.add_argument("--keep-splits", action="store_true",
                    help="keep the committed split of every known document; new documents go to train")
     p.add_argument("--lang", choices=list(LANGS), default="en")
+    p = sub.add_parser("relabel", help="apply reviewed label corrections to the split files")
+    p.add_argument("review", nargs="+", help="JSONL files of {id, label, reason, review}")
+    p.add_argument("--lang", choices=list(LANGS), default="en")
     p = sub.add_parser("check")
     p.add_argument("--lang", choices=list(LANGS), action="append",
                    help="check only this language's corpus (repeatable; default: all)")
     a = ap.parse_args()
     sys.exit({"pool": cmd_pool, "batches": cmd_batches, "assemble": cmd_assemble,
-              "check": cmd_check}[a.cmd](a) or 0)
+              "relabel": cmd_relabel, "check": cmd_check}[a.cmd](a) or 0)
 
 
 if __name__ == "__main__":
