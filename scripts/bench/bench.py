@@ -1,26 +1,33 @@
 #!/usr/bin/env python3
-"""Side-by-side throughput benchmark: `stance classify` vs the transformers pipeline.
+"""Side-by-side throughput benchmark: `stance classify` against the tools a user would run.
 
     scripts/bench.sh [--threads T] [--n N] [--model DIR] [--quick] [--reps R]
+                     [--corpora mixed,single,longdocs] [--tools pipeline,stance,torch,ort]
 
 (scripts/bench.sh makes sure the release binary and the venv exist, then runs this file.)
 
-1. Builds two deterministic corpora from datasets/stance/*.jsonl (see corpora.py): *mixed*
-   (80% single statements, 20% paragraphs of 40-110 words) and *single* (statements only).
-2. For each corpus, runs as separate processes (each under /usr/bin/time -v for peak RSS):
-   `stance classify` in fp32 and int8 with the default segmentation (auto: whole text when it
-   fits the window, sentences otherwise), and fp32 with `--segmentation sentences`; and the Hugging Face pipeline (hf_pipeline.py), same threads.
+1. Builds three deterministic corpora (see corpora.py): *mixed* (80% single statements, 20%
+   paragraphs of 40-110 words), *single* (statements only) and *longdocs* (transcripts of
+   500-3,000 words).
+2. For each corpus, repetition by repetition (so runs are paired), runs as separate processes
+   (each under /usr/bin/time -v for peak RSS): `stance classify` in fp32 and int8 with the
+   default segmentation, and fp32 with `--segmentation sentences` (not on longdocs, where the
+   default already reads sentences); the Hugging Face pipeline (hf_pipeline.py; not on
+   longdocs); plain torch and ONNX Runtime fp32 / int8 with length-sorted batches
+   (fast_baselines.py; the ONNX export, graph optimisation and quantisation are cached in
+   WORK/onnx and not timed).
 3. Measures the fp32 matmul peak of the machine (peak.py).
-4. Prints a markdown table and writes target/bench/results.md and results.json.
+4. Prints a markdown table and writes WORK/results.md and results.json.
 
 How the numbers are taken:
-* stance statements/s = statements / wall time of the whole process (start-up, model load,
-  reading, tokenising, inference and writing Parquet all included). The run manifest's own
-  rate (inference loop only, no model load) is reported next to it.
-* pipeline statements/s = statements / time of the one pipeline call over the full list
-  (model load and imports excluded, after one untimed warm-up batch).
-* "x pipeline" divides a row's statements/s by the pipeline's on the same corpus.
-* agreement = share of ids where stance's label equals the pipeline's argmax label.
+* wall s = the whole process, median of the paired runs (min-max beside it).
+* statements/s = statements / median wall time, except the pipeline's: statements / time of
+  its one pipeline call over the full list (model load and imports excluded, after one untimed
+  warm-up batch).
+* "x pipeline" divides a row's statements/s by the pipeline's on the same corpus; "x ORT
+  fp32/int8" is ONNX Runtime's wall time / the row's, per repetition, median (min-max).
+* agreement = share of ids where two tools give the same label (with the pipeline's argmax,
+  and with stance fp32).
 * GFLOP/s: stance's from its manifest (timings.model_gflop_per_s, work of the engine it ran);
   the pipeline's is an estimate for a full BERT forward over its padded batches. "% of peak"
   divides by the measured fp32 matmul peak (int8 rows: fp32-equivalent operations).
@@ -50,11 +57,14 @@ GNU_TIME = "/usr/bin/time"
 LOAD_RE = re.compile(r"\(model .* loaded in ([0-9.]+)s\)")
 RSS_RE = re.compile(r"Maximum resident set size \(kbytes\):\s*(\d+)")
 
-# (label, precision, segmentation) of the stance runs made on each corpus.
+# (label, precision, segmentation, model) of the stance runs made on each corpus; model None =
+# --model (default models/stance-minilm-v2), "fast" = the fast tier (--fast).
 STANCE_CONFIGS = [
-    ("fp32", "fp32", "auto"),
-    ("int8", "int8", "auto"),
-    ("fp32-sentences", "fp32", "sentences"),
+    ("fp32", "fp32", "auto", None),
+    ("int8", "int8", "auto", None),
+    ("fp32-sentences", "fp32", "sentences", None),
+    ("fast", "fp32", "auto", "fast"),
+    ("fast-int8", "int8", "auto", "fast"),
 ]
 
 TARGETS = {
@@ -63,6 +73,9 @@ TARGETS = {
     "agreement_single_pct": 99.0,
     "peak_rss_mb": 1024.0,
     "model_load_s": 1.0,
+    "speed_vs_ort": 1.25,
+    "fast_vs_ort": 2.5,
+    "agreement_ort_pct": 99.5,
 }
 
 
@@ -192,12 +205,13 @@ def agreement(ours, reference, n_sentences=None):
 
 def run_stance(args, corpus_name, corpus_path, config, work, rep):
     """One timed `stance classify` run; returns a result row (dict)."""
-    label, precision, segmentation = config
+    label, precision, segmentation, model = config
     name = f"stance-{corpus_name}-{label}-r{rep}"
     out_dir = work / "runs" / name
     shutil.rmtree(out_dir, ignore_errors=True)
-    cmd = [str(args.binary), "classify", str(corpus_path), "--out", str(out_dir),
-           "--model", str(args.model), "--threads", str(args.threads),
+    which = ["--fast"] if model == "fast" else ["--model", str(args.model)]
+    cmd = [str(args.binary), "classify", str(corpus_path), "--out", str(out_dir)] + which + [
+           "--threads", str(args.threads),
            "--precision", precision, "--segmentation", segmentation] + args.stance_arg
     m = run_measured(cmd, work / "logs", name, use_time=args.gnu_time)
     row = {"tool": "stance", "config": label, "precision": precision, "segmentation": segmentation,
@@ -261,10 +275,73 @@ def run_pipeline(args, corpus_name, corpus_path, work, rep):
     return row, labels
 
 
-def best_of(runs):
-    """The fastest successful (row, labels) of repeated runs, else the last failure."""
+FAST_ENGINES = ("torch", "ort-fp32", "ort-int8")
+TOOLS = ("pipeline", "stance", "torch", "ort")
+
+
+def prepare_fast(args, work):
+    """Exports / optimises / quantises the model for ONNX Runtime once (cached, not timed)."""
+    cmd = [sys.executable, str(HERE / "fast_baselines.py"), "prepare", "--model", str(args.model),
+           "--cache", str(work / "onnx")]
+    subprocess.run(cmd, check=True, capture_output=True, text=True)
+
+
+def run_fast(args, corpus_name, corpus_path, engine, work, rep):
+    """One timed run of a length-sorted baseline (plain torch or ONNX Runtime), whole process."""
+    name = f"{engine}-{corpus_name}-r{rep}"
+    result = work / "runs" / f"{name}.json"
+    result.parent.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
+    cmd = [sys.executable, str(HERE / "fast_baselines.py"), "run", str(corpus_path), "--engine", engine,
+           "--model", str(args.model), "--cache", str(work / "onnx"), "--threads", str(args.threads),
+           "--out", str(result)] + (["--sentences"] if corpus_name == "longdocs" else [])
+    m = run_measured(cmd, work / "logs", name, env=env, use_time=args.gnu_time)
+    precision = "int8" if engine.endswith("int8") else "fp32"
+    row = {"tool": engine, "config": precision, "precision": precision,
+           "segmentation": "sentences" if corpus_name == "longdocs" else "truncate",
+           "corpus": corpus_name, "rc": m.rc, "wall_s": m.wall_s, "peak_rss_mb": m.max_rss_mb,
+           "command": " ".join(cmd)}
+    if m.rc != 0:
+        row["error"] = error_lines(m.stderr)
+        return row, ({}, {})
+    with open(result, encoding="utf-8") as f:
+        res = json.load(f)
+    row.update({"n": res["n"], "statements_per_s": res["n"] / m.wall_s,
+                "run_statements_per_s": res["n"] / res["infer_s"] if res["infer_s"] else None,
+                "model_load_s": res["load_s"], "infer_s": res["infer_s"], "units": res["units"],
+                "padding_overhead": res["padding_overhead"]})
+    return row, (res["labels"], res["n_sentences"])
+
+
+def summarise(runs):
+    """One row from repeated runs of one configuration: the first successful run's fields with
+    the median wall time (and min-max) and the rates recomputed from it; its labels."""
     ok = [r for r in runs if r[0]["rc"] == 0]
-    return min(ok, key=lambda r: r[0]["wall_s"]) if ok else runs[-1]
+    if not ok:
+        return runs[-1]
+    row, labels = dict(ok[0][0]), ok[0][1]
+    walls = sorted(r[0]["wall_s"] for r in ok)
+    row["walls"] = [r[0]["wall_s"] for r in runs]
+    row["wall_s"] = walls[len(walls) // 2] if len(walls) % 2 else sum(walls[len(walls) // 2 - 1:][:2]) / 2
+    row["wall_min"], row["wall_max"] = walls[0], walls[-1]
+    row["peak_rss_mb"] = max(r[0]["peak_rss_mb"] for r in ok)
+    if row["tool"] == "pipeline":
+        rates = sorted(r[0]["statements_per_s"] for r in ok)
+        row["statements_per_s"] = rates[len(rates) // 2]
+    elif row.get("n"):
+        row["statements_per_s"] = row["n"] / row["wall_s"]
+    return row, labels
+
+
+def paired_ratio(row, ref):
+    """Median (min, max) over repetitions of ref wall / row wall, runs paired by repetition."""
+    pairs = [b / a for a, b in zip(row.get("walls", []), ref.get("walls", [])) if a and b]
+    if not pairs:
+        return None
+    pairs.sort()
+    mid = len(pairs) // 2
+    med = pairs[mid] if len(pairs) % 2 else (pairs[mid - 1] + pairs[mid]) / 2
+    return {"median": med, "min": pairs[0], "max": pairs[-1]}
 
 
 def measure_peak(args, work):
@@ -280,10 +357,15 @@ def fmt(x, spec, none="–"):
     return none if x is None else format(x, spec)
 
 
+def ratio_cell(r):
+    return "–" if not r else f"{r['median']:.2f}× ({r['min']:.2f}–{r['max']:.2f})"
+
+
 def render_table(rows, peak):
     """The markdown results table."""
-    head = ["corpus", "tool", "precision", "segmentation", "statements/s", "× pipeline",
-            "run stmt/s", "peak RSS MB", "agreement %", "model load s", "GFLOP/s", "% of peak"]
+    head = ["corpus", "tool", "precision", "segmentation", "wall s, median (min–max)", "statements/s",
+            "× pipeline", "× ORT fp32", "× ORT int8", "agreement % with stance fp32",
+            "agreement % with pipeline", "peak RSS MB", "model load s", "GFLOP/s", "% of peak"]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     for r in rows:
         if r["rc"] != 0:
@@ -299,14 +381,21 @@ def render_table(rows, peak):
                 agr_s += f" (single {agr['single']:.2f} / para {agr['para']:.2f})"
         else:
             agr_s = "–"
+        if r["tool"] == "stance" and r["config"] == "fp32":
+            fp32_s = "(reference)"
+        else:
+            fp32_s = fmt(r.get("agreement_fp32"), ".2f")
         gflops = r.get("gflop_per_s")
         est = " (est.)" if r.get("gflop_estimated") else ""
         pct = 100.0 * gflops / peak["gflop_per_s"] if gflops and peak else None
+        wall = f"{r['wall_s']:.1f} ({r.get('wall_min', r['wall_s']):.1f}–{r.get('wall_max', r['wall_s']):.1f})"
+        tool = "stance --fast" if r["tool"] == "stance" and r["config"].startswith("fast") else r["tool"]
         lines.append("| " + " | ".join([
-            r["corpus"], r["tool"], r["precision"], r["segmentation"],
-            fmt(r.get("statements_per_s"), ".1f"), fmt(r.get("speedup"), ".2f") + "×",
-            fmt(r.get("run_statements_per_s"), ".1f"), fmt(r.get("peak_rss_mb"), ".0f"), agr_s,
-            fmt(r.get("model_load_s"), ".2f"), fmt(gflops, ".1f") + est, fmt(pct, ".1f"),
+            r["corpus"], tool, r["precision"], r["segmentation"], wall,
+            fmt(r.get("statements_per_s"), ".1f"), fmt(r.get("speedup"), ".2f", none="") + ("×" if r.get("speedup") else "–"),
+            ratio_cell(r.get("vs_ort-fp32")), ratio_cell(r.get("vs_ort-int8")), fp32_s, agr_s,
+            fmt(r.get("peak_rss_mb"), ".0f"), fmt(r.get("model_load_s"), ".2f"),
+            fmt(gflops, ".1f") + est, fmt(pct, ".1f"),
         ]) + " |")
     return "\n".join(lines)
 
@@ -343,9 +432,23 @@ def check_targets(rows):
     add("speed vs pipeline, mixed (int8)", mixed8 and mixed8.get("speedup"), TARGETS["speed_mixed"], True)
     add("speed vs pipeline, single (int8)", single8 and single8.get("speedup"), TARGETS["speed_single"], True)
     add("agreement %, single (fp32)",
-        single and single["agreement"]["all"], TARGETS["agreement_single_pct"], True)
+        single and (single.get("agreement") or {}).get("all"), TARGETS["agreement_single_pct"], True)
     add("agreement %, single (int8)",
-        single8 and single8["agreement"]["all"], TARGETS["agreement_single_pct"], True)
+        single8 and (single8.get("agreement") or {}).get("all"), TARGETS["agreement_single_pct"], True)
+    fast = row("mixed", "fast")
+    if fast:
+        add("fast tier speed vs ONNX Runtime fp32, mixed (paired median)",
+            (fast.get("vs_ort-fp32") or {}).get("median"), TARGETS["fast_vs_ort"], True)
+    ort32, ort8 = (next((r for r in rows if r["tool"] == e and r["corpus"] == "mixed" and r["rc"] == 0), None)
+                   for e in ("ort-fp32", "ort-int8"))
+    add("speed vs ONNX Runtime fp32, mixed (stance fp32, paired median)",
+        mixed and (mixed.get("vs_ort-fp32") or {}).get("median"), TARGETS["speed_vs_ort"], True)
+    add("speed vs ONNX Runtime int8, mixed (stance int8, paired median)",
+        mixed8 and (mixed8.get("vs_ort-int8") or {}).get("median"), TARGETS["speed_vs_ort"], True)
+    add("agreement % ONNX Runtime fp32 with stance fp32, mixed",
+        ort32 and ort32.get("agreement_fp32"), TARGETS["agreement_ort_pct"], True)
+    add("agreement % ONNX Runtime int8 with stance fp32, mixed (information)",
+        ort8 and ort8.get("agreement_fp32"), 0.0, True)
     stance_rows = [r for r in rows if r["tool"] == "stance" and r["rc"] == 0]
     rss = [r["peak_rss_mb"] for r in stance_rows]
     loads = [r["model_load_s"] for r in stance_rows if r.get("model_load_s") is not None]
@@ -386,18 +489,48 @@ def parse_args(argv=None):
     ap.add_argument("--model", default=str(ROOT / "models" / "stance-minilm-v2"),
                     help="model folder (default models/stance-minilm-v2)")
     ap.add_argument("--quick", action="store_true", help="smoke run: 300 statements per corpus")
-    ap.add_argument("--reps", type=int, default=1, help="runs per configuration, best kept (default 1)")
+    ap.add_argument("--reps", type=int, default=None,
+                    help="paired runs per configuration; medians and min-max reported (default 3; 1 with --quick)")
     ap.add_argument("--seed", type=int, default=13, help="corpus seed (default 13)")
     ap.add_argument("--work", default=str(ROOT / "target" / "bench"),
                     help="work/output folder (default target/bench)")
     ap.add_argument("--binary", default=os.environ.get("STANCE_BIN", str(ROOT / "target" / "release" / "stance")),
                     help="stance binary (default target/release/stance, or $STANCE_BIN)")
+    ap.add_argument("--corpora", default=",".join(corpora.CORPORA),
+                    help="comma-separated corpora (default mixed,single,longdocs)")
+    ap.add_argument("--long-n", type=int, default=corpora.LONG_DOCS,
+                    help=f"documents in the long-document corpus (default {corpora.LONG_DOCS})")
+    ap.add_argument("--tools", default=",".join(TOOLS),
+                    help="comma-separated tools (default pipeline,stance,torch,ort)")
+    ap.add_argument("--configs", default=None,
+                    help="comma-separated stance configurations (default all: "
+                    + ",".join(c[0] for c in STANCE_CONFIGS) + ")")
+    ap.add_argument("--no-fast-tier", dest="fast_tier", action="store_false",
+                    help="skip the fast tier's runs (stance --fast)")
     ap.add_argument("--peak-size", type=int, default=2048, help="matmul size for the fp32 peak (default 2048)")
     ap.add_argument("--stance-arg", action="append", default=[],
                     help="extra argument for every stance run (repeatable), e.g. --stance-arg=--batch-size=128")
     args = ap.parse_args(argv)
     if args.n is None:
         args.n = 300 if args.quick else 4000
+    args.corpora = [c for c in args.corpora.split(",") if c]
+    args.tools = [t for t in args.tools.split(",") if t]
+    if args.configs is not None:
+        args.configs = [c for c in args.configs.split(",") if c]
+        known = [c[0] for c in STANCE_CONFIGS]
+        for c in args.configs:
+            if c not in known:
+                ap.error(f"--configs: unknown configuration {c!r} (known: {', '.join(known)})")
+    for c in args.corpora:
+        if c not in corpora.CORPORA:
+            ap.error(f"--corpora: unknown corpus {c!r} (known: {', '.join(corpora.CORPORA)})")
+    for t in args.tools:
+        if t not in TOOLS:
+            ap.error(f"--tools: unknown tool {t!r} (known: {', '.join(TOOLS)})")
+    if args.reps is None:
+        args.reps = 1 if args.quick else 3
+    if args.quick:
+        args.long_n = min(args.long_n, 10)
     args.model = pathlib.Path(args.model).resolve()
     args.binary = pathlib.Path(args.binary).resolve()
     args.work = pathlib.Path(args.work).resolve()
@@ -406,6 +539,64 @@ def parse_args(argv=None):
     if not args.binary.exists():
         ap.error(f"stance binary {args.binary} not found (cargo build --release)")
     return args
+
+
+def corpus_plan(args, corpus_name):
+    """(key, runner) of every configuration run on one corpus, in the order of each repetition."""
+    plan = []
+    if "pipeline" in args.tools and corpus_name != "longdocs":
+        plan.append((("pipeline", "fp32"), lambda rep: run_pipeline(args, corpus_name, args.paths[corpus_name],
+                                                                     args.work, rep)))
+    if "stance" in args.tools:
+        for config in STANCE_CONFIGS:
+            if corpus_name == "longdocs" and config[2] == "sentences":
+                continue  # auto already reads long documents sentence by sentence
+            if config[3] == "fast" and not args.fast_tier:
+                continue
+            if args.configs and config[0] not in args.configs:
+                continue
+            plan.append((("stance", config[0]), lambda rep, c=config: run_stance(
+                args, corpus_name, args.paths[corpus_name], c, args.work, rep)))
+    for engine in FAST_ENGINES:
+        if engine.split("-")[0] in args.tools:
+            plan.append(((engine, engine), lambda rep, e=engine: run_fast(
+                args, corpus_name, args.paths[corpus_name], e, args.work, rep)))
+    return plan
+
+
+def bench_corpus(args, corpus_name, corpus_path, work, say):
+    """All configurations on one corpus, repetition by repetition (so runs are paired), then
+    one summary row per configuration with its speed ratios and label agreements."""
+    plan = corpus_plan(args, corpus_name)
+    runs = {key: [] for key, _ in plan}
+    for rep in range(args.reps):
+        for key, runner in plan:
+            say(f"{corpus_name}: {key[0]} {key[1]} (run {rep + 1}/{args.reps})")
+            runs[key].append(runner(rep))
+    summary = {key: summarise(r) for key, r in runs.items()}
+    rows = [row for row, _ in summary.values()]
+    labels = {key: lab for key, (_, lab) in summary.items()}
+    ref = summary.get(("pipeline", "fp32"))
+    ref_ok = ref and ref[0]["rc"] == 0
+    fp32 = summary.get(("stance", "fp32"))
+    for key, (row, (lab, n_sentences)) in summary.items():
+        if row["rc"] != 0:
+            say(f"{row['tool']} {row['config']} on {corpus_name} FAILED (exit {row['rc']}): "
+                + " / ".join(row.get("error", [])) + f" (log: {work / 'logs'})")
+            continue
+        if ref_ok and key[0] == "stance":
+            row["agreement"] = agreement(lab, ref[1][0], n_sentences)
+            row["speedup"] = row["statements_per_s"] / ref[0]["statements_per_s"]
+        if fp32 and fp32[0]["rc"] == 0 and key != ("stance", "fp32"):
+            row["agreement_fp32"] = agreement(lab, fp32[1][0])["all"]
+        for engine in ("ort-fp32", "ort-int8"):
+            other = summary.get((engine, engine))
+            if other and other[0]["rc"] == 0 and key[0] in ("stance", "torch"):
+                row[f"vs_{engine}"] = paired_ratio(row, other[0])
+    if ref_ok:
+        ref[0]["speedup"] = 1.0
+    del labels
+    return rows
 
 
 def main(argv=None):
@@ -421,34 +612,19 @@ def main(argv=None):
         say(f"warning: load average {info['loadavg_at_start']:.2f} on {info['cores_available']} cores; "
             "timings will be noisy")
     stance_ver = stance_version(args.binary)
-    built = corpora.build_all(args.n, args.seed, work / "corpora")
+    built = corpora.build_all(args.n, args.seed, work / "corpora", args.corpora, args.long_n)
+    args.paths = {name: path for name, (path, _) in built.items()}
     say(f"corpora: " + ", ".join(f"{k} {v[1]['n']} ({v[1]['paragraphs']} paragraphs)" for k, v in built.items()))
 
     say("measuring fp32 matmul peak")
     peak = measure_peak(args, work)
 
+    if "ort" in args.tools:
+        say("exporting the model for ONNX Runtime (cached)")
+        prepare_fast(args, work)
     rows = []
     for corpus_name, (corpus_path, _) in built.items():
-        say(f"{corpus_name}: transformers pipeline")
-        ref_row, (ref_labels, _) = best_of([run_pipeline(args, corpus_name, corpus_path, work, i)
-                                       for i in range(args.reps)])
-        corpus_rows = [ref_row]
-        for config in STANCE_CONFIGS:
-            say(f"{corpus_name}: stance {config[0]}")
-            row, (labels, n_sentences) = best_of([
-                run_stance(args, corpus_name, corpus_path, config, work, i) for i in range(args.reps)])
-            if row["rc"] == 0 and ref_labels:
-                row["agreement"] = agreement(labels, ref_labels, n_sentences)
-            corpus_rows.append(row)
-        ref_rate = ref_row.get("statements_per_s") if ref_row["rc"] == 0 else None
-        for r in corpus_rows:
-            if r["rc"] == 0 and ref_rate:
-                r["speedup"] = r["statements_per_s"] / ref_rate
-        rows.extend(corpus_rows)
-        for r in corpus_rows:
-            if r["rc"] != 0:
-                say(f"{r['tool']} {r['config']} on {corpus_name} FAILED (exit {r['rc']}): "
-                    + " / ".join(r.get("error", [])) + f" (log: {work / 'logs'})")
+        rows.extend(bench_corpus(args, corpus_name, corpus_path, work, say))
 
     # A second peak measurement after the runs; the better one is kept (a busy machine only
     # ever lowers it).
@@ -460,13 +636,16 @@ def main(argv=None):
     checks = check_targets(rows)
     table = render_table(rows, peak)
     machine = render_machine(info, peak, stance_ver, args.model, args.n)
-    notes = ("statements/s: stance = statements / process wall time (model load included); "
-             "pipeline = statements / time of the pipeline call (model load excluded). "
-             "run stmt/s: stance's run manifest (inference loop only). "
-             "× pipeline: vs the pipeline on the same corpus. agreement: stance label = pipeline "
-             "argmax label (mixed: single statements / paragraphs). GFLOP/s: stance's manifest; "
-             "pipeline estimated for a full forward over its padded batches; int8 counted as "
-             "fp32-equivalent operations.")
+    notes = ("wall s: the whole process (imports, model load, reading, tokenising, inference, "
+             "writing), median of the paired runs with min–max. statements/s: statements / median "
+             "wall time, except the pipeline's: statements / time of its pipeline call (model load "
+             "excluded). × pipeline: vs the pipeline on the same corpus. × ORT fp32 / int8: ONNX "
+             "Runtime's wall time / this row's, paired by repetition, median (min–max); above 1 = "
+             "faster than ONNX Runtime. torch and ORT rows read length-sorted batches of ≤ 64 rows "
+             "and ≤ 8,192 padded tokens; on longdocs they split sentences with a regular expression "
+             "and roll up like stance. agreement: same label per id (mixed: single statements / "
+             "paragraphs). GFLOP/s: stance's manifest; pipeline estimated for a full forward over "
+             "its padded batches; int8 counted as fp32-equivalent operations.")
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     sections = [f"# strait-stance throughput benchmark ({stamp})", machine, table, notes,
                 render_agreement_detail(rows), "## Targets", render_checks(checks)]
@@ -482,6 +661,7 @@ def main(argv=None):
     results = {"created": stamp, "machine": info, "stance_version": stance_ver,
                "model": str(args.model), "settings": {"n": args.n, "threads": args.threads,
                "reps": args.reps, "seed": args.seed, "quick": args.quick,
+               "corpora": args.corpora, "tools": args.tools, "long_n": args.long_n,
                "stance_args": args.stance_arg,
                "rss_source": "gnu time -v" if args.gnu_time else "wait4 rusage"},
                "peak": peak, "corpora": {k: v[1] for k, v in built.items()},

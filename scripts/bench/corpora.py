@@ -3,12 +3,15 @@
 
     .venv/bin/python scripts/bench/corpora.py --n 4000 --seed 13 --out target/bench/corpora
 
-Writes two JSONL files (fields ``id`` and ``text`` only):
+Writes three JSONL files (fields ``id`` and ``text`` only):
 
 * ``mixed.jsonl``: about 80% single statements (the corpus texts, 5-120 words) and 20%
   paragraphs of 40-110 words (2-4 corpus statements, or 1-2 corpus statements plus off-topic
   sentences), shuffled. Ids say which is which: ``mixed-single-000001`` / ``mixed-para-000001``.
 * ``single.jsonl``: single statements only (``single-000001``).
+* ``longdocs.jsonl``: ``LONG_DOCS`` transcripts of 500-3,000 words (``long-000001``), each one
+  or more of the long-document corpus' dev and test documents (datasets/longdocs) joined by a
+  blank line until it reaches 500 words.
 
 Statements are drawn without replacement while the pool lasts, then from a reshuffled pool
 again, so any ``--n`` works (ids stay unique). The same ``--n`` and ``--seed`` give
@@ -22,6 +25,9 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SOURCES = [ROOT / "datasets" / "stance" / f"{split}.jsonl" for split in ("train", "dev", "test")]
+LONG_SOURCES = [ROOT / "datasets" / "longdocs" / f"{split}.jsonl" for split in ("dev", "test")]
+LONG_WORDS = (500, 3000)
+LONG_DOCS = 80
 
 SINGLE_WORDS = (5, 120)
 PARAGRAPH_WORDS = (40, 110)
@@ -137,6 +143,25 @@ def build_single(texts, n, seed):
     return [{"id": f"single-{i:06d}", "text": drawer.draw()} for i in range(1, n + 1)]
 
 
+def build_longdocs(seed, n=LONG_DOCS, sources=LONG_SOURCES):
+    """``n`` transcripts of 500-3,000 words from the long-document corpus (cycled if short)."""
+    docs = []
+    for path in sources:
+        with open(path, encoding="utf-8") as f:
+            docs += [json.loads(line)["text"].strip() for line in f if line.strip()]
+    rng = random.Random(f"long-{seed}")
+    drawer = Drawer([d for d in docs if word_count(d) <= LONG_WORDS[1]], rng)
+    out = []
+    while len(out) < n:
+        parts = [drawer.draw()]
+        while word_count("\n\n".join(parts)) < LONG_WORDS[0]:
+            parts.append(drawer.draw())
+        text = "\n\n".join(parts)
+        if word_count(text) <= LONG_WORDS[1]:
+            out.append({"id": f"long-{len(out) + 1:06d}", "text": text})
+    return out
+
+
 def write_jsonl(records, path):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
@@ -159,12 +184,18 @@ def describe(records):
     }
 
 
-def build_all(n, seed, out_dir):
-    """Builds and writes both corpora; returns {name: (path, stats)}."""
+CORPORA = ("mixed", "single", "longdocs")
+
+
+def build_all(n, seed, out_dir, names=CORPORA, long_n=LONG_DOCS):
+    """Builds and writes the named corpora; returns {name: (path, stats)}."""
     texts = load_statements()
+    builders = {"mixed": lambda: build_mixed(texts, n, seed),
+                "single": lambda: build_single(texts, n, seed),
+                "longdocs": lambda: build_longdocs(seed, long_n)}
     result = {}
-    for name, build in (("mixed", build_mixed), ("single", build_single)):
-        records = build(texts, n, seed)
+    for name in names:
+        records = builders[name]()
         path = pathlib.Path(out_dir) / f"{name}.jsonl"
         write_jsonl(records, path)
         result[name] = (path, describe(records))
