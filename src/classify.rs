@@ -21,9 +21,9 @@
 //! window is classified exactly as a whole text would be.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
-use crate::batch::{make_batch, plan_batches, windows, BatchLimits};
+use crate::batch::{plan_batches, windows, BatchLimits};
 use crate::labels::{argmax, Label, NUM_LABELS};
 use crate::memo::{Memo, Plan};
 use crate::model::{ModelError, StanceModel};
@@ -63,6 +63,9 @@ pub struct ClassifierSettings {
     /// Classify identical units (same token ids) once per run and reuse the result
     /// ([`crate::memo`]).
     pub reuse: bool,
+    /// Batches in flight at once, each on its own single-threaded inference stream
+    /// ([`crate::streams`]); 1 = one stream using every intra-op thread.
+    pub streams: usize,
 }
 
 impl Default for ClassifierSettings {
@@ -74,6 +77,7 @@ impl Default for ClassifierSettings {
             segmentation: Segmentation::Auto,
             min_stance_confidence: crate::defaults::MIN_STANCE_CONFIDENCE,
             reuse: true,
+            streams: crate::defaults::STREAMS,
         }
     }
 }
@@ -89,6 +93,9 @@ impl ClassifierSettings {
         }
         if self.limits.max_rows == 0 || self.limits.max_tokens == 0 {
             return Err("batches need room for at least 1 row and 1 token".into());
+        }
+        if self.streams == 0 {
+            return Err("at least 1 inference stream is needed".into());
         }
         if !(0.0..=1.0).contains(&self.min_stance_confidence) {
             return Err(format!(
@@ -317,7 +324,7 @@ fn plan_units(
 fn infer_units(
     model: &StanceModel,
     seqs: &[Vec<i64>],
-    limits: BatchLimits,
+    settings: &ClassifierSettings,
     cancel: &AtomicBool,
     work: &mut Work,
     memo: &mut Memo,
@@ -325,20 +332,18 @@ fn infer_units(
     let plan = Plan::new(seqs, memo);
     work.reused += plan.reused() as u64;
     let lengths: Vec<usize> = plan.read.iter().map(|&i| seqs[i].len()).collect();
+    let batches: Vec<Vec<usize>> = plan_batches(&lengths, settings.limits)
+        .into_iter()
+        .map(|rows| rows.iter().map(|&r| plan.read[r]).collect())
+        .collect();
     let mut unit_probs = plan.known;
-    for rows in plan_batches(&lengths, limits) {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(ClassifyError::Interrupted);
-        }
-        let rows: Vec<usize> = rows.iter().map(|&r| plan.read[r]).collect();
-        let batch = make_batch(seqs, &rows, model.tokenizer.pad_id());
-        let probs = model.probabilities(&batch.ids, &batch.mask)?;
+    for b in crate::streams::run(model, seqs, &batches, settings.streams, cancel)? {
         work.batches += 1;
-        work.sequences += rows.len() as u64;
-        work.tokens += batch.real_tokens as u64;
-        work.padded_tokens += (batch.len * rows.len()) as u64;
-        work.flops += model.flops(batch.len as i64, rows.len() as i64);
-        for (r, p) in batch.rows.iter().zip(probs) {
+        work.sequences += b.rows.len() as u64;
+        work.tokens += b.real_tokens as u64;
+        work.padded_tokens += (b.len * b.rows.len()) as u64;
+        work.flops += model.flops(b.len as i64, b.rows.len() as i64);
+        for (r, p) in b.rows.iter().zip(b.probs) {
             unit_probs[*r] = Some(p);
             memo.insert(&seqs[*r], p);
         }
@@ -456,7 +461,7 @@ pub fn classify_with_memo(
     let units = plan_units(model, texts, &tokens, settings);
     work.tokenize_s = t0.elapsed().as_secs_f64();
     let t1 = std::time::Instant::now();
-    let unit_probs = infer_units(model, &units.seqs, settings.limits, cancel, &mut work, memo)?;
+    let unit_probs = infer_units(model, &units.seqs, settings, cancel, &mut work, memo)?;
     work.infer_s = t1.elapsed().as_secs_f64();
     let (doc_probs, sent_probs) = gather(&units, &unit_probs);
     let results = units

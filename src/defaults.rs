@@ -6,6 +6,9 @@
 pub const BATCH_SIZE: usize = 64;
 /// Most padded tokens (rows × length) per inference batch.
 pub const MAX_BATCH_TOKENS: usize = 8192;
+/// Inference streams (batches in flight at once, one single-threaded worker each); 1 = one
+/// stream whose GEMMs use every thread.
+pub const STREAMS: usize = 1;
 /// Most unit results one model's memo keeps within a run (about 25 MB at sentence lengths);
 /// later repeats are still found within their group of documents.
 pub const MEMO_UNITS: usize = 100_000;
@@ -73,6 +76,9 @@ pub const LABEL_SMOOTHING: f64 = 0.0;
 /// Routing: share of a statement's letters that must be Han characters for it to be read as
 /// Chinese (by the multilingual model) rather than English.
 pub const HAN_SHARE: f64 = 0.3;
+/// The fast tier's model folder in `models/` (`classify --fast`): a 3-layer student of the
+/// default model.
+pub const FAST_MODEL_NAME: &str = "stance-minilm-fast-v1";
 /// The model Chinese statements are routed to when no model is named.
 pub const CHINESE_MODEL_NAME: &str = "stance-multilingual-v1";
 /// Packing: the tensor a packed model folder must take from its base (the word-embedding table

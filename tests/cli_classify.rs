@@ -427,3 +427,93 @@ fn repeated_sentences_are_read_once_across_chunks_with_the_same_results() {
     );
     assert_eq!(strings(&a, "evidence"), strings(&b, "evidence"));
 }
+
+#[test]
+fn several_inference_streams_give_the_results_of_one_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("statements.jsonl");
+    let words = [
+        "China firmly opposes Taiwan independence",
+        "We do not support Taiwan independence",
+        "Taiwan's people should decide their own future",
+        "Both sides should keep the peace across the Strait",
+        "The typhoon delayed shipping",
+    ];
+    // 30 statements of different lengths, so the batches differ in shape.
+    let lines: Vec<String> = (0..30)
+        .map(|i| {
+            let text = (0..=i % 6)
+                .map(|k| words[(i + k) % words.len()])
+                .collect::<Vec<_>>()
+                .join(". ");
+            serde_json::json!({"id": format!("s{i:02}"), "text": text}).to_string()
+        })
+        .collect();
+    write_lines(
+        &input,
+        &lines.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    for precision in ["fp32", "int8"] {
+        let run_with = |streams: &str| {
+            let out = dir.path().join(format!("{precision}-{streams}"));
+            let o = classify(&[
+                input.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--precision",
+                precision,
+                "--batch-size",
+                "3",
+                "--streams",
+                streams,
+            ]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            let m = only_manifest(&out);
+            let df = read_table(&out, "predictions")
+                .sort(["id"], Default::default())
+                .unwrap();
+            (m, df)
+        };
+        let (m1, one) = run_with("1");
+        let (m3, three) = run_with("3");
+        // The same batches were read, whoever read them.
+        assert_eq!(m1["work"]["batches"], m3["work"]["batches"], "{precision}");
+        assert_eq!(m1["work"]["sequences"], m3["work"]["sequences"]);
+        assert!(m1["work"]["batches"].as_u64().unwrap() >= 10);
+        assert_eq!(strings(&one, "id"), strings(&three, "id"));
+        assert_eq!(
+            strings(&one, "label"),
+            strings(&three, "label"),
+            "{precision}"
+        );
+        for col in ["p_opposes", "p_neutral", "p_supports", "p_off_topic"] {
+            for (x, y) in floats(&one, col).iter().zip(floats(&three, col)) {
+                assert!((x - y).abs() < 1e-5, "{precision} {col}: {x} vs {y}");
+            }
+        }
+    }
+}
+
+#[test]
+fn zero_inference_streams_is_a_clear_settings_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("one.jsonl");
+    write_lines(
+        &input,
+        &[r#"{"id": "a", "text": "Peace across the Strait."}"#],
+    );
+    let out = dir.path().join("out");
+    let o = classify(&[
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--streams",
+        "0",
+    ]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("inference stream") && err.contains("--streams"),
+        "{err}"
+    );
+}

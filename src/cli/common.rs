@@ -7,8 +7,8 @@ use strait_stance::batch::BatchLimits;
 use strait_stance::classify::{ClassifierSettings, Segmentation};
 use strait_stance::defaults;
 use strait_stance::model::{
-    default_chinese_model_dir, default_model_dir, EngineKind, LoadOptions, ModelError, Precision,
-    Routes, StanceModel,
+    default_chinese_model_dir, default_model_dir, fast_model_dir, EngineKind, LoadOptions,
+    ModelError, Precision, Routes, StanceModel,
 };
 
 /// Which model to load, and how.
@@ -19,6 +19,10 @@ pub struct ModelArgs {
     /// shipped models/stance-minilm-v2.
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
+    /// Use the fast tier: models/stance-minilm-fast-v1, a 3-layer student of the default model
+    /// (about twice as fast, a little less accurate; see the README).
+    #[arg(long, conflicts_with = "model")]
+    pub fast: bool,
     /// Arithmetic of the encoder's linear layers (int8: about 2x faster with AVX-512, 1.2-1.3x with AVX2; see the README).
     #[arg(long, value_enum, default_value_t)]
     pub precision: Precision,
@@ -75,7 +79,11 @@ impl ModelArgs {
 
     /// Verifies and loads the model; returns it with the seconds loading took.
     pub fn load(&self) -> Result<(StanceModel, f64)> {
-        let dir = self.model.clone().unwrap_or_else(default_model_dir);
+        let dir = match (&self.model, self.fast) {
+            (Some(dir), _) => dir.clone(),
+            (None, true) => fast_model_dir(),
+            (None, false) => default_model_dir(),
+        };
         let t = std::time::Instant::now();
         let model = StanceModel::load(&dir, &self.options()).map_err(|e| {
             // The library speaks of settings; name the flags that change them.
@@ -124,6 +132,10 @@ pub struct ClassifierArgs {
     /// (by default a repeated sentence is classified once and its result reused).
     #[arg(long)]
     pub no_reuse: bool,
+    /// Batches in flight at once, each on its own single-threaded inference stream (1: one
+    /// stream whose matrix products use every thread).
+    #[arg(long, default_value_t = defaults::STREAMS, value_name = "N")]
+    pub streams: usize,
 }
 
 impl ClassifierArgs {
@@ -149,6 +161,7 @@ impl ClassifierArgs {
             segmentation: self.segmentation,
             min_stance_confidence: self.min_stance_confidence,
             reuse: !self.no_reuse,
+            streams: self.streams,
         };
         settings.validate().map_err(settings_error)?;
         Ok(settings)
@@ -166,6 +179,7 @@ pub fn settings_error(message: String) -> anyhow::Error {
         ("token window", "--max-tokens"),
         ("batches need room", "--batch-size, --max-batch-tokens"),
         ("minimum stance confidence", "--min-stance-confidence"),
+        ("inference stream", "--streams"),
     ];
     let flag = FLAGS
         .iter()

@@ -60,6 +60,7 @@ enum Command {
 
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> i32 {
+    one_malloc_arena();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -99,6 +100,18 @@ pub fn report_error(e: &anyhow::Error) {
         }
     }
     eprintln!("{msg}");
+}
+
+/// One glibc malloc arena for the whole process. Inference streams ([`strait_stance::streams`]) run
+/// batches on their own threads, and glibc would give each thread an arena that keeps the
+/// freed activations of its largest batch: measured 886 MB peak RSS with two streams instead
+/// of 642 MB with one arena, at the same speed.
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; it is called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
 }
 
 /// Sets libtorch's thread pools; returns the intra-op thread count used.

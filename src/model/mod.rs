@@ -396,7 +396,17 @@ impl StanceModel {
 /// Where the Chinese route's model is when none is named: the checkout's
 /// `models/stance-multilingual-v1`, else `./models/stance-multilingual-v1`.
 pub fn default_chinese_model_dir() -> PathBuf {
-    let name = crate::defaults::CHINESE_MODEL_NAME;
+    shipped_model_dir(crate::defaults::CHINESE_MODEL_NAME)
+}
+
+/// The fast tier's model: the checkout's `models/stance-minilm-fast-v1`, else
+/// `./models/stance-minilm-fast-v1`.
+pub fn fast_model_dir() -> PathBuf {
+    shipped_model_dir(crate::defaults::FAST_MODEL_NAME)
+}
+
+/// A shipped model folder: in the checkout the binary was built in, else under `./models`.
+fn shipped_model_dir(name: &str) -> PathBuf {
     let built = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("models")
         .join(name);

@@ -1,0 +1,126 @@
+//! Independent inference streams: several batches in flight at once, one thread each.
+//!
+//! With one stream, libtorch splits every GEMM of a batch across the intra-op threads, and on
+//! a small encoder (matrices of a few hundred columns) those threads spend much of their time
+//! waiting for each other at the barriers between short ops (layer norms, GELU, softmax). With
+//! `n` streams, `n` worker threads each take the next whole batch from a shared queue and run
+//! it single-threaded, so the cores stay busy without synchronising.
+//!
+//! The batches themselves are the same as with one stream (the caller plans them), so a unit's
+//! fp32 probabilities are those of the single-stream run up to the rounding of a one-thread
+//! GEMM, and results come back in plan order.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use crate::batch::make_batch;
+use crate::classify::ClassifyError;
+use crate::labels::NUM_LABELS;
+use crate::model::{ModelError, StanceModel};
+
+/// What one batch gave: its rows (indices into the sequences), padded length, real tokens
+/// and each row's probabilities.
+pub struct BatchResult {
+    /// Index of each row's sequence.
+    pub rows: Vec<usize>,
+    /// Padded length of the batch.
+    pub len: usize,
+    /// Real (unpadded) tokens in the batch.
+    pub real_tokens: usize,
+    /// Probabilities, one array per row.
+    pub probs: Vec<[f32; NUM_LABELS]>,
+}
+
+/// A model shared by the worker threads.
+struct Shared<'a>(&'a StanceModel);
+
+// SAFETY: the workers only call `StanceModel::probabilities`, which reads the weight tensors
+// (under `no_grad`) and allocates its own activations; libtorch allows concurrent forward
+// passes over the same parameters. `tch::Tensor` is not `Sync` only because it does not know
+// how it will be used; nothing here mutates a shared tensor.
+unsafe impl Sync for Shared<'_> {}
+
+/// Runs one batch.
+fn run_batch(
+    model: &StanceModel,
+    seqs: &[Vec<i64>],
+    rows: &[usize],
+) -> Result<BatchResult, ClassifyError> {
+    let batch = make_batch(seqs, rows, model.tokenizer.pad_id());
+    let probs = model.probabilities(&batch.ids, &batch.mask)?;
+    Ok(BatchResult {
+        rows: batch.rows,
+        len: batch.len,
+        real_tokens: batch.real_tokens,
+        probs,
+    })
+}
+
+/// Runs `batches` (row lists into `seqs`) on `streams` worker threads of one intra-op thread
+/// each, or in this thread when `streams` is 1; results in `batches` order.
+pub fn run(
+    model: &StanceModel,
+    seqs: &[Vec<i64>],
+    batches: &[Vec<usize>],
+    streams: usize,
+    cancel: &AtomicBool,
+) -> Result<Vec<BatchResult>, ClassifyError> {
+    let streams = streams.clamp(1, batches.len().max(1));
+    if streams == 1 {
+        return batches
+            .iter()
+            .map(|rows| {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(ClassifyError::Interrupted);
+                }
+                run_batch(model, seqs, rows)
+            })
+            .collect();
+    }
+    let shared = Shared(model);
+    let next = AtomicUsize::new(0);
+    let caller_threads = tch::get_num_threads();
+    let results = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..streams)
+            .map(|_| scope.spawn(|| worker(&shared, seqs, batches, &next, cancel)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    Err(ModelError::Invalid("an inference stream panicked".into()).into())
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    // A worker's thread count is also libtorch's default for threads it has not met yet:
+    // give it back to the caller's setting.
+    tch::set_num_threads(caller_threads);
+    let mut done: Vec<(usize, BatchResult)> = Vec::with_capacity(batches.len());
+    for r in results {
+        done.extend(r?);
+    }
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, r)| r).collect())
+}
+
+/// One stream: takes the next batch until none is left; single-threaded GEMMs.
+fn worker(
+    shared: &Shared<'_>,
+    seqs: &[Vec<i64>],
+    batches: &[Vec<usize>],
+    next: &AtomicUsize,
+    cancel: &AtomicBool,
+) -> Result<Vec<(usize, BatchResult)>, ClassifyError> {
+    tch::set_num_threads(1);
+    let mut out = Vec::new();
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(rows) = batches.get(i) else {
+            return Ok(out);
+        };
+        if cancel.load(Ordering::Relaxed) {
+            return Err(ClassifyError::Interrupted);
+        }
+        out.push((i, run_batch(shared.0, seqs, rows)?));
+    }
+}
