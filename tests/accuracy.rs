@@ -405,8 +405,8 @@ fn evidence_offsets_round_trip_through_the_cli() {
 
 /// The bundled sample through the nightly job's two commands (classify, then yearly trends with
 /// 2 statements a side): exactly the shifts the README shows — the four documented ones and the
-/// model's two known errors (Nauru 2022 → 2023, Paraguay 2018 → 2023) — and the labels agree
-/// with the gold labels on at least 300 of 328 statements (README: 306).
+/// model's known error (Paraguay 2018 → 2023) — and the labels agree with the gold labels on at
+/// least 290 of 325 statements (README: 298).
 #[test]
 fn bundled_sample_nightly_output_matches_the_readme() {
     let tmp = tempfile::tempdir().unwrap();
@@ -470,7 +470,6 @@ fn bundled_sample_nightly_output_matches_the_readme() {
     got.sort();
     let want = [
         "Honduras 2022->2023",
-        "Nauru 2022->2023",
         "Nauru 2023->2024",
         "Nicaragua 2018->2021",
         "Paraguay 2018->2023",
@@ -498,10 +497,10 @@ fn bundled_sample_nightly_output_matches_the_readme() {
         .filter(|(i, l)| gold.get(i.as_deref().unwrap_or("")) == l.as_ref())
         .count();
     println!("sample: {agree} of {} labels agree with gold", ids.len());
-    assert_eq!(ids.len(), 328);
+    assert_eq!(ids.len(), 325);
     assert!(
-        agree >= 300,
-        "only {agree} of 328 sample labels agree with gold"
+        agree >= 290,
+        "only {agree} of 325 sample labels agree with gold"
     );
 }
 
