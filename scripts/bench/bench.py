@@ -42,6 +42,7 @@ import pathlib
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -240,24 +241,34 @@ def run_stance(args, corpus_name, corpus_path, config, work, rep):
     return row, read_stance_labels(out_dir)
 
 
-def run_pipeline(args, corpus_name, corpus_path, work, rep):
-    """One timed transformers-pipeline run; returns a result row and its labels."""
-    name = f"pipeline-{corpus_name}-r{rep}"
+def run_python_tool(args, name, script, work):
+    """Runs a Python baseline (``script`` + ``--out RESULT.json``) as one timed process, offline
+    and with ``args.threads`` OpenMP threads. Returns its row (exit code, wall time, peak RSS,
+    command, errors) and its result JSON (None when it failed)."""
     result = work / "runs" / f"{name}.json"
     result.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                OMP_NUM_THREADS=str(args.threads))
-    cmd = [sys.executable, str(HERE / "hf_pipeline.py"), str(corpus_path), "--model", str(args.model),
-           "--threads", str(args.threads), "--out", str(result)]
+    cmd = [sys.executable] + script + ["--out", str(result)]
     m = run_measured(cmd, work / "logs", name, env=env, use_time=args.gnu_time)
-    row = {"tool": "pipeline", "config": "fp32", "precision": "fp32", "segmentation": "truncate",
-           "corpus": corpus_name, "rc": m.rc, "wall_s": m.wall_s, "peak_rss_mb": m.max_rss_mb,
-           "command": " ".join(cmd)}
+    row = {"rc": m.rc, "wall_s": m.wall_s, "peak_rss_mb": m.max_rss_mb, "command": " ".join(cmd)}
     if m.rc != 0:
         row["error"] = error_lines(m.stderr)
-        return row, ({}, {})
+        return row, None
     with open(result, encoding="utf-8") as f:
-        res = json.load(f)
+        return row, json.load(f)
+
+
+def run_pipeline(args, corpus_name, corpus_path, work, rep):
+    """One timed transformers-pipeline run; returns a result row and its labels."""
+    name = f"pipeline-{corpus_name}-r{rep}"
+    script = [str(HERE / "hf_pipeline.py"), str(corpus_path), "--model", str(args.model),
+              "--threads", str(args.threads)]
+    row, res = run_python_tool(args, name, script, work)
+    row.update({"tool": "pipeline", "config": "fp32", "precision": "fp32",
+                "segmentation": "truncate", "corpus": corpus_name})
+    if res is None:
+        return row, ({}, {})
     labels = (res.pop("labels"), {})
     row.update({
         "n": res["n"],
@@ -289,24 +300,17 @@ def prepare_fast(args, work):
 def run_fast(args, corpus_name, corpus_path, engine, work, rep):
     """One timed run of a length-sorted baseline (plain torch or ONNX Runtime), whole process."""
     name = f"{engine}-{corpus_name}-r{rep}"
-    result = work / "runs" / f"{name}.json"
-    result.parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
-    cmd = [sys.executable, str(HERE / "fast_baselines.py"), "run", str(corpus_path), "--engine", engine,
-           "--model", str(args.model), "--cache", str(work / "onnx"), "--threads", str(args.threads),
-           "--out", str(result)] + (["--sentences"] if corpus_name == "longdocs" else [])
-    m = run_measured(cmd, work / "logs", name, env=env, use_time=args.gnu_time)
+    script = [str(HERE / "fast_baselines.py"), "run", str(corpus_path), "--engine", engine,
+              "--model", str(args.model), "--cache", str(work / "onnx"),
+              "--threads", str(args.threads)] + (["--sentences"] if corpus_name == "longdocs" else [])
+    row, res = run_python_tool(args, name, script, work)
     precision = "int8" if engine.endswith("int8") else "fp32"
-    row = {"tool": engine, "config": precision, "precision": precision,
-           "segmentation": "sentences" if corpus_name == "longdocs" else "truncate",
-           "corpus": corpus_name, "rc": m.rc, "wall_s": m.wall_s, "peak_rss_mb": m.max_rss_mb,
-           "command": " ".join(cmd)}
-    if m.rc != 0:
-        row["error"] = error_lines(m.stderr)
+    row.update({"tool": engine, "config": precision, "precision": precision,
+                "segmentation": "sentences" if corpus_name == "longdocs" else "truncate",
+                "corpus": corpus_name})
+    if res is None:
         return row, ({}, {})
-    with open(result, encoding="utf-8") as f:
-        res = json.load(f)
-    row.update({"n": res["n"], "statements_per_s": res["n"] / m.wall_s,
+    row.update({"n": res["n"], "statements_per_s": res["n"] / row["wall_s"],
                 "run_statements_per_s": res["n"] / res["infer_s"] if res["infer_s"] else None,
                 "model_load_s": res["load_s"], "infer_s": res["infer_s"], "units": res["units"],
                 "padding_overhead": res["padding_overhead"]})
@@ -322,12 +326,11 @@ def summarise(runs):
     row, labels = dict(ok[0][0]), ok[0][1]
     walls = sorted(r[0]["wall_s"] for r in ok)
     row["walls"] = [r[0]["wall_s"] for r in runs]
-    row["wall_s"] = walls[len(walls) // 2] if len(walls) % 2 else sum(walls[len(walls) // 2 - 1:][:2]) / 2
+    row["wall_s"] = statistics.median(walls)
     row["wall_min"], row["wall_max"] = walls[0], walls[-1]
     row["peak_rss_mb"] = max(r[0]["peak_rss_mb"] for r in ok)
     if row["tool"] == "pipeline":
-        rates = sorted(r[0]["statements_per_s"] for r in ok)
-        row["statements_per_s"] = rates[len(rates) // 2]
+        row["statements_per_s"] = statistics.median(r[0]["statements_per_s"] for r in ok)
     elif row.get("n"):
         row["statements_per_s"] = row["n"] / row["wall_s"]
     return row, labels
@@ -338,10 +341,7 @@ def paired_ratio(row, ref):
     pairs = [b / a for a, b in zip(row.get("walls", []), ref.get("walls", [])) if a and b]
     if not pairs:
         return None
-    pairs.sort()
-    mid = len(pairs) // 2
-    med = pairs[mid] if len(pairs) % 2 else (pairs[mid - 1] + pairs[mid]) / 2
-    return {"median": med, "min": pairs[0], "max": pairs[-1]}
+    return {"median": statistics.median(pairs), "min": min(pairs), "max": max(pairs)}
 
 
 def measure_peak(args, work):
@@ -575,7 +575,6 @@ def bench_corpus(args, corpus_name, corpus_path, work, say):
             runs[key].append(runner(rep))
     summary = {key: summarise(r) for key, r in runs.items()}
     rows = [row for row, _ in summary.values()]
-    labels = {key: lab for key, (_, lab) in summary.items()}
     ref = summary.get(("pipeline", "fp32"))
     ref_ok = ref and ref[0]["rc"] == 0
     fp32 = summary.get(("stance", "fp32"))
@@ -595,7 +594,6 @@ def bench_corpus(args, corpus_name, corpus_path, work, say):
                 row[f"vs_{engine}"] = paired_ratio(row, other[0])
     if ref_ok:
         ref[0]["speedup"] = 1.0
-    del labels
     return rows
 
 

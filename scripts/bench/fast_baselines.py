@@ -44,6 +44,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from hf_pipeline import read_corpus  # noqa: E402  (this folder; standard library only)
+
 BATCH_ROWS = 64
 BATCH_TOKENS = 8192
 MAX_LENGTH = 256
@@ -104,17 +106,6 @@ def prepare(model_dir, cache):
                          extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
         tmp.rename(paths["int8"])
     return paths
-
-
-def read_corpus(path):
-    ids, texts = [], []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                rec = json.loads(line)
-                ids.append(rec["id"])
-                texts.append(rec["text"])
-    return ids, texts
 
 
 def split_sentences(text):

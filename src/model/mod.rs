@@ -420,14 +420,8 @@ fn shipped_model_dir(name: &str) -> PathBuf {
 /// shipped `models/stance-minilm-v2` of the checkout the binary was built in, else
 /// `./models/stance-minilm-v2`.
 pub fn default_model_dir() -> PathBuf {
-    if let Some(p) = std::env::var_os("STANCE_MODEL") {
-        return PathBuf::from(p);
+    match std::env::var_os("STANCE_MODEL") {
+        Some(p) => PathBuf::from(p),
+        None => shipped_model_dir(DEFAULT_MODEL_NAME),
     }
-    let built = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join(DEFAULT_MODEL_NAME);
-    if built.is_dir() {
-        return built;
-    }
-    PathBuf::from("models").join(DEFAULT_MODEL_NAME)
 }
