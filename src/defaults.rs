@@ -72,6 +72,10 @@ pub const SEED: u64 = 13;
 pub const PATIENCE: usize = 2;
 /// Training: label smoothing of the cross-entropy.
 pub const LABEL_SMOOTHING: f64 = 0.0;
+/// Distillation: weight of the teacher's term for labelled rows.
+pub const DISTILL_WEIGHT: f64 = 0.5;
+/// Distillation: softening temperature.
+pub const DISTILL_TEMPERATURE: f64 = 2.0;
 
 /// Routing: share of a statement's letters that must be Han characters for it to be read as
 /// Chinese (by the multilingual model) rather than English.

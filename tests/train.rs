@@ -184,3 +184,121 @@ fn checkpoint_round_trip_gives_identical_logits() {
         );
     }
 }
+
+/// The label `stance classify` gives each line of `data` with `model`.
+fn labels_by(model: &str, data: &str) -> Vec<String> {
+    let o = run(&["classify", "--model", model, data, "--out", "-"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["label"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_distilled_student_follows_its_teacher_over_wrong_gold_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    write_tiny_examples(&dir.path().join("train.jsonl"), 8);
+    write_tiny_examples(&dir.path().join("dev.jsonl"), 2);
+    let train = |data: &str, out: &str, lr: &str, extra: &[&str]| {
+        let (data, out, dev, base) = (p(data), p(out), p("dev.jsonl"), tiny_model());
+        let mut args = vec![
+            "train",
+            "--train",
+            &data,
+            "--dev",
+            &dev,
+            "--out",
+            &out,
+            "--quiet",
+            "--base",
+            base.to_str().unwrap(),
+            "--lr",
+            lr,
+            "--batch-size",
+            "8",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let o = train(
+        "train.jsonl",
+        "teacher",
+        "1e-3",
+        &["--epochs", "15", "--patience", "15"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The student's gold labels are all wrong (each label moved to the next one). With the
+    // whole weight on the teacher it learns the teacher's readings; with none (the control),
+    // the wrong labels. The pool is the training texts again, unlabelled.
+    let all = [
+        "opposes",
+        "does_not_support",
+        "neutral",
+        "leans_supports",
+        "supports",
+        "off_topic",
+    ];
+    let rotate = |l: &str| all[(all.iter().position(|x| *x == l).unwrap() + 1) % all.len()];
+    let mut wrong = Vec::new();
+    let mut pool = Vec::new();
+    for line in std::fs::read_to_string(p("train.jsonl")).unwrap().lines() {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        pool.push(serde_json::json!({"text": v["text"]}).to_string());
+        v["label"] = rotate(v["label"].as_str().unwrap()).into();
+        wrong.push(v.to_string());
+    }
+    std::fs::write(p("wrong.jsonl"), wrong.join("\n") + "\n").unwrap();
+    std::fs::write(p("pool.jsonl"), pool.join("\n") + "\n").unwrap();
+    let (teacher, pool) = (p("teacher"), p("pool.jsonl"));
+    let student = |out: &str, weight: &str| {
+        let extra = [
+            "--teacher",
+            &teacher,
+            "--pool",
+            &pool,
+            "--distill-weight",
+            weight,
+            "--distill-temperature",
+            "1",
+            "--epochs",
+            "20",
+            "--patience",
+            "20",
+        ];
+        let o = train("wrong.jsonl", out, "3e-4", &extra);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let (t, s) = (
+            labels_by(&teacher, &p("train.jsonl")),
+            labels_by(&p(out), &p("train.jsonl")),
+        );
+        t.iter().zip(&s).filter(|(a, b)| a == b).count() as f64 / t.len() as f64
+    };
+    let distilled = student("student", "1");
+    let control = student("control", "0");
+    assert!(
+        distilled >= control + 0.3,
+        "agreement with the teacher: distilled {distilled:.2}, control {control:.2}"
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p("student/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["info"]["teacher"]["name"], "teacher");
+    assert_eq!(m["info"]["data"]["pool"]["examples"], 48);
+    assert_eq!(m["info"]["hyperparameters"]["distill"]["weight"], 1.0);
+
+    // A weight outside [0, 1] is refused before any work.
+    let o = train(
+        "wrong.jsonl",
+        "bad",
+        "3e-4",
+        &["--teacher", &teacher, "--distill-weight", "1.5"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("weight in [0, 1]"), "{}", stderr(&o));
+}

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use strait_stance::defaults;
 use strait_stance::model::DEFAULT_MODEL_NAME;
+use strait_stance::train::distill::Distillation;
 use strait_stance::train::folds::{cross_fit, FoldSettings};
 use strait_stance::train::{train, Init, TrainSettings};
 
@@ -18,6 +19,11 @@ use super::progress::Bars;
   stance train --train datasets/stance/train.jsonl --train datasets/real/train.jsonl \\
       --train datasets/real/train.jsonl --dev datasets/real/dev.jsonl \\
       --base models/all-minilm-l6-v2 --epochs 4 --label-smoothing 0.1 --out models/stance-minilm-v2
+
+Distilling a 3-layer student (the fast tier) from the shipped model:
+  stance train --train datasets/stance/train.jsonl --train datasets/real/train.jsonl \\
+      --dev datasets/real/dev.jsonl --base target/student-base --freeze-word-embeddings \\
+      --teacher models/stance-minilm-v2 --pool target/distill-pool.jsonl --out models/student
 
 Cross-fitting (K fold models, out-of-fold probabilities for stance audit):
   stance train --train corpus.jsonl --folds 5 --out models/corpus-folds")]
@@ -43,9 +49,43 @@ pub struct Args {
     folds: Option<usize>,
     #[command(flatten)]
     hyper: HyperArgs,
+    #[command(flatten)]
+    distill: DistillArgs,
     /// No progress bars.
     #[arg(long, short)]
     quiet: bool,
+}
+
+/// Knowledge distillation from a teacher model.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Distillation")]
+pub struct DistillArgs {
+    /// Fine-tuned stance model whose softened readings become a second target (e.g. the
+    /// default model, to train a smaller student).
+    #[arg(long, value_name = "DIR", conflicts_with = "folds")]
+    teacher: Option<PathBuf>,
+    /// Unlabelled statements (JSONL, CSV or Parquet with a text column) the teacher also
+    /// labels; repeatable.
+    #[arg(long, value_name = "FILE", requires = "teacher")]
+    pool: Vec<PathBuf>,
+    /// Weight of the teacher's term for labelled rows (0-1).
+    #[arg(long, default_value_t = defaults::DISTILL_WEIGHT, requires = "teacher")]
+    distill_weight: f64,
+    /// Softening temperature of the teacher's and the student's readings.
+    #[arg(long, default_value_t = defaults::DISTILL_TEMPERATURE, requires = "teacher")]
+    distill_temperature: f64,
+}
+
+impl DistillArgs {
+    /// The distillation settings, if a teacher was named.
+    fn settings(&self) -> Option<Distillation> {
+        self.teacher.as_ref().map(|t| Distillation {
+            teacher: t.clone(),
+            pool: self.pool.clone(),
+            weight: self.distill_weight,
+            temperature: self.distill_temperature,
+        })
+    }
 }
 
 /// Where training starts and its hyper-parameters (shared by `train` and `audit`).
@@ -164,6 +204,7 @@ impl HyperArgs {
             freeze_word_embeddings: self.freeze_word_embeddings,
             text_col: self.text_col.clone(),
             label_col: self.label_col.clone(),
+            distill: None,
         }
     }
 }
@@ -207,6 +248,7 @@ pub fn run(a: Args) -> Result<i32> {
     let dev = a.dev.clone().unwrap_or_default();
     let settings = TrainSettings {
         test: a.test,
+        distill: a.distill.settings(),
         ..a.hyper.settings(a.train, dev, a.out)
     };
     let report = train(&settings, &bars, &cancel).context("training failed")?;

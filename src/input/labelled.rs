@@ -176,3 +176,25 @@ pub fn read_labelled(
     }
     Ok(out)
 }
+
+/// Reads the texts of `path` (an unlabelled pool: labels, if any, are ignored); any bad record
+/// is an error.
+pub fn read_texts(path: &Path, text_col: &str) -> Result<Vec<String>, LabelledError> {
+    let spec = InputSpec::parse(path)?;
+    let columns = ColumnMap {
+        text: text_col.to_string(),
+        ..ColumnMap::default()
+    };
+    let all = read_all(&spec, &columns)?;
+    if let Some(r) = all.rejects.first() {
+        return Err(LabelledError::Record {
+            path: path.to_path_buf(),
+            ordinal: r.ordinal,
+            message: r.message.clone(),
+        });
+    }
+    if all.records.is_empty() {
+        return Err(LabelledError::Empty(path.to_path_buf()));
+    }
+    Ok(all.records.into_iter().map(|r| r.text).collect())
+}

@@ -1,7 +1,8 @@
 //! Fitting: the learning-rate schedule (linear warmup, then linear decay), class-balanced
 //! cross-entropy, AdamW with decoupled weight decay and gradient clipping, epochs over
 //! shuffled length-sorted batches, dev macro-F1 after every epoch and early stopping on it.
-//! The model ends holding the weights of its best epoch.
+//! With a teacher ([`super::distill`]) the loss adds the soft term and the epochs also run over
+//! the unlabelled pool. The model ends holding the weights of its best epoch.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -12,6 +13,7 @@ use rand::SeedableRng;
 use tch::nn::OptimizerConfig;
 use tch::{Kind, Reduction, Tensor};
 
+use super::distill::{self, Distillation};
 use super::{EpochLog, Splits, Start, TrainError, TrainSettings};
 use crate::batch::make_batch;
 use crate::eval::{self, Metrics};
@@ -41,7 +43,8 @@ pub(super) fn fit(
     let max_tokens = s
         .max_tokens
         .min(start.config.max_position_embeddings as usize);
-    let mut trainer = Trainer::new(s, start, &data.train, max_tokens)?;
+    let train = training_rows(s, start, data, max_tokens, reporter, cancel)?;
+    let mut trainer = Trainer::new(s, start, train)?;
     let dev = encode(&start.tok, &data.dev, max_tokens)?;
     let mut logs = Vec::new();
     let mut stop = EarlyStop::new(s.patience);
@@ -79,31 +82,79 @@ pub(super) fn fit(
     })
 }
 
-/// Token ids (specials included) and label indices of a set of examples.
+/// The label index of a row without a gold label (a distillation pool row); the hard loss
+/// ignores it.
+const UNLABELLED: i64 = -100;
+
+/// Token ids (specials included), label indices ([`UNLABELLED`] for pool rows) and, when
+/// distilling, the teacher's soft targets of a set of rows.
 struct Encoded {
     seqs: Vec<Vec<i64>>,
     labels: Vec<i64>,
+    soft: Vec<[f32; NUM_LABELS]>,
 }
 
 fn encode(tok: &TextTokenizer, ex: &[Example], max_tokens: usize) -> Result<Encoded, ModelError> {
     let texts: Vec<&str> = ex.iter().map(|e| e.text.as_str()).collect();
-    let toks = tok.tokenize(&texts)?;
+    let labels = ex.iter().map(|e| e.label.index() as i64).collect();
+    encode_texts(tok, &texts, labels, max_tokens)
+}
+
+fn encode_texts(
+    tok: &TextTokenizer,
+    texts: &[&str],
+    labels: Vec<i64>,
+    max_tokens: usize,
+) -> Result<Encoded, ModelError> {
+    let toks = tok.tokenize(texts)?;
     Ok(Encoded {
         seqs: toks
             .iter()
             .map(|t| tok.with_specials(&t.ids, max_tokens))
             .collect(),
-        labels: ex.iter().map(|e| e.label.index() as i64).collect(),
+        labels,
+        soft: Vec::new(),
     })
 }
 
-/// Loss weights per class: inverse frequency, normalised to mean 1 (all 1 unless `balanced`).
+/// The rows the epochs run over: the training examples, then (when distilling) the pool, with
+/// the teacher's soft targets for all of them.
+fn training_rows(
+    s: &TrainSettings,
+    start: &Start,
+    data: &Splits,
+    max_tokens: usize,
+    reporter: &dyn Reporter,
+    cancel: &AtomicBool,
+) -> Result<Encoded, TrainError> {
+    let Some(d) = &s.distill else {
+        return Ok(encode(&start.tok, &data.train, max_tokens)?);
+    };
+    let texts: Vec<&str> = data
+        .train
+        .iter()
+        .map(|e| e.text.as_str())
+        .chain(data.pool.iter().map(String::as_str))
+        .collect();
+    let labels = data
+        .train
+        .iter()
+        .map(|e| e.label.index() as i64)
+        .chain(std::iter::repeat_n(UNLABELLED, data.pool.len()))
+        .collect();
+    let mut enc = encode_texts(&start.tok, &texts, labels, max_tokens)?;
+    enc.soft = distill::soft_targets(d, &texts, reporter, cancel)?;
+    Ok(enc)
+}
+
+/// Loss weights per class: inverse frequency over the labelled rows, normalised to mean 1 (all
+/// 1 unless `balanced`).
 fn class_weights(labels: &[i64], balanced: bool) -> Tensor {
     let mut counts = [0f64; NUM_LABELS];
-    for &l in labels {
+    for &l in labels.iter().filter(|&&l| l != UNLABELLED) {
         counts[l as usize] += 1.0;
     }
-    let n = labels.len() as f64;
+    let n: f64 = counts.iter().sum();
     let class_w: Vec<f32> = counts
         .iter()
         .map(|&c| {
@@ -190,11 +241,9 @@ impl<'a> Trainer<'a> {
     fn new(
         s: &'a TrainSettings,
         start: &'a Start,
-        train: &[Example],
-        max_tokens: usize,
+        train: Encoded,
     ) -> Result<Trainer<'a>, TrainError> {
         let model = &start.model;
-        let train = encode(&start.tok, train, max_tokens)?;
         let lengths: Vec<usize> = train.seqs.iter().map(Vec::len).collect();
         let class_w = class_weights(&train.labels, s.balanced);
         let steps_per_epoch = lengths.len().div_ceil(s.batch_size.max(1));
@@ -267,16 +316,11 @@ impl<'a> Trainer<'a> {
     fn step(&mut self, rows: &[usize]) -> (f64, f64) {
         let s = self.s;
         let b = make_batch(&self.train.seqs, rows, self.pad);
-        let y: Vec<i64> = rows.iter().map(|&r| self.train.labels[r]).collect();
-        let y = Tensor::from_slice(&y);
         let logits = self.model.logits(&b.ids, &b.mask, true);
-        let loss = logits.cross_entropy_loss::<Tensor>(
-            &y,
-            Some(self.class_w.shallow_clone()),
-            Reduction::Mean,
-            -100,
-            s.label_smoothing,
-        );
+        let loss = match &s.distill {
+            None => self.hard_loss(&logits, rows),
+            Some(d) => self.distilled_loss(&logits, rows, d),
+        };
         let lr = self.schedule.lr_at(self.step);
         self.opt.set_lr(lr);
         self.opt.backward_step_clip_norm(&loss, s.clip_norm);
@@ -292,6 +336,47 @@ impl<'a> Trainer<'a> {
         let l = loss.double_value(&[]);
         self.step += 1;
         (l, lr)
+    }
+}
+
+impl Trainer<'_> {
+    /// Class-weighted, label-smoothed cross-entropy against the gold labels of `rows` (pool
+    /// rows ignored); `None` when the batch has no labelled row.
+    fn gold_loss(&self, logits: &Tensor, rows: &[usize]) -> Option<Tensor> {
+        let y: Vec<i64> = rows.iter().map(|&r| self.train.labels[r]).collect();
+        if y.iter().all(|&l| l == UNLABELLED) {
+            return None;
+        }
+        Some(logits.cross_entropy_loss::<Tensor>(
+            &Tensor::from_slice(&y),
+            Some(self.class_w.shallow_clone()),
+            Reduction::Mean,
+            UNLABELLED,
+            self.s.label_smoothing,
+        ))
+    }
+
+    /// The loss without a teacher.
+    fn hard_loss(&self, logits: &Tensor, rows: &[usize]) -> Tensor {
+        self.gold_loss(logits, rows)
+            .unwrap_or_else(|| logits.sum(Kind::Float) * 0.0)
+    }
+
+    /// (1 − w) · gold cross-entropy + w · T² · cross-entropy of the softened student against
+    /// the teacher's soft targets ([`distill`]).
+    fn distilled_loss(&self, logits: &Tensor, rows: &[usize], d: &Distillation) -> Tensor {
+        let t = d.temperature;
+        let q: Vec<f32> = rows.iter().flat_map(|&r| self.train.soft[r]).collect();
+        let q = Tensor::from_slice(&q).reshape([rows.len() as i64, NUM_LABELS as i64]);
+        let log_p = (logits / t).log_softmax(-1, Kind::Float);
+        let soft = -(q * log_p)
+            .sum_dim_intlist(-1, false, Kind::Float)
+            .mean(Kind::Float)
+            * (t * t);
+        match self.gold_loss(logits, rows) {
+            Some(gold) => gold * (1.0 - d.weight) + soft * d.weight,
+            None => soft,
+        }
     }
 }
 

@@ -9,6 +9,7 @@
 //! and moves the finished folder into place.
 
 pub mod calibrate;
+pub mod distill;
 mod fit;
 pub mod folds;
 mod publish;
@@ -21,7 +22,7 @@ use serde::Serialize;
 
 use crate::classify::{ClassifierSettings, ClassifyError};
 use crate::eval::{self, Metrics};
-use crate::input::labelled::{read_labelled, Example, LabelledError};
+use crate::input::labelled::{read_labelled, read_texts, Example, LabelledError};
 use crate::model::{BertConfig, LoadOptions, ModelError, ReferenceBert, StanceModel, Weights};
 use crate::report::Reporter;
 use crate::tokenize::TextTokenizer;
@@ -83,6 +84,9 @@ pub struct TrainSettings {
     pub text_col: String,
     /// Label column.
     pub label_col: String,
+    /// Knowledge distillation from a teacher model, if any.
+    #[serde(default)]
+    pub distill: Option<distill::Distillation>,
 }
 
 /// Why training failed.
@@ -162,6 +166,8 @@ struct Splits {
     dev: Vec<Example>,
     /// Test examples, when a test file was given.
     test: Option<Vec<Example>>,
+    /// Unlabelled texts for distillation (empty without a pool).
+    pool: Vec<String>,
 }
 
 impl Splits {
@@ -176,7 +182,16 @@ impl Splits {
             Some(p) => Some(read_labelled(p, &s.text_col, &s.label_col)?),
             None => None,
         };
-        Ok(Splits { train, dev, test })
+        let mut pool = Vec::new();
+        for p in s.distill.iter().flat_map(|d| &d.pool) {
+            pool.extend(read_texts(p, &s.text_col)?);
+        }
+        Ok(Splits {
+            train,
+            dev,
+            test,
+            pool,
+        })
     }
 }
 
@@ -258,6 +273,14 @@ fn check_settings(s: &TrainSettings) -> Result<(), TrainError> {
     }
     if s.train.is_empty() {
         return Err(TrainError::Output("no training data given".into()));
+    }
+    if let Some(d) = &s.distill {
+        if !(0.0..=1.0).contains(&d.weight) || d.temperature.is_nan() || d.temperature <= 0.0 {
+            return Err(TrainError::Output(format!(
+                "distillation needs a weight in [0, 1] and a positive temperature (got {} and {})",
+                d.weight, d.temperature
+            )));
+        }
     }
     Ok(())
 }

@@ -118,6 +118,20 @@ fn data_info(r: &Record) -> serde_json::Value {
         "train": {"files": s.train.iter().map(|p| file_info(p)).collect::<Vec<_>>(), "examples": d.train.len()},
         "dev": {"file": file_info(&s.dev), "examples": d.dev.len()},
         "test": s.test.as_ref().map(|p| serde_json::json!({"file": file_info(p), "examples": d.test.as_ref().map_or(0, |e| e.len())})),
+        "pool": s.distill.as_ref().map(|t| serde_json::json!({"files": t.pool.iter().map(|p| file_info(p)).collect::<Vec<_>>(), "examples": d.pool.len()})),
+    })
+}
+
+/// The teacher of a distilled model: its folder, name and weights file.
+fn teacher_info(r: &Record) -> serde_json::Value {
+    let Some(d) = &r.settings.distill else {
+        return serde_json::Value::Null;
+    };
+    let manifest = Manifest::read(&d.teacher).ok();
+    serde_json::json!({
+        "dir": d.teacher.display().to_string(),
+        "name": manifest.map(|m| m.name),
+        "weights": file_info(&d.teacher.join(crate::model::WEIGHTS_FILE)),
     })
 }
 
@@ -126,6 +140,7 @@ fn provenance(r: &Record) -> serde_json::Map<String, serde_json::Value> {
     let mut info = serde_json::Map::new();
     info.insert("base_model".into(), base_model_info(r));
     info.insert("data".into(), data_info(r));
+    info.insert("teacher".into(), teacher_info(r));
     info.insert(
         "hyperparameters".into(),
         serde_json::to_value(r.settings).unwrap_or_default(),
@@ -172,6 +187,16 @@ fn model_card(r: &Record) -> String {
                 .map(|x| format!("{x:.3}"))
                 .unwrap_or_else(|| "n/a".into())
         )
+    };
+    let base = match &s.distill {
+        Some(d) => format!(
+            "{base}, distilled from `{}` (weight {}, temperature {}, {} pool statements)",
+            d.teacher.display(),
+            d.weight,
+            d.temperature,
+            r.data.pool.len()
+        ),
+        None => base,
     };
     let mut t = format!(
         "# {name}\n\nA six-way stance classifier (opposes, does_not_support, neutral, \
