@@ -11,7 +11,7 @@ use common::*;
 use strait_stance::classify::{classify_documents, ClassifierSettings};
 use strait_stance::eval::{evaluate, render};
 use strait_stance::input::labelled::read_labelled;
-use strait_stance::model::{LoadOptions, Routes, StanceModel};
+use strait_stance::model::{fast_model_dir, LoadOptions, Routes, StanceModel};
 use strait_stance::report::Silent;
 use strait_stance::Label;
 
@@ -47,10 +47,11 @@ const ZH_F1: f64 = 0.68;
 const ZH_FLIPS: f64 = 0.10;
 /// Each script (Simplified, Traditional) on its own.
 const ZH_SCRIPT_F1: f64 = 0.64;
-// The fast tier (models/stance-minilm-fast-v1, 3 layers): measured real test macro-F1 0.707
-// (3.0 points under the default model), polarity flips 7.8%; synthetic 0.948.
-const FAST_REAL_F1: f64 = 0.69;
-const FAST_REAL_FLIPS: f64 = 0.09;
+// The fast tier (models/stance-minilm-fast-v2, 3 layers distilled from the default model):
+// measured real test macro-F1 0.724, 1.3 points under the default model (the goal: at most
+// 1.5), polarity flips 9.0%; synthetic 0.948.
+const FAST_REAL_GAP: f64 = 0.015;
+const FAST_REAL_FLIPS: f64 = 0.095;
 const FAST_SYNTH_F1: f64 = 0.93;
 const SUITE_OVERALL: f64 = 0.82;
 const SUITE_CAPABILITY: f64 = 0.68;
@@ -150,18 +151,17 @@ fn shipped_model_on_the_synthetic_test_split() {
 
 #[test]
 fn fast_tier_on_the_real_and_synthetic_test_splits() {
-    let fast = StanceModel::load(
-        &root().join("models/stance-minilm-fast-v1"),
-        &LoadOptions::default(),
-    )
-    .expect("the fast tier is installed (scripts/setup.sh assembles it)");
+    let fast = StanceModel::load(&fast_model_dir(), &LoadOptions::default())
+        .expect("the fast tier is installed (scripts/setup.sh assembles it)");
     assert_eq!(fast.config.num_hidden_layers, 3);
     let routes = Routes::single(fast);
     let real = eval_file(&routes, "datasets/real/test.jsonl").metrics;
+    let default = eval_file(&Routes::single(shipped()), "datasets/real/test.jsonl").metrics;
     assert!(
-        real.macro_f1 >= FAST_REAL_F1,
-        "fast tier real macro-F1 {:.4} < {FAST_REAL_F1}",
-        real.macro_f1
+        real.macro_f1 >= default.macro_f1 - FAST_REAL_GAP,
+        "fast tier real macro-F1 {:.4}, more than {FAST_REAL_GAP} under the default model's {:.4}",
+        real.macro_f1,
+        default.macro_f1
     );
     assert!(
         real.polarity_flip_rate <= FAST_REAL_FLIPS,
@@ -173,6 +173,22 @@ fn fast_tier_on_the_real_and_synthetic_test_splits() {
         synth.macro_f1 >= FAST_SYNTH_F1,
         "fast tier synthetic macro-F1 {:.4} < {FAST_SYNTH_F1}",
         synth.macro_f1
+    );
+    // int8 on top (the bench's fastest mode) keeps within the same gap (measured 0.724).
+    let fast8 = StanceModel::load(
+        &fast_model_dir(),
+        &LoadOptions {
+            precision: strait_stance::model::Precision::Int8,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let real8 = eval_file(&Routes::single(fast8), "datasets/real/test.jsonl").metrics;
+    assert!(
+        real8.macro_f1 >= default.macro_f1 - FAST_REAL_GAP,
+        "fast tier int8 real macro-F1 {:.4}, more than {FAST_REAL_GAP} under the default model's {:.4}",
+        real8.macro_f1,
+        default.macro_f1
     );
 }
 

@@ -19,8 +19,8 @@ pub struct ModelArgs {
     /// shipped models/stance-minilm-v2.
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
-    /// Use the fast tier: models/stance-minilm-fast-v1, a 3-layer student of the default model
-    /// (about twice as fast, a little less accurate; see the README).
+    /// Use the fast tier: models/stance-minilm-fast-v2, a 3-layer student distilled from the
+    /// default model (about twice as fast, a little less accurate; see the README).
     #[arg(long, conflicts_with = "model")]
     pub fast: bool,
     /// Arithmetic of the encoder's linear layers (int8: about 2x faster with AVX-512, 1.2-1.3x with AVX2; see the README).

@@ -399,8 +399,8 @@ pub fn default_chinese_model_dir() -> PathBuf {
     shipped_model_dir(crate::defaults::CHINESE_MODEL_NAME)
 }
 
-/// The fast tier's model: the checkout's `models/stance-minilm-fast-v1`, else
-/// `./models/stance-minilm-fast-v1`.
+/// The fast tier's model ([`crate::defaults::FAST_MODEL_NAME`]): in the checkout, else under
+/// `./models`.
 pub fn fast_model_dir() -> PathBuf {
     shipped_model_dir(crate::defaults::FAST_MODEL_NAME)
 }
