@@ -236,15 +236,10 @@ fn a_distilled_student_follows_its_teacher_over_wrong_gold_labels() {
     // The student's gold labels are all wrong (each label moved to the next one). With the
     // whole weight on the teacher it learns the teacher's readings; with none (the control),
     // the wrong labels. The pool is the training texts again, unlabelled.
-    let all = [
-        "opposes",
-        "does_not_support",
-        "neutral",
-        "leans_supports",
-        "supports",
-        "off_topic",
-    ];
-    let rotate = |l: &str| all[(all.iter().position(|x| *x == l).unwrap() + 1) % all.len()];
+    let rotate = |l: &str| {
+        let l: strait_stance::Label = l.parse().unwrap();
+        strait_stance::Label::ALL[(l.index() + 1) % strait_stance::Label::ALL.len()].as_str()
+    };
     let mut wrong = Vec::new();
     let mut pool = Vec::new();
     for line in std::fs::read_to_string(p("train.jsonl")).unwrap().lines() {

@@ -117,8 +117,8 @@ fn encode_texts(
     })
 }
 
-/// The rows the epochs run over: the training examples, then (when distilling) the pool, with
-/// the teacher's soft targets for all of them.
+/// The rows the epochs run over: the training examples, then the pool (empty unless
+/// distilling), with the teacher's soft targets for all of them when distilling.
 fn training_rows(
     s: &TrainSettings,
     start: &Start,
@@ -127,9 +127,6 @@ fn training_rows(
     reporter: &dyn Reporter,
     cancel: &AtomicBool,
 ) -> Result<Encoded, TrainError> {
-    let Some(d) = &s.distill else {
-        return Ok(encode(&start.tok, &data.train, max_tokens)?);
-    };
     let texts: Vec<&str> = data
         .train
         .iter()
@@ -143,7 +140,9 @@ fn training_rows(
         .chain(std::iter::repeat_n(UNLABELLED, data.pool.len()))
         .collect();
     let mut enc = encode_texts(&start.tok, &texts, labels, max_tokens)?;
-    enc.soft = distill::soft_targets(d, &texts, reporter, cancel)?;
+    if let Some(d) = &s.distill {
+        enc.soft = distill::soft_targets(d, &texts, reporter, cancel)?;
+    }
     Ok(enc)
 }
 
