@@ -40,6 +40,19 @@ command -v cargo >/dev/null 2>&1 || { echo "setup: error: cargo not found; insta
 
 venv="$root/.venv"
 vpy="$venv/bin/python"
+
+# A fresh setup fills about 10 GB (the venv's torch with its CUDA libraries ~6.5 GB, the release
+# build ~2.7 GB). Say so up front rather than as a pip traceback halfway through a download;
+# pip's own cache is off (PIP_NO_CACHE_DIR below), so it never holds a second copy of torch.
+need_gb=10 min_gb=8
+if [ ! -f "$venv/.stamp-requirements" ]; then
+  free_kb="$(df -Pk "$root" | awk 'NR == 2 { print $4 }')"
+  if [ -n "$free_kb" ] && [ "$free_kb" -lt $((min_gb * 1024 * 1024)) ]; then
+    echo "setup: error: $root has $((free_kb / 1024)) MB free; a first setup needs about ${need_gb} GB (torch and its CUDA libraries in .venv, the release build in target/). Free some space and rerun." >&2
+    exit 1
+  fi
+fi
+export PIP_NO_CACHE_DIR=1
 if [ ! -x "$vpy" ]; then
   say "creating project venv at .venv"
   "$python" -m venv "$venv"
