@@ -143,6 +143,26 @@ fn infer(values: &[Option<&Value>]) -> Option<DataType> {
     t
 }
 
+/// The values as `T`: null stays null; a value `pick` cannot read as `T` becomes null and is
+/// counted in `lost`.
+fn typed<T>(
+    values: &[Option<&Value>],
+    lost: &mut u64,
+    pick: impl Fn(&Value) -> Option<T>,
+) -> Vec<Option<T>> {
+    values
+        .iter()
+        .map(|v| match v {
+            Some(Value::Null) | None => None,
+            Some(v) => {
+                let out = pick(v);
+                *lost += u64::from(out.is_none());
+                out
+            }
+        })
+        .collect()
+}
+
 fn json_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -165,58 +185,13 @@ impl PassthroughTypes {
         };
         let mut lost = 0u64;
         let col = match dtype {
-            DataType::Boolean => {
-                let v: Vec<Option<bool>> = values
-                    .iter()
-                    .map(|v| match v {
-                        Some(Value::Bool(b)) => Some(*b),
-                        Some(Value::Null) | None => None,
-                        Some(_) => {
-                            lost += 1;
-                            None
-                        }
-                    })
-                    .collect();
-                Column::new(name.into(), v)
-            }
-            DataType::Int64 => {
-                let v: Vec<Option<i64>> = values
-                    .iter()
-                    .map(|v| match v {
-                        Some(Value::Number(n)) if n.is_i64() => n.as_i64(),
-                        Some(Value::Null) | None => None,
-                        Some(_) => {
-                            lost += 1;
-                            None
-                        }
-                    })
-                    .collect();
-                Column::new(name.into(), v)
-            }
-            DataType::Float64 => {
-                let v: Vec<Option<f64>> = values
-                    .iter()
-                    .map(|v| match v {
-                        Some(Value::Number(n)) => n.as_f64(),
-                        Some(Value::Null) | None => None,
-                        Some(_) => {
-                            lost += 1;
-                            None
-                        }
-                    })
-                    .collect();
-                Column::new(name.into(), v)
-            }
-            _ => {
-                let v: Vec<Option<String>> = values
-                    .iter()
-                    .map(|v| match v {
-                        Some(Value::Null) | None => None,
-                        Some(v) => Some(json_text(v)),
-                    })
-                    .collect();
-                Column::new(name.into(), v)
-            }
+            DataType::Boolean => Column::new(name.into(), typed(values, &mut lost, Value::as_bool)),
+            DataType::Int64 => Column::new(name.into(), typed(values, &mut lost, Value::as_i64)),
+            DataType::Float64 => Column::new(name.into(), typed(values, &mut lost, Value::as_f64)),
+            _ => Column::new(
+                name.into(),
+                typed(values, &mut lost, |v| Some(json_text(v))),
+            ),
         };
         self.coerced_to_null += lost;
         Ok(col)
@@ -446,6 +421,16 @@ mod tests {
         let obj = json!({"k": [1, 2]});
         let col = t.json_column("o", &[Some(&obj), Some(&c)]).unwrap();
         assert_eq!(col.dtype(), &DataType::String);
+        // Integer and boolean columns lose what they cannot hold the same way; nulls are free.
+        let (yes, null) = (json!(true), json!(null));
+        let col = t.json_column("i", &[Some(&a), Some(&null)]).unwrap();
+        assert_eq!(col.dtype(), &DataType::Int64);
+        let col = t.json_column("i", &[Some(&b), Some(&a)]).unwrap();
+        assert_eq!((col.null_count(), t.coerced_to_null), (1, 2));
+        t.json_column("f", &[Some(&yes)]).unwrap();
+        let col = t.json_column("f", &[Some(&a), None, Some(&yes)]).unwrap();
+        assert_eq!(col.dtype(), &DataType::Boolean);
+        assert_eq!((col.null_count(), t.coerced_to_null), (2, 3));
     }
 
     #[test]

@@ -90,13 +90,96 @@ const fn table_only(c: ColumnSpec) -> ColumnSpec {
     }
 }
 
+/// Concatenates column lists at compile time (a table built from shared blocks such as
+/// [`READING`]); `N` must be the total, or the build fails.
+const fn join<const N: usize>(parts: &[&[ColumnSpec]]) -> [ColumnSpec; N] {
+    let mut out = [col("", ColumnType::String, false, ""); N];
+    let (mut k, mut i) = (0, 0);
+    while i < parts.len() {
+        let mut j = 0;
+        while j < parts[i].len() {
+            out[k] = parts[i][j];
+            k += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    assert!(k == N, "join: N is not the number of columns given");
+    out
+}
+
 use ColumnType::*;
+
+/// What the model read, the same in `predictions` and `sentences`: the label, its confidence,
+/// the stance score and one calibrated probability per label (in [`crate::labels::Label::ALL`]
+/// order).
+const READING: [ColumnSpec; 9] = [
+    col(
+        "label",
+        String,
+        false,
+        "predicted label (argmax of the probabilities)",
+    ),
+    col(
+        "confidence",
+        Float32,
+        false,
+        "probability of the predicted label",
+    ),
+    col(
+        "stance_score",
+        Float32,
+        false,
+        "expected score -2..+2 over the five stance labels (off_topic excluded)",
+    ),
+    col(
+        "p_opposes",
+        Float32,
+        false,
+        "calibrated probability of opposes",
+    ),
+    col(
+        "p_does_not_support",
+        Float32,
+        false,
+        "calibrated probability of does_not_support",
+    ),
+    col(
+        "p_neutral",
+        Float32,
+        false,
+        "calibrated probability of neutral",
+    ),
+    col(
+        "p_leans_supports",
+        Float32,
+        false,
+        "calibrated probability of leans_supports",
+    ),
+    col(
+        "p_supports",
+        Float32,
+        false,
+        "calibrated probability of supports",
+    ),
+    col(
+        "p_off_topic",
+        Float32,
+        false,
+        "calibrated probability of off_topic",
+    ),
+];
 
 /// `predictions`: one row per classified document (or per sentence at sentence granularity).
 pub const PREDICTIONS: TableSpec = TableSpec {
     name: "predictions",
     description: "one row per classified statement",
-    columns: &[
+    columns: &PREDICTION_COLUMNS,
+    passthrough: true,
+};
+
+const PREDICTION_COLUMNS: [ColumnSpec; 26] = join(&[
+    &[
         col(
             "id",
             String,
@@ -110,60 +193,9 @@ pub const PREDICTIONS: TableSpec = TableSpec {
             false,
             "hex sha256 of the text's UTF-8 bytes",
         ),
-        col(
-            "label",
-            String,
-            false,
-            "predicted label (argmax of the probabilities)",
-        ),
-        col(
-            "confidence",
-            Float32,
-            false,
-            "probability of the predicted label",
-        ),
-        col(
-            "stance_score",
-            Float32,
-            false,
-            "expected score -2..+2 over the five stance labels (off_topic excluded)",
-        ),
-        col(
-            "p_opposes",
-            Float32,
-            false,
-            "calibrated probability of opposes",
-        ),
-        col(
-            "p_does_not_support",
-            Float32,
-            false,
-            "calibrated probability of does_not_support",
-        ),
-        col(
-            "p_neutral",
-            Float32,
-            false,
-            "calibrated probability of neutral",
-        ),
-        col(
-            "p_leans_supports",
-            Float32,
-            false,
-            "calibrated probability of leans_supports",
-        ),
-        col(
-            "p_supports",
-            Float32,
-            false,
-            "calibrated probability of supports",
-        ),
-        col(
-            "p_off_topic",
-            Float32,
-            false,
-            "calibrated probability of off_topic",
-        ),
+    ],
+    &READING,
+    &[
         col(
             "lang",
             String,
@@ -219,14 +251,18 @@ pub const PREDICTIONS: TableSpec = TableSpec {
         ),
         col("run_id", String, false, "the run that wrote the row"),
     ],
-    passthrough: true,
-};
+]);
 
 /// `sentences`: the drill-down, one row per classified sentence.
 pub const SENTENCES: TableSpec = TableSpec {
     name: "sentences",
     description: "one row per classified sentence of a segmented statement",
-    columns: &[
+    columns: &SENTENCE_COLUMNS,
+    passthrough: false,
+};
+
+const SENTENCE_COLUMNS: [ColumnSpec; 19] = join(&[
+    &[
         col("id", String, false, "statement id (joins to predictions)"),
         col(
             "text_sha256",
@@ -248,60 +284,9 @@ pub const SENTENCES: TableSpec = TableSpec {
         ),
         col("end", Int64, false, "end (exclusive), in characters"),
         col("text", String, false, "the sentence"),
-        col(
-            "label",
-            String,
-            false,
-            "predicted label (argmax of the probabilities)",
-        ),
-        col(
-            "confidence",
-            Float32,
-            false,
-            "probability of the predicted label",
-        ),
-        col(
-            "stance_score",
-            Float32,
-            false,
-            "expected score -2..+2 over the five stance labels (off_topic excluded)",
-        ),
-        col(
-            "p_opposes",
-            Float32,
-            false,
-            "calibrated probability of opposes",
-        ),
-        col(
-            "p_does_not_support",
-            Float32,
-            false,
-            "calibrated probability of does_not_support",
-        ),
-        col(
-            "p_neutral",
-            Float32,
-            false,
-            "calibrated probability of neutral",
-        ),
-        col(
-            "p_leans_supports",
-            Float32,
-            false,
-            "calibrated probability of leans_supports",
-        ),
-        col(
-            "p_supports",
-            Float32,
-            false,
-            "calibrated probability of supports",
-        ),
-        col(
-            "p_off_topic",
-            Float32,
-            false,
-            "calibrated probability of off_topic",
-        ),
+    ],
+    &READING,
+    &[
         col(
             "is_evidence",
             Bool,
@@ -322,8 +307,7 @@ pub const SENTENCES: TableSpec = TableSpec {
         ),
         col("run_id", String, false, "the run that wrote the row"),
     ],
-    passthrough: false,
-};
+]);
 
 /// `rejects`: one row per input record that could not be classified, with the reason.
 pub const REJECTS: TableSpec = TableSpec {
