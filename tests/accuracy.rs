@@ -86,9 +86,16 @@ fn eval_file(model: &Routes, rel: &str) -> strait_stance::eval::EvalReport {
     r
 }
 
+/// The shipped model on the real test split, read once for every test that needs it.
+fn shipped_on_real_test() -> &'static strait_stance::eval::EvalReport {
+    static REPORT: std::sync::OnceLock<strait_stance::eval::EvalReport> =
+        std::sync::OnceLock::new();
+    REPORT.get_or_init(|| eval_file(&Routes::single(shipped()), "datasets/real/test.jsonl"))
+}
+
 #[test]
 fn shipped_model_on_the_real_test_split() {
-    let r = eval_file(&Routes::single(shipped()), "datasets/real/test.jsonl");
+    let r = shipped_on_real_test();
     let m = &r.metrics;
     assert!(m.n >= 400, "the real test split has {} passages", m.n);
     assert!(
@@ -156,7 +163,7 @@ fn fast_tier_on_the_real_and_synthetic_test_splits() {
     assert_eq!(fast.config.num_hidden_layers, 3);
     let routes = Routes::single(fast);
     let real = eval_file(&routes, "datasets/real/test.jsonl").metrics;
-    let default = eval_file(&Routes::single(shipped()), "datasets/real/test.jsonl").metrics;
+    let default = &shipped_on_real_test().metrics;
     assert!(
         real.macro_f1 >= default.macro_f1 - FAST_REAL_GAP,
         "fast tier real macro-F1 {:.4}, more than {FAST_REAL_GAP} under the default model's {:.4}",
@@ -553,7 +560,7 @@ fn shipped_routes_on_the_real_chinese_test_split() {
 #[test]
 fn default_routes_leave_english_on_the_english_model() {
     let routed = eval_file(&shipped_routes(), "datasets/real/test.jsonl");
-    let alone = eval_file(&Routes::single(shipped()), "datasets/real/test.jsonl");
+    let alone = shipped_on_real_test();
     assert!(
         routed.by_language.is_empty(),
         "an English passage was routed to Chinese"
