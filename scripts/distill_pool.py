@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["datasets/real/train.jsonl", "datasets/stance/train.jsonl"]
 HELD_OUT = [
     "datasets/real/dev.jsonl", "datasets/real/test.jsonl",
+    # The first test split, retired 2026-12-02; still held out so the pool the fast tier was
+    # distilled from is reproduced exactly.
+    "datasets/real/retired_test.jsonl",
     "datasets/stance/dev.jsonl", "datasets/stance/test.jsonl",
     "datasets/longdocs/dev.jsonl", "datasets/longdocs/test.jsonl",
     "datasets/suite/behaviour.jsonl", "datasets/samples/statements.jsonl",

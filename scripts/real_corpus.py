@@ -9,6 +9,11 @@ Stages (see datasets/README.md, "Real statements"):
   batches   write annotation batches (id + text only, shuffled) for the two independent passes.
   assemble  join the pool with pass A, pass B and the adjudication, compute Cohen's kappa, split
             by source document (test / dev / train) and write datasets/real/{train,dev,test}.jsonl.
+  refresh-test
+            replace the test split with a fresh one: new documents (a pool of pages never used
+            before, with its two passes and adjudication) become `test`; the old test rows move
+            to `retired_test.jsonl` (split `retired_test`: no longer clean, since a choice was made
+            on them; never in the same document as any other split, and free to train on later).
   relabel   apply a review's label corrections (datasets/real/reviews/*.jsonl) to the split
             files; the passes' labels stay, the reason is added to `adjudication`.
   check     validate the committed corpus: schema, labels, word counts, no doc_id in two splits,
@@ -26,6 +31,8 @@ import re
 import sys
 from pathlib import Path
 
+from distill_pool import norm as sentence_key, sentences
+
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "datasets" / "real"
 # Per language: where its splits live, extra fields, and the check's label floors (all, test).
@@ -35,11 +42,16 @@ LANGS = {
 }
 LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
 SPLITS = ["train", "dev", "test"]
+# A test split that was used for a choice is retired (kept apart, free to train on later).
+RETIRED = "retired_test"
 FIELDS = ["id", "text", "label", "lang", "actor", "speaker", "date", "register", "source_url",
           "source_title", "doc_id", "labels_a", "labels_b", "adjudication", "split"]
 REGISTERS = ["briefing_qa", "fact_sheet", "communique", "leader_speech", "readout", "parliamentary",
              "news_report", "social_post", "statement", "interview", "law_text"]
 MAX_PER_DOC = 15
+# A test passage may not repeat a sentence of at least this many words from another split: the
+# same quote carried by two outlets, or a formula the model has trained on.
+SHARED_SENTENCE_WORDS = 8
 
 
 def ws(s):
@@ -212,8 +224,9 @@ def split_by_document(rows, seed, not_test=()):
     return assign
 
 
-def cmd_assemble(args):
-    out_dir = LANGS[args.lang]["dir"]
+def join_passes(args):
+    """The pool's passages with both passes' labels and the adjudication: (rows, label pairs).
+    A disagreement not yet adjudicated stays out; `drop` drops the passage."""
     pool = read_jsonl(args.pool)
     a = load_labels(args.a)
     b = load_labels(args.b)
@@ -232,7 +245,7 @@ def cmd_assemble(args):
         elif p["id"] in adj and adj[p["id"]].get("label") in LABELS + ["drop"]:
             label, why = adj[p["id"]]["label"], adj[p["id"]].get("reason")
         else:
-            continue  # a disagreement not yet adjudicated stays out
+            continue
         if label == "drop":
             continue
         rows.append({
@@ -243,6 +256,18 @@ def cmd_assemble(args):
             "labels_a": la, "labels_b": lb, "adjudication": why,
             **({"script": p["script"]} if args.lang == "zh" else {}),
         })
+    return rows, pairs
+
+
+def split_files(out_dir):
+    """The committed split files that exist: train, dev, test, and the retired test split."""
+    return [(s, out_dir / f"{s}.jsonl") for s in SPLITS + [RETIRED]
+            if (out_dir / f"{s}.jsonl").exists()]
+
+
+def cmd_assemble(args):
+    out_dir = LANGS[args.lang]["dir"]
+    rows, pairs = join_passes(args)
     k, po, per = kappa([x for x, _ in pairs], [y for _, y in pairs])
     print(f"agreement over {len(pairs)} passages: raw {po:.3f}, Cohen's kappa {k:.3f}",
           file=sys.stderr)
@@ -251,18 +276,67 @@ def cmd_assemble(args):
         # Passages added after the first assembly: documents already in a split stay there (the
         # test split is never reshuffled after models were trained); new documents go to train.
         kept = {}
-        for s in SPLITS:
-            if (out_dir / f"{s}.jsonl").exists():
-                kept.update({r["doc_id"]: s for r in read_jsonl(out_dir / f"{s}.jsonl")})
+        for s, path in split_files(out_dir):
+            kept.update({r["doc_id"]: s for r in read_jsonl(path)})
         assign = {d: kept.get(d, "train") for d in assign}
     fields = FIELDS + LANGS[args.lang]["extra"]
     for r in rows:
         r["split"] = assign[r["doc_id"]]
     rows = [{k: r[k] for k in fields} for r in rows]
-    for s in SPLITS:
+    for s in SPLITS + ([RETIRED] if any(r["split"] == RETIRED for r in rows) else []):
         part = sorted((r for r in rows if r["split"] == s), key=lambda r: r["id"])
         write_jsonl(out_dir / f"{s}.jsonl", part)
     report(rows)
+
+
+def shared_sentence(rows, others):
+    """For each row of `rows` that contains a sentence (of SHARED_SENTENCE_WORDS words or more)
+    of a row in `others`: {row id: the other row's id}."""
+    keys = {}
+    for o in others:
+        for x in sentences(o["text"]):
+            k = sentence_key(x)
+            if len(k.split()) >= SHARED_SENTENCE_WORDS:
+                keys.setdefault(k, o["id"])
+    out = {}
+    for r in rows:
+        text = f" {sentence_key(r['text'])} "
+        hit = next((i for k, i in keys.items() if f" {k} " in text), None)
+        if hit:
+            out[r["id"]] = hit
+    return out
+
+
+# -------------------------------------------------------------------------------- refresh-test
+def cmd_refresh_test(args):
+    """New documents become the test split; the old test rows are retired (appended to
+    retired_test.jsonl). Refuses passages or documents the corpus already has."""
+    out_dir = LANGS[args.lang]["dir"]
+    fresh, pairs = join_passes(args)
+    k, po, per = kappa([x for x, _ in pairs], [y for _, y in pairs])
+    print(f"fresh set: agreement over {len(pairs)} passages: raw {po:.3f}, Cohen's kappa {k:.3f}; "
+          + ", ".join(f"{l} {per[l]:.3f}" for l in LABELS), file=sys.stderr)
+    old = {s: read_jsonl(path) for s, path in split_files(out_dir)}
+    known = [r for rs in old.values() for r in rs]
+    keys = {norm_key(r["text"], args.lang) for r in known}
+    docs = {r["doc_id"] for r in known}
+    clash = [r["id"] for r in fresh if norm_key(r["text"], args.lang) in keys or r["doc_id"] in docs]
+    if clash:
+        sys.exit(f"refresh-test: {len(clash)} passage(s) already in the corpus or in a known "
+                 f"document: {', '.join(clash[:10])}")
+    retiring = old.get(RETIRED, []) + old.get("test", [])
+    shared = shared_sentence(fresh, old.get("train", []) + old.get("dev", []) + retiring)
+    for i, o in sorted(shared.items()):
+        print(f"dropped {i}: repeats a sentence of {o}", file=sys.stderr)
+    fresh = [r for r in fresh if r["id"] not in shared]
+    fields = FIELDS + LANGS[args.lang]["extra"]
+    retired = old.get(RETIRED, []) + [{**r, "split": RETIRED} for r in old.get("test", [])]
+    test = [{**r, "split": "test"} for r in fresh]
+    for name, part in ((RETIRED, retired), ("test", test)):
+        part = sorted(({k: r[k] for k in fields} for r in part), key=lambda r: r["id"])
+        write_jsonl(out_dir / f"{name}.jsonl", part)
+    report([{k: r[k] for k in fields} for rs in (old.get("train", []), old.get("dev", []),
+                                                  retired, test) for r in rs])
 
 
 # ------------------------------------------------------------------------------------- relabel
@@ -277,8 +351,7 @@ def cmd_relabel(args):
     if bad:
         sys.exit(f"relabel: unknown label for {', '.join(bad)}")
     done = set()
-    for s in SPLITS:
-        path = out_dir / f"{s}.jsonl"
+    for _, path in split_files(out_dir):
         rows = read_jsonl(path)
         for r in rows:
             fix = fixes.get(r["id"])
@@ -300,8 +373,10 @@ def report(rows):
     by = lambda k: collections.Counter(r[k] for r in rows)
     print(f"{len(rows)} passages, {len({r['doc_id'] for r in rows})} documents, "
           f"{len({r['actor'] for r in rows})} actors")
-    for s in SPLITS:
+    for s in SPLITS + [RETIRED]:
         c = collections.Counter(r["label"] for r in rows if r["split"] == s)
+        if s == RETIRED and not c:
+            continue
         print(f"  {s:<5} {sum(c.values()):>5}  " + "  ".join(f"{l} {c[l]}" for l in LABELS))
     print("  labels:    " + ", ".join(f"{l} {by('label')[l]}" for l in LABELS))
     print("  registers: " + ", ".join(f"{k} {v}" for k, v in by("register").most_common()))
@@ -325,8 +400,7 @@ def check_lang(lang, args):
     conf = LANGS[lang]
     fields = FIELDS + conf["extra"]
     rows, bad = [], []
-    for s in SPLITS:
-        path = conf["dir"] / f"{s}.jsonl"
+    for s, path in split_files(conf["dir"]):
         for i, r in enumerate(read_jsonl(path), 1):
             where = f"{path.relative_to(ROOT)}:{i}"
             if list(r) != fields:
@@ -364,6 +438,11 @@ def check_lang(lang, args):
     bad += [f"doc_id {d} is in {sorted(s)}" for d, s in splits_of.items() if len(s) > 1]
     bad += [f"doc_id {d} has {n} passages (max {MAX_PER_DOC})" for d, n in per_doc.items()
             if n > MAX_PER_DOC]
+    if any(r["split"] == RETIRED for r in rows):
+        # Since the fresh test split: no test passage repeats a sentence of another split.
+        test = [r for r in rows if r["split"] == "test"]
+        shared = shared_sentence(test, [r for r in rows if r["split"] != "test"])
+        bad += [f"test passage {i} repeats a sentence of {o}" for i, o in sorted(shared.items())]
     floors = dict(zip(("all", "test"), conf["floors"]))
     for l in LABELS:
         n_all = sum(r["label"] == l for r in rows)
@@ -406,6 +485,12 @@ def main():
     p.add_argument("--keep-splits", action="store_true",
                    help="keep the committed split of every known document; new documents go to train")
     p.add_argument("--lang", choices=list(LANGS), default="en")
+    p = sub.add_parser("refresh-test", help="a fresh test split from new documents; retire the old")
+    p.add_argument("--pool", required=True)
+    p.add_argument("--a", nargs="+", required=True)
+    p.add_argument("--b", nargs="+", required=True)
+    p.add_argument("--adjudication", nargs="*")
+    p.add_argument("--lang", choices=list(LANGS), default="en")
     p = sub.add_parser("relabel", help="apply reviewed label corrections to the split files")
     p.add_argument("review", nargs="+", help="JSONL files of {id, label, reason, review}")
     p.add_argument("--lang", choices=list(LANGS), default="en")
@@ -414,7 +499,7 @@ def main():
                    help="check only this language's corpus (repeatable; default: all)")
     a = ap.parse_args()
     sys.exit({"pool": cmd_pool, "batches": cmd_batches, "assemble": cmd_assemble,
-              "relabel": cmd_relabel, "check": cmd_check}[a.cmd](a) or 0)
+              "refresh-test": cmd_refresh_test, "relabel": cmd_relabel, "check": cmd_check}[a.cmd](a) or 0)
 
 
 if __name__ == "__main__":

@@ -16,16 +16,18 @@ use strait_stance::report::Silent;
 use strait_stance::Label;
 
 // Gates: a little under (or over, for error rates) the measured figures of the shipped model
-// stance-minilm-v2 (README, "The model"). Measured: real test macro-F1 0.737, polarity flips
-// 7.2%, opposes<->does_not_support swaps 5.6%, ECE 0.041, score MAE 0.559; synthetic test 0.942,
+// stance-minilm-v2 (README, "The model"). Measured on the fresh real test split (706 passages
+// from 270 pages never used before, 2026-12-02): macro-F1 0.721, polarity flips 8.4%,
+// opposes<->does_not_support swaps 5.4%, ECE 0.040, score MAE 0.492 (on the retired first test
+// split: 0.737, 7.2%, 5.6%, 0.041, 0.559); synthetic test 0.942,
 // held-out 0.896, swaps 3.1%, ECE 0.152, MAE 0.257; long documents 0.950, evidence 0.992; int8
-// real 0.736 and synthetic 0.939 (0.1 and 0.2 points under fp32); suite 84.9% overall, lowest
-// capability 70.8%.
-const REAL_F1: f64 = 0.72;
-const REAL_FLIPS: f64 = 0.085;
-const REAL_SWAPS: f64 = 0.07;
-const REAL_ECE: f64 = 0.07;
-const REAL_MAE: f64 = 0.60;
+// real 0.725 (0.4 points over fp32) and synthetic 0.939 (0.3 under); suite 84.9% overall,
+// lowest capability 70.8%.
+const REAL_F1: f64 = 0.71;
+const REAL_FLIPS: f64 = 0.095;
+const REAL_SWAPS: f64 = 0.065;
+const REAL_ECE: f64 = 0.06;
+const REAL_MAE: f64 = 0.55;
 const SYNTH_F1: f64 = 0.92;
 const SYNTH_HELD_OUT_F1: f64 = 0.87;
 const SYNTH_SWAPS: f64 = 0.045;
@@ -35,8 +37,9 @@ const LONGDOC_F1: f64 = 0.93;
 const LONGDOC_EVIDENCE: f64 = 0.97;
 /// int8 macro-F1 may trail fp32 by at most half a point, on each split.
 const INT8_F1_DROP: f64 = 0.005;
-/// Labels int8 and fp32 agree on, per split (measured: real 92.3% — real passages sit near
-/// label boundaries far more often than template sentences — synthetic: see the test output).
+/// Labels int8 and fp32 agree on, per split (measured: real 94.5% on the fresh split, 92.3% on
+/// the retired one — real passages sit near label boundaries far more often than template
+/// sentences — synthetic 98.9%).
 const INT8_AGREEMENT: [(&str, f64); 2] = [
     ("datasets/real/test.jsonl", 0.90),
     ("datasets/stance/test.jsonl", 0.95),
@@ -48,8 +51,9 @@ const ZH_FLIPS: f64 = 0.10;
 /// Each script (Simplified, Traditional) on its own.
 const ZH_SCRIPT_F1: f64 = 0.64;
 // The fast tier (models/stance-minilm-fast-v2, 3 layers distilled from the default model):
-// measured real test macro-F1 0.724, 1.3 points under the default model (the goal: at most
-// 1.5), polarity flips 9.0%; synthetic 0.948.
+// measured on the fresh real test split macro-F1 0.722, 0.1 points over the default model (the
+// goal: at most 1.5 under; on the retired split, where it was chosen, 1.3 under), polarity flips
+// 7.1%; synthetic 0.948.
 const FAST_REAL_GAP: f64 = 0.015;
 const FAST_REAL_FLIPS: f64 = 0.095;
 const FAST_SYNTH_F1: f64 = 0.93;
@@ -181,7 +185,7 @@ fn fast_tier_on_the_real_and_synthetic_test_splits() {
         "fast tier synthetic macro-F1 {:.4} < {FAST_SYNTH_F1}",
         synth.macro_f1
     );
-    // int8 on top (the bench's fastest mode) keeps within the same gap (measured 0.724).
+    // int8 on top (the bench's fastest mode) keeps within the same gap (measured 0.723).
     let fast8 = StanceModel::load(
         &fast_model_dir(),
         &LoadOptions {

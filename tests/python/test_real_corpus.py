@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""scripts/real_corpus.py refresh-test: a fresh test split replaces the old one, which is retired.
+
+Builds a tiny corpus in a temporary folder (train, dev, test), a pool of new passages with two
+passes and an adjudication, and checks that refresh-test
+- retires every old test row (split `retired_test`) and writes the new documents as `test`;
+- leaves out a new passage that repeats a sentence of 8+ words from another split, and keeps one
+  that shares only a shorter phrase;
+- refuses a pool that holds a passage the corpus already has, writing nothing.
+
+Usage: python3 tests/python/test_real_corpus.py   (exit 0 when every check passes)
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+import real_corpus as rc  # noqa: E402
+
+FORMULA = "There is but one China in the world and Taiwan is an inalienable part of China's territory."
+
+
+def row(i, text, label, split, doc):
+    return {"id": i, "text": text, "label": label, "lang": "en", "actor": "X", "speaker": None,
+            "date": "2024", "register": "statement", "source_url": "https://example.org/" + doc,
+            "source_title": "t", "doc_id": doc, "labels_a": label, "labels_b": label,
+            "adjudication": None, "split": split}
+
+
+def pooled(i, text, doc):
+    return {"id": i, "text": text, "actor": "Y", "speaker": None, "date": "2025",
+            "register": "news_report", "source_url": "https://example.org/" + doc,
+            "source_title": "t", "doc_id": doc, "lang": "en"}
+
+
+def write(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def setup(d, pool_rows, labels):
+    write(d / "train.jsonl", [row("tr1", FORMULA + " We will never allow it.", "opposes", "train", "a")])
+    write(d / "dev.jsonl", [row("dv1", "The talks covered trade and tariffs this week.", "off_topic", "dev", "b")])
+    write(d / "test.jsonl", [row("te1", "We do not support Taiwan independence, the spokesman said.",
+                                 "does_not_support", "test", "c")])
+    write(d / "pool.jsonl", pool_rows)
+    for name in ("a", "b"):
+        (d / f"{name}.tsv").write_text("".join(f"{i}\t{lab}\n" for i, lab in labels[name].items()))
+    write(d / "adj.jsonl", [{"id": i, "label": lab, "reason": "test"} for i, lab in labels["adj"].items()])
+
+
+def run(d):
+    rc.LANGS["en"]["dir"] = d
+    args = argparse.Namespace(pool=str(d / "pool.jsonl"), a=[str(d / "a.tsv")], b=[str(d / "b.tsv")],
+                              adjudication=[str(d / "adj.jsonl")], lang="en")
+    rc.cmd_refresh_test(args)
+
+
+def read(path):
+    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
+def main():
+    failed = 0
+
+    def check(cond, what):
+        nonlocal failed
+        print(("ok   " if cond else "FAIL ") + what)
+        failed += not cond
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        pool = [
+            pooled("n1", "Taiwan is a sovereign and independent country, the minister said on Monday.", "p1"),
+            # Repeats the 8+-word formula of a train passage: left out.
+            pooled("n2", "The spokesperson stressed it again. " + FORMULA, "p2"),
+            # Shares only a short phrase ("Taiwan is an inalienable part"): kept.
+            pooled("n3", "Beijing insists Taiwan is an inalienable part, but Taipei rejects that.", "p3"),
+            # The passes differ; adjudicated.
+            pooled("n4", "We support Taiwan's meaningful participation in the World Health Assembly.", "p4"),
+        ]
+        labels = {"a": {"n1": "supports", "n2": "opposes", "n3": "off_topic", "n4": "leans_supports"},
+                  "b": {"n1": "supports", "n2": "opposes", "n3": "off_topic", "n4": "neutral"},
+                  "adj": {"n4": "leans_supports"}}
+        setup(d, pool, labels)
+        run(d)
+        test = read(d / "test.jsonl")
+        retired = read(d / f"{rc.RETIRED}.jsonl")
+        check([r["id"] for r in retired] == ["te1"] and retired[0]["split"] == rc.RETIRED,
+              "the old test rows are retired, with split retired_test")
+        check(sorted(r["id"] for r in test) == ["n1", "n3", "n4"] and all(r["split"] == "test" for r in test),
+              "new documents become the test split")
+        check("n2" not in {r["id"] for r in test}, "a passage repeating an 8+-word sentence of train is left out")
+        n4 = next(r for r in test if r["id"] == "n4")
+        check(n4["label"] == "leans_supports" and n4["labels_b"] == "neutral" and n4["adjudication"] == "test",
+              "an adjudicated disagreement keeps both passes and the reason")
+        check([r["id"] for r in read(d / "train.jsonl")] == ["tr1"], "train is untouched")
+        shared = rc.shared_sentence([{"id": "x", "text": "Seven words only: Taiwan is an inalienable part."}],
+                                    [{"id": "y", "text": FORMULA}])
+        check(shared == {}, "a phrase shorter than a whole 8+-word sentence is not a repeat")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        pool = [pooled("n1", "We do not support Taiwan independence, the spokesman said.", "p9")]
+        setup(d, pool, {"a": {"n1": "does_not_support"}, "b": {"n1": "does_not_support"}, "adj": {}})
+        before = {p.name: p.read_bytes() for p in d.iterdir()}
+        try:
+            run(d)
+            refused = False
+        except SystemExit as e:
+            refused = "already in the corpus" in str(e)
+        check(refused, "a pool passage the corpus already has is refused")
+        check({p.name: p.read_bytes() for p in d.iterdir()} == before, "nothing is written when refused")
+
+    print(f"real_corpus: {'all passed' if not failed else f'{failed} failed'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
