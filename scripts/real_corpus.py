@@ -14,6 +14,8 @@ Stages (see datasets/README.md, "Real statements"):
             before, with its two passes and adjudication) become `test`; the old test rows move
             to `retired_test.jsonl` (split `retired_test`: no longer clean, since a choice was made
             on them; never in the same document as any other split, and free to train on later).
+  add-train new documents (a pool of pages never used before, with its two passes and
+            adjudication) join the train split; passages repeating a test sentence are left out.
   relabel   apply a review's label corrections (datasets/real/reviews/*.jsonl) to the split
             files; the passes' labels stay, the reason is added to `adjudication`.
   check     validate the committed corpus: schema, labels, word counts, no doc_id in two splits,
@@ -308,22 +310,31 @@ def shared_sentence(rows, others):
 
 
 # -------------------------------------------------------------------------------- refresh-test
+def new_documents(args, old, cmd):
+    """The adjudicated rows of a pool of new documents (agreement printed). Exits if a passage,
+    a document or a source page is already in the corpus (`old`: split name -> rows)."""
+    fresh, pairs = join_passes(args)
+    k, po, per = kappa([x for x, _ in pairs], [y for _, y in pairs])
+    print(f"new set: agreement over {len(pairs)} passages: raw {po:.3f}, Cohen's kappa {k:.3f}; "
+          + ", ".join(f"{l} {per[l]:.3f}" for l in LABELS), file=sys.stderr)
+    known = [r for rs in old.values() for r in rs]
+    keys = {norm_key(r["text"], args.lang) for r in known}
+    docs = {r["doc_id"] for r in known}
+    urls = {r["source_url"] for r in known}
+    clash = [r["id"] for r in fresh if norm_key(r["text"], args.lang) in keys
+             or r["doc_id"] in docs or r["source_url"] in urls]
+    if clash:
+        sys.exit(f"{cmd}: {len(clash)} passage(s) already in the corpus or from a known document "
+                 f"or page: {', '.join(clash[:10])}")
+    return fresh
+
+
 def cmd_refresh_test(args):
     """New documents become the test split; the old test rows are retired (appended to
     retired_test.jsonl). Refuses passages or documents the corpus already has."""
     out_dir = LANGS[args.lang]["dir"]
-    fresh, pairs = join_passes(args)
-    k, po, per = kappa([x for x, _ in pairs], [y for _, y in pairs])
-    print(f"fresh set: agreement over {len(pairs)} passages: raw {po:.3f}, Cohen's kappa {k:.3f}; "
-          + ", ".join(f"{l} {per[l]:.3f}" for l in LABELS), file=sys.stderr)
     old = {s: read_jsonl(path) for s, path in split_files(out_dir)}
-    known = [r for rs in old.values() for r in rs]
-    keys = {norm_key(r["text"], args.lang) for r in known}
-    docs = {r["doc_id"] for r in known}
-    clash = [r["id"] for r in fresh if norm_key(r["text"], args.lang) in keys or r["doc_id"] in docs]
-    if clash:
-        sys.exit(f"refresh-test: {len(clash)} passage(s) already in the corpus or in a known "
-                 f"document: {', '.join(clash[:10])}")
+    fresh = new_documents(args, old, "refresh-test")
     retiring = old.get(RETIRED, []) + old.get("test", [])
     shared = shared_sentence(fresh, old.get("train", []) + old.get("dev", []) + retiring)
     for i, o in sorted(shared.items()):
@@ -337,6 +348,27 @@ def cmd_refresh_test(args):
         write_jsonl(out_dir / f"{name}.jsonl", part)
     report([{k: r[k] for k in fields} for rs in (old.get("train", []), old.get("dev", []),
                                                   retired, test) for r in rs])
+
+
+# ----------------------------------------------------------------------------------- add-train
+def cmd_add_train(args):
+    """New documents join the train split. A passage that repeats a sentence of the test split
+    (SHARED_SENTENCE_WORDS words or more) is left out, so the test split stays unseen text."""
+    out_dir = LANGS[args.lang]["dir"]
+    old = {s: read_jsonl(path) for s, path in split_files(out_dir)}
+    fresh = new_documents(args, old, "add-train")
+    shared = shared_sentence(fresh, old.get("test", []))
+    for i, o in sorted(shared.items()):
+        print(f"left out {i}: repeats a sentence of test passage {o}", file=sys.stderr)
+    fields = FIELDS + LANGS[args.lang]["extra"]
+    train = old.get("train", []) + [{**r, "split": "train"} for r in fresh if r["id"] not in shared]
+    write_jsonl(out_dir / "train.jsonl",
+                sorted(({k: r[k] for k in fields} for r in train), key=lambda r: r["id"]))
+    print(f"add-train: {len(fresh) - len(shared)} passages from "
+          f"{len({r['doc_id'] for r in fresh if r['id'] not in shared})} documents added",
+          file=sys.stderr)
+    report([{k: r[k] for k in fields} for s in old if s != "train" for r in old[s]] +
+           [{k: r[k] for k in fields} for r in train])
 
 
 # ------------------------------------------------------------------------------------- relabel
@@ -491,6 +523,12 @@ def main():
     p.add_argument("--b", nargs="+", required=True)
     p.add_argument("--adjudication", nargs="*")
     p.add_argument("--lang", choices=list(LANGS), default="en")
+    p = sub.add_parser("add-train", help="new documents (pool, two passes, adjudication) join train")
+    p.add_argument("--pool", required=True)
+    p.add_argument("--a", nargs="+", required=True)
+    p.add_argument("--b", nargs="+", required=True)
+    p.add_argument("--adjudication", nargs="*")
+    p.add_argument("--lang", choices=list(LANGS), default="en")
     p = sub.add_parser("relabel", help="apply reviewed label corrections to the split files")
     p.add_argument("review", nargs="+", help="JSONL files of {id, label, reason, review}")
     p.add_argument("--lang", choices=list(LANGS), default="en")
@@ -499,7 +537,7 @@ def main():
                    help="check only this language's corpus (repeatable; default: all)")
     a = ap.parse_args()
     sys.exit({"pool": cmd_pool, "batches": cmd_batches, "assemble": cmd_assemble,
-              "refresh-test": cmd_refresh_test, "relabel": cmd_relabel, "check": cmd_check}[a.cmd](a) or 0)
+              "refresh-test": cmd_refresh_test, "add-train": cmd_add_train, "relabel": cmd_relabel, "check": cmd_check}[a.cmd](a) or 0)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""scripts/real_corpus.py refresh-test: a fresh test split replaces the old one, which is retired.
+"""scripts/real_corpus.py refresh-test and add-train: new documents join the corpus.
+
+refresh-test: a fresh test split replaces the old one, which is retired.
 
 Builds a tiny corpus in a temporary folder (train, dev, test), a pool of new passages with two
 passes and an adjudication, and checks that refresh-test
@@ -7,6 +9,9 @@ passes and an adjudication, and checks that refresh-test
 - leaves out a new passage that repeats a sentence of 8+ words from another split, and keeps one
   that shares only a shorter phrase;
 - refuses a pool that holds a passage the corpus already has, writing nothing.
+
+add-train: new documents join train; one that repeats a sentence of the test split is left out,
+and a page the corpus already cites is refused.
 
 Usage: python3 tests/python/test_real_corpus.py   (exit 0 when every check passes)
 """
@@ -53,11 +58,11 @@ def setup(d, pool_rows, labels):
     write(d / "adj.jsonl", [{"id": i, "label": lab, "reason": "test"} for i, lab in labels["adj"].items()])
 
 
-def run(d):
+def run(d, cmd=rc.cmd_refresh_test):
     rc.LANGS["en"]["dir"] = d
     args = argparse.Namespace(pool=str(d / "pool.jsonl"), a=[str(d / "a.tsv")], b=[str(d / "b.tsv")],
                               adjudication=[str(d / "adj.jsonl")], lang="en")
-    rc.cmd_refresh_test(args)
+    cmd(args)
 
 
 def read(path):
@@ -115,6 +120,42 @@ def main():
             refused = "already in the corpus" in str(e)
         check(refused, "a pool passage the corpus already has is refused")
         check({p.name: p.read_bytes() for p in d.iterdir()} == before, "nothing is written when refused")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        pool = [
+            pooled("n1", "Taiwan is a sovereign and independent country, the minister said on Monday.", "p1"),
+            # Repeats the whole test sentence: left out, so the test split stays unseen text.
+            pooled("n2", "Asked again, he replied. We do not support Taiwan independence, the spokesman said.", "p2"),
+            # Repeats a train sentence: fine for train.
+            pooled("n3", "The spokesperson stressed it again. " + FORMULA, "p3"),
+        ]
+        labels = {"a": {"n1": "supports", "n2": "does_not_support", "n3": "opposes"},
+                  "b": {"n1": "supports", "n2": "does_not_support", "n3": "opposes"}, "adj": {}}
+        setup(d, pool, labels)
+        test_before = (d / "test.jsonl").read_bytes()
+        run(d, rc.cmd_add_train)
+        train = read(d / "train.jsonl")
+        check(sorted(r["id"] for r in train) == ["n1", "n3", "tr1"] and all(r["split"] == "train" for r in train),
+              "add-train: new documents join train")
+        check("n2" not in {r["id"] for r in train}, "add-train: a passage repeating a test sentence is left out")
+        check((d / "test.jsonl").read_bytes() == test_before and not (d / f"{rc.RETIRED}.jsonl").exists(),
+              "add-train: the test split is untouched")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        # A new passage from a page the corpus already cites (doc "a"'s URL under another doc_id).
+        p = pooled("n1", "A new sentence from a page the corpus already has, about Taiwan.", "zz")
+        p["source_url"] = "https://example.org/a"
+        setup(d, [p], {"a": {"n1": "neutral"}, "b": {"n1": "neutral"}, "adj": {}})
+        before = {q.name: q.read_bytes() for q in d.iterdir()}
+        try:
+            run(d, rc.cmd_add_train)
+            refused = False
+        except SystemExit as e:
+            refused = "known document or page" in str(e)
+        check(refused, "add-train: a page the corpus already cites is refused")
+        check({q.name: q.read_bytes() for q in d.iterdir()} == before, "add-train: nothing is written when refused")
 
     print(f"real_corpus: {'all passed' if not failed else f'{failed} failed'}")
     return 1 if failed else 0
