@@ -8,7 +8,7 @@
 # Usage: scripts/bench.sh [--threads T] [--n N] [--model DIR] [--quick] [--reps R] [--stance-arg=ARG]
 #   --threads T   threads for both tools (default: all available cores)
 #   --n N         statements per corpus (default 4000)
-#   --model DIR   model folder (default models/stance-minilm-v2)
+#   --model DIR   model folder (default models/stance-minilm-v3)
 #   --quick       smoke run, 300 statements per corpus
 #   --reps R      paired runs per configuration, median and min-max shown (default 3)
 #   --corpora C   comma-separated subset of mixed,single,longdocs (default all)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Cut a shallower starting point for a fast-tier student out of a fine-tuned stance model.
 
-    .venv/bin/python scripts/build_student_base.py models/stance-minilm-v2 --layers 0,2,4 \\
+    .venv/bin/python scripts/build_student_base.py models/stance-minilm-v3 --layers 0,2,4 \\
         --out target/student-base
 
 Keeps the embeddings, the listed encoder layers (renumbered 0..k-1, in the order given), the

@@ -5,7 +5,7 @@ Usage (local, from the repository root):
 
     spark-submit --master 'local[4]' scripts/spark_classify.py \\
         --input datasets/stance/test.jsonl --output out/spark \\
-        [--stance-bin target/release/stance] [--model models/stance-minilm-v2] \\
+        [--stance-bin target/release/stance] [--model models/stance-minilm-v3] \\
         [--threads-per-task 1] [--partitions N] [--run-date YYYY-MM-DD] \\
         [--torch-lib DIR] [--stance-args '--precision int8']
 
@@ -47,8 +47,8 @@ Running on a real cluster (YARN, Kubernetes, standalone)
      dropped it). Executors must be x86_64 Linux with a glibc/libstdc++ at least as new as the
      build host's.
   2. The model folder (Hugging Face checkpoint + manifest.json; the binary verifies the hashes):
-         tar -C models -czf stance-model.tgz stance-minilm-v2
-         --archives stance-model.tgz#stance-model   and   --model stance-model/stance-minilm-v2
+         tar -C models -czf stance-model.tgz stance-minilm-v3
+         --archives stance-model.tgz#stance-model   and   --model stance-model/stance-minilm-v3
   3. libtorch. The binary links libtorch_cpu.so / libc10.so dynamically and its RUNPATH is the
      ABSOLUTE path of the build checkout's venv,
          <checkout>/.venv/lib/python3.11/site-packages/torch/lib
@@ -73,7 +73,7 @@ Running on a real cluster (YARN, Kubernetes, standalone)
         --archives stance-model.tgz#stance-model,libtorch.tgz#libtorch \\
         scripts/spark_classify.py \\
         --input hdfs:///data/statements/ --output hdfs:///data/stance/ \\
-        --stance-bin stance --model stance-model/stance-minilm-v2 \\
+        --stance-bin stance --model stance-model/stance-minilm-v3 \\
         --torch-lib libtorch/torch/lib --threads-per-task 1 --partitions 64
 
   Relative --stance-bin / --model / --torch-lib paths are looked up on each executor in its
@@ -439,7 +439,7 @@ def read_input(spark, path: str, fmt: str = "auto"):
 
 
 def default_model() -> str:
-    return os.environ.get("STANCE_MODEL") or os.path.join(REPO, "models", "stance-minilm-v2")
+    return os.environ.get("STANCE_MODEL") or os.path.join(REPO, "models", "stance-minilm-v3")
 
 
 def run_job(spark, input_path: str, output: str, stance_bin: str | None = None,
@@ -578,7 +578,7 @@ def main(argv=None) -> int:
     p.add_argument("--output", required=True, help="dataset folder (predictions/, rejects/)")
     p.add_argument("--stance-bin", default=None, help="stance binary (default target/release/stance)")
     p.add_argument("--model", default=None,
-                   help="model folder (default $STANCE_MODEL, else models/stance-minilm-v2)")
+                   help="model folder (default $STANCE_MODEL, else models/stance-minilm-v3)")
     p.add_argument("--threads-per-task", type=int, default=None,
                    help="libtorch threads per stance process (default spark.task.cpus)")
     p.add_argument("--partitions", type=int, default=None, help="repartition the input to N")

@@ -82,7 +82,7 @@ pub const DISTILL_TEMPERATURE: f64 = 2.0;
 pub const HAN_SHARE: f64 = 0.3;
 /// The fast tier's model folder in `models/` (`classify --fast`): a 3-layer student distilled
 /// from the default model.
-pub const FAST_MODEL_NAME: &str = "stance-minilm-fast-v2";
+pub const FAST_MODEL_NAME: &str = "stance-minilm-fast-v3";
 /// The model Chinese statements are routed to when no model is named.
 pub const CHINESE_MODEL_NAME: &str = "stance-multilingual-v1";
 /// Packing: the tensor a packed model folder must take from its base (the word-embedding table

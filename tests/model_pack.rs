@@ -355,7 +355,7 @@ fn packed_folders_commit_the_delta_and_ignore_the_assembled_files() {
         assert!(!ignored(&format!("{m}/{f}")), "{m}/{f} must be committed");
     }
     assert!(
-        !ignored("models/stance-minilm-v2/model.safetensors"),
+        !ignored("models/stance-minilm-v3/model.safetensors"),
         "full folders stay committed"
     );
     // Every packed folder in the checkout: assembled files ignored, everything else committed.

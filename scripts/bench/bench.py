@@ -59,7 +59,7 @@ LOAD_RE = re.compile(r"\(model .* loaded in ([0-9.]+)s\)")
 RSS_RE = re.compile(r"Maximum resident set size \(kbytes\):\s*(\d+)")
 
 # (label, precision, segmentation, model) of the stance runs made on each corpus; model None =
-# --model (default models/stance-minilm-v2), "fast" = the fast tier (--fast).
+# --model (default models/stance-minilm-v3), "fast" = the fast tier (--fast).
 STANCE_CONFIGS = [
     ("fp32", "fp32", "auto", None),
     ("int8", "int8", "auto", None),
@@ -492,8 +492,8 @@ def parse_args(argv=None):
     ap.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)),
                     help="threads for both tools (default: available cores)")
     ap.add_argument("--n", type=int, default=None, help="statements per corpus (default 4000)")
-    ap.add_argument("--model", default=str(ROOT / "models" / "stance-minilm-v2"),
-                    help="model folder (default models/stance-minilm-v2)")
+    ap.add_argument("--model", default=str(ROOT / "models" / "stance-minilm-v3"),
+                    help="model folder (default models/stance-minilm-v3)")
     ap.add_argument("--quick", action="store_true", help="smoke run: 300 statements per corpus")
     ap.add_argument("--reps", type=int, default=None,
                     help="paired runs per configuration; medians and min-max reported (default 3; 1 with --quick)")

@@ -16,10 +16,10 @@ use strait_stance::model::{
 #[command(next_help_heading = "Model")]
 pub struct ModelArgs {
     /// Model folder (Hugging Face checkpoint + manifest). Default: $STANCE_MODEL, else the
-    /// shipped models/stance-minilm-v2.
+    /// shipped models/stance-minilm-v3.
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
-    /// Use the fast tier: models/stance-minilm-fast-v2, a 3-layer student distilled from the
+    /// Use the fast tier: models/stance-minilm-fast-v3, a 3-layer student distilled from the
     /// default model (about twice as fast, a little less accurate; see the README).
     #[arg(long, conflicts_with = "model")]
     pub fast: bool,

@@ -16,14 +16,16 @@ use super::progress::Bars;
 /// Arguments of `stance train`.
 #[derive(clap::Args)]
 #[command(after_long_help = "Example (reproduces the shipped model):
-  stance train --train datasets/stance/train.jsonl --train datasets/real/train.jsonl \\
-      --train datasets/real/train.jsonl --dev datasets/real/dev.jsonl \\
-      --base models/all-minilm-l6-v2 --epochs 4 --label-smoothing 0.1 --out models/stance-minilm-v2
+  stance train --train datasets/stance/train.jsonl \\
+      --train datasets/real/train.jsonl --train datasets/real/train.jsonl \\
+      --train datasets/real/retired_test.jsonl --train datasets/real/retired_test.jsonl \\
+      --dev datasets/real/dev.jsonl --base models/all-minilm-l6-v2 --epochs 4 --patience 4 \\
+      --seed 29 --label-smoothing 0.1 --name stance-minilm-v3 --out models/stance-minilm-v3
 
 Distilling a 3-layer student (the fast tier) from the shipped model:
   stance train --train datasets/stance/train.jsonl --train datasets/real/train.jsonl \\
       --dev datasets/real/dev.jsonl --base target/student-base --freeze-word-embeddings \\
-      --teacher models/stance-minilm-v2 --pool target/distill-pool.jsonl --out models/student
+      --teacher models/stance-minilm-v3 --pool target/distill-pool.jsonl --out models/student
 
 Cross-fitting (K fold models, out-of-fold probabilities for stance audit):
   stance train --train corpus.jsonl --folds 5 --out models/corpus-folds")]

@@ -6,11 +6,11 @@
 //! ```json
 //! {"id": "smp-001", "text": "…",
 //!  "meta": {"id": "smp-001", "text_sha256": "…", "actor": "…", "date": "2016-10-27",
-//!           "model": "stance-minilm-v2", "model_sha256": "…", "strategy": "ordinal",
+//!           "model": "stance-minilm-v3", "model_sha256": "…", "strategy": "ordinal",
 //!           "score": 0.61, "random_slice": false, "predicted_label": "supports", …},
 //!  "options": [{"id": "opposes", "text": "opposes (-2)"}, …],
 //!  "accept": [],
-//!  "suggestion": {"label": "supports", "score": 0.52, "agent": "stance-minilm-v2@549085f4acd4",
+//!  "suggestion": {"label": "supports", "score": 0.52, "agent": "stance-minilm-v3@8d5ef16aa4f3",
 //!                 "probabilities": {"opposes": 0.01, …}},
 //!  "suggested_label": "supports", "suggested_score": 0.52, "suggested_agent": "…",
 //!  "actor": "…", "date": "2016-10-27", "strategy": "ordinal", "random_slice": "false",

@@ -32,7 +32,7 @@ pub struct FileEntry {
 pub struct Manifest {
     /// Always [`MANIFEST_FORMAT`].
     pub format: String,
-    /// Model name, e.g. `stance-minilm-v2`.
+    /// Model name, e.g. `stance-minilm-v3`.
     pub name: String,
     /// When the manifest was written (RFC 3339).
     pub created: String,

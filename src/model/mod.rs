@@ -44,7 +44,7 @@ pub const PREDICTIVE_FILES: [&str; 4] = [
 pub const CALIBRATION_FILE: &str = "calibration.json";
 
 /// Name of the model folder shipped in `models/`.
-pub const DEFAULT_MODEL_NAME: &str = "stance-minilm-v2";
+pub const DEFAULT_MODEL_NAME: &str = "stance-minilm-v3";
 
 /// Everything that can go wrong loading or running a model.
 #[derive(Debug, thiserror::Error)]
@@ -417,8 +417,8 @@ fn shipped_model_dir(name: &str) -> PathBuf {
 }
 
 /// Where `classify` finds a model when `--model` is not given: `$STANCE_MODEL`, else the
-/// shipped `models/stance-minilm-v2` of the checkout the binary was built in, else
-/// `./models/stance-minilm-v2`.
+/// shipped `models/stance-minilm-v3` of the checkout the binary was built in, else
+/// `./models/stance-minilm-v3`.
 pub fn default_model_dir() -> PathBuf {
     match std::env::var_os("STANCE_MODEL") {
         Some(p) => PathBuf::from(p),

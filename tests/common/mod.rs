@@ -50,7 +50,7 @@ pub fn tiny_model_copy(dest: &Path) -> PathBuf {
 
 /// The shipped model folder.
 pub fn shipped_model() -> PathBuf {
-    root().join("models/stance-minilm-v2")
+    root().join("models/stance-minilm-v3")
 }
 
 /// `stance` with arguments.

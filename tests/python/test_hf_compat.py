@@ -160,7 +160,7 @@ def main() -> int:
     folders = a.models + a.model
     tiny = a.tiny_packed or not folders
     if not folders:
-        folders = [str(ROOT / "models/stance-minilm-v2")]
+        folders = [str(ROOT / "models/stance-minilm-v3")]
 
     results: list[tuple[str, bool]] = []
 

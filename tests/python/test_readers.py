@@ -52,7 +52,7 @@ def run(cmd, **kw):
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--model", default=os.environ.get("STANCE_MODEL")
-                   or os.path.join(REPO, "models", "stance-minilm-v2"))
+                   or os.path.join(REPO, "models", "stance-minilm-v3"))
     p.add_argument("--stance-bin", default=os.environ.get("STANCE_BIN")
                    or os.path.join(REPO, "target", "release", "stance"))
     p.add_argument("--keep", action="store_true", help="keep the temporary dataset")

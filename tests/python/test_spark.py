@@ -262,7 +262,7 @@ def fake_runner_checks(tmp: str):
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--model", default=os.environ.get("STANCE_MODEL")
-                   or os.path.join(REPO, "models", "stance-minilm-v2"))
+                   or os.path.join(REPO, "models", "stance-minilm-v3"))
     p.add_argument("--stance-bin", default=os.environ.get("STANCE_BIN")
                    or os.path.join(REPO, "target", "release", "stance"))
     p.add_argument("--rows", type=int, default=300, help="statements from test.jsonl")
