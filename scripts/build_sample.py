@@ -1,8 +1,16 @@
 #!/usr/bin/env python3
 """The bundled sample (datasets/samples/): real, dated statements for the nightly job and trends.
 
-    python3 scripts/build_sample.py          # write samples/statements.jsonl + expected_labels.jsonl
-    python3 scripts/build_sample.py --check  # exit 1 if the committed files differ from what it writes
+    python3 scripts/build_sample.py             # rewrite samples/* from the pinned corpus passages
+    python3 scripts/build_sample.py --check     # exit 1 if the committed files differ from that
+    python3 scripts/build_sample.py --reselect  # run the selection below afresh over the corpus
+
+The selection is pinned: `expected_labels.jsonl` lists, per sample row, the corpus passage it
+is (`real_id`), and a plain run or `--check` rebuilds the sample from those passages, so a
+train top-up of the corpus does not reshuffle the demo, its trend shifts or the README's tables.
+`--check` also fails when a pinned passage has left train/dev, lost its day-precise date or
+left the followed governments. `--reselect` is a deliberate refresh: it re-runs the selection
+and moves every number that depends on the sample (tests/accuracy.rs, the README tables).
 
 Every row is a passage of the real-statement corpus (datasets/real/train.jsonl and dev.jsonl;
 never the test split) whose statement date is known to the day, whose actor belongs to one of
@@ -76,7 +84,8 @@ STORY = {
 }
 
 
-def rows():
+def corpus():
+    """Every train/dev passage of a followed government dated to the day from FIRST_YEAR on."""
     out = []
     for split in ("train", "dev"):
         with open(REAL / f"{split}.jsonl", encoding="utf-8") as f:
@@ -87,6 +96,11 @@ def rows():
                 if actor and len(date) == 10 and date >= FIRST_YEAR:
                     out.append((date, r["id"], actor, r))
     out.sort()
+    return out
+
+
+def select(out):
+    """The STORY selection over `corpus()`, in date order."""
     kept, per_year = [], {}
     for date, rid, actor, r in out:
         allowed = STORY.get(actor, {}).get(date[:4])
@@ -97,7 +111,28 @@ def rows():
         if (key[2] or r["label"] in allowed) and per_year.get(key, 0) < cap:
             per_year[key] = per_year.get(key, 0) + 1
             kept.append((date, rid, actor, r))
-    out = kept
+    return kept
+
+
+def pinned(out, path):
+    """The passages the committed sample pins, in its order; an error names any that are gone."""
+    by_id = {rid: (date, rid, actor, r) for date, rid, actor, r in out}
+    kept, missing = [], []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            rid = json.loads(line)["real_id"]
+            if rid in by_id:
+                kept.append(by_id[rid])
+            else:
+                missing.append(f"{path.name} line {n}: {rid}")
+    if missing:
+        sys.exit("pinned passages no longer eligible (not in train/dev with a day-precise date "
+                 "and a followed actor):\n  " + "\n  ".join(missing)
+                 + "\nrun scripts/build_sample.py --reselect and update the numbers that depend on the sample")
+    return kept
+
+
+def render_rows(out):
     statements, labels = [], []
     for n, (date, rid, actor, r) in enumerate(out, 1):
         sid = f"smp-{n:03d}"
@@ -114,9 +149,13 @@ def render(rs):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--check", action="store_true")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true")
+    mode.add_argument("--reselect", action="store_true")
     a = ap.parse_args()
-    statements, labels = rows()
+    out = corpus()
+    chosen = select(out) if a.reselect else pinned(out, OUT / "expected_labels.jsonl")
+    statements, labels = render_rows(chosen)
     files = {OUT / "statements.jsonl": render(statements), OUT / "expected_labels.jsonl": render(labels)}
     if a.check:
         stale = [p for p, text in files.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
