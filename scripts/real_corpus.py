@@ -6,7 +6,8 @@ Stages (see datasets/README.md, "Real statements"):
             into one pool: every passage must be an exact substring of the page excerpt it was
             copied from (whitespace runs collapsed), 5-200 words, at most 15 per source document;
             exact and near-exact duplicates (same normalised text) are dropped.
-  batches   write annotation batches (id + text only, shuffled) for the two independent passes.
+  batches   write annotation batches (id + text, shuffled; --context adds actor, speaker, date and
+            source title, never a label) for the two independent passes.
   assemble  join the pool with pass A, pass B and the adjudication, compute Cohen's kappa, split
             by source document (test / dev / train) and write datasets/real/{train,dev,test}.jsonl.
   refresh-test
@@ -159,6 +160,12 @@ def cmd_pool(args):
 
 
 # ------------------------------------------------------------------------------------- batches
+# What an annotation pass may see besides the text with `batches --context`: who is speaking and
+# where, never a label or the collector's hint. Without the actor a pass labels whichever party
+# the passage mentions (8 of 20 disagreements in the 2026-12-03 Chinese top-up).
+CONTEXT = ("actor", "speaker", "date", "source_title")
+
+
 def cmd_batches(args):
     rows = read_jsonl(args.pool)
     done = set()
@@ -170,7 +177,8 @@ def cmd_batches(args):
     for i in range(k):
         part = rows[i::k]
         out = Path(args.out_dir) / f"{args.prefix}{i + 1:02d}.jsonl"
-        write_jsonl(out, [{"id": r["id"], "text": r["text"]} for r in part])
+        keep = ("id", "text") + (CONTEXT if args.context else ())
+        write_jsonl(out, [{k: r.get(k) for k in keep} for r in part])
         print(f"{out}: {len(part)} passages", file=sys.stderr)
 
 
@@ -506,6 +514,8 @@ def main():
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--prefix", default="batch-")
     p.add_argument("--skip", nargs="*", help="files whose ids are already batched")
+    p.add_argument("--context", action="store_true",
+                   help="also give the passes actor, speaker, date and source title")
     p.add_argument("--out-dir", required=True)
     p = sub.add_parser("assemble")
     p.add_argument("--pool", required=True)
