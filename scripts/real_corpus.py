@@ -114,6 +114,10 @@ def kappa(a, b):
 
 
 # ---------------------------------------------------------------------------------------- pool
+# Collectors may write BCP 47 script tags; the corpus spells the script out.
+SCRIPTS = {"zh-Hans": "simplified", "zh-Hant": "traditional"}
+
+
 def cmd_pool(args):
     rows, seen, problems = [], set(), 0
     for folder in sorted(Path(args.collect).iterdir()):
@@ -145,11 +149,12 @@ def cmd_pool(args):
                 "date": p.get("date") or None,
                 "register": reg if reg in REGISTERS else "statement",
                 "source_url": src["source_url"],
-                "source_title": ws(src["source_title"]),
+                "source_title": ws(src["source_title"]) if src.get("source_title") else None,
                 "doc_id": p["doc_id"],
                 "hint": p.get("hint_label"),
                 "lang": args.lang,
-                **({"script": p.get("script")} if args.lang == "zh" else {}),
+                **({"script": SCRIPTS.get(p.get("script"), p.get("script"))}
+                   if args.lang == "zh" else {}),
             })
     # Stable ids from the text, so re-pooling keeps them.
     for r in rows:
