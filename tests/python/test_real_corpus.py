@@ -13,6 +13,9 @@ passes and an adjudication, and checks that refresh-test
 add-train: new documents join train; one that repeats a sentence of the test split is left out,
 and a page the corpus already cites is refused.
 
+join-pages: a page whose passages ended up in two splits under two doc_ids is put in one; the
+Chinese repeat rule counts whole sentences of 20+ characters.
+
 Usage: python3 tests/python/test_real_corpus.py   (exit 0 when every check passes)
 """
 
@@ -156,6 +159,36 @@ def main():
             refused = "known document or page" in str(e)
         check(refused, "add-train: a page the corpus already cites is refused")
         check({q.name: q.read_bytes() for q in d.iterdir()} == before, "add-train: nothing is written when refused")
+
+    zh_test = "外交部发言人表示，美方重申不支持台独，这一立场没有改变。"
+    shared = rc.shared_sentence([{"id": "x", "text": "记者问及此事。外交部发言人表示,美方重申不支持“台独”,这一立场没有改变!"}],
+                                [{"id": "y", "text": zh_test}], "zh")
+    check(shared == {"x": "y"}, "zh: a passage repeating a whole 20+-character test sentence is a repeat "
+                                "(punctuation width and quote style ignored)")
+    shared = rc.shared_sentence([{"id": "x", "text": "美方重申不支持台独。"}], [{"id": "y", "text": zh_test}], "zh")
+    check(shared == {}, "zh: a shorter phrase is not a repeat")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        setup(d, [], {"a": {}, "b": {}, "adj": {}})
+        # The test passage's page, under another doc_id, also in dev and in train.
+        dv = row("dv2", "A second passage of the test page, about the Strait.", "neutral", "dev", "c2")
+        tr = row("tr2", "A third passage of the test page, about tariffs.", "off_topic", "train", "c3")
+        dv["source_url"] = tr["source_url"] = "https://example.org/c"
+        write(d / "dev.jsonl", read(d / "dev.jsonl") + [dv])
+        write(d / "train.jsonl", read(d / "train.jsonl") + [tr])
+        rc.LANGS["en"]["dir"] = d
+        rows = [r for _, f in rc.split_files(d) for r in read(f)]
+        check(set(rc.pages_in_two_groups(rows)) == {"https://example.org/c"},
+              "a page whose passages are in two splits under two doc_ids is found")
+        rc.cmd_join_pages(argparse.Namespace(lang="en"))
+        train = {r["id"]: r for r in read(d / "train.jsonl")}
+        check({"te1", "dv2", "tr2"} <= set(train) and not read(d / "test.jsonl")
+              and {train[i]["doc_id"] for i in ("te1", "dv2", "tr2")} == {"c3"}
+              and all(r["split"] == "train" for r in train.values()),
+              "join-pages moves the page's test and dev passages to train, under one doc_id")
+        rows = [r for _, f in rc.split_files(d) for r in read(f)]
+        check(rc.pages_in_two_groups(rows) == {}, "after join-pages no page is in two splits")
 
     print(f"real_corpus: {'all passed' if not failed else f'{failed} failed'}")
     return 1 if failed else 0
