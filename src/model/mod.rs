@@ -394,7 +394,7 @@ impl StanceModel {
 }
 
 /// Where the Chinese route's model is when none is named: the checkout's
-/// `models/stance-multilingual-v1`, else `./models/stance-multilingual-v1`.
+/// `models/stance-multilingual-v2`, else `./models/stance-multilingual-v2`.
 pub fn default_chinese_model_dir() -> PathBuf {
     shipped_model_dir(crate::defaults::CHINESE_MODEL_NAME)
 }
