@@ -394,7 +394,8 @@ impl StanceModel {
 }
 
 /// Where the Chinese route's model is when none is named: the checkout's
-/// `models/stance-multilingual-v2`, else `./models/stance-multilingual-v2`.
+/// `models/<CHINESE_MODEL_NAME>`, else `./models/<CHINESE_MODEL_NAME>`
+/// ([`crate::defaults::CHINESE_MODEL_NAME`]).
 pub fn default_chinese_model_dir() -> PathBuf {
     shipped_model_dir(crate::defaults::CHINESE_MODEL_NAME)
 }
