@@ -84,7 +84,7 @@ pub const HAN_SHARE: f64 = 0.3;
 /// from the default model.
 pub const FAST_MODEL_NAME: &str = "stance-minilm-fast-v3";
 /// The model Chinese statements are routed to when no model is named.
-pub const CHINESE_MODEL_NAME: &str = "stance-multilingual-v2";
+pub const CHINESE_MODEL_NAME: &str = "stance-multilingual-v3";
 /// Packing: the tensor a packed model folder must take from its base (the word-embedding table
 /// that `--freeze-word-embeddings` keeps at the base weights).
 pub const PACK_FROM_BASE: &str = crate::train::WORD_EMBEDDINGS;

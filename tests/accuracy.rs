@@ -44,12 +44,15 @@ const INT8_GATES: [(&str, f64, f64); 2] = [
     ("datasets/real/test.jsonl", 0.90, 0.015),
     ("datasets/stance/test.jsonl", 0.95, 0.005),
 ];
-// Chinese, through the default routes (stance-multilingual-v2), on the 424-passage test split:
-// measured macro-F1 0.751, polarity flips 7.7%; Simplified 0.852, Traditional 0.722 (v1: 0.686,
-// 9.7%).
-const ZH_F1: f64 = 0.73;
-const ZH_FLIPS: f64 = 0.09;
-/// Each script (Simplified, Traditional) on its own.
+// Chinese, through the default routes (stance-multilingual-v3), on the 424-passage test split:
+// measured macro-F1 0.808, polarity flips 4.0%; Traditional 0.796, Simplified 0.738 (accuracy
+// 0.861; one false `supports` where the Simplified test has no `supports` passage costs that
+// label's F1 in full). v2: 0.751, 7.7%.
+const ZH_F1: f64 = 0.79;
+const ZH_FLIPS: f64 = 0.055;
+/// Each script (Simplified, Traditional) on its own. Kept at 0.70: on the 108 Simplified passages
+/// one passage moves macro-F1 by up to 0.15 (a label with one or two passages), so a tighter gate
+/// would fail on a single borderline passage read differently by another CPU's kernels.
 const ZH_SCRIPT_F1: f64 = 0.70;
 // The fast tier (models/stance-minilm-fast-v3, 3 layers distilled from the default model):
 // measured on the fresh real test split macro-F1 0.761, 0.4 points under the default model (int8

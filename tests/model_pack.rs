@@ -332,7 +332,7 @@ fn ignored(path: &str) -> bool {
 
 #[test]
 fn packed_folders_commit_the_delta_and_ignore_the_assembled_files() {
-    let m = "models/stance-multilingual-v2";
+    let m = "models/stance-multilingual-v3";
     for f in [
         "model.safetensors",
         "tokenizer.json",
