@@ -17,6 +17,8 @@ Stages (see datasets/README.md, "Real statements"):
             on them; never in the same document as any other split, and free to train on later).
   add-train new documents (a pool of pages never used before, with its two passes and
             adjudication) join the train split; passages repeating a test sentence are left out.
+  add-dev   the same for the dev split; passages repeating a sentence of any other split are left
+            out.
   join-pages
             put every source page's passages in one split group (train and retired_test count as
             one): a page given two doc_ids by two collectors had ended up on both sides.
@@ -426,25 +428,38 @@ def cmd_refresh_test(args):
                                                   retired, test) for r in rs])
 
 
-# ----------------------------------------------------------------------------------- add-train
-def cmd_add_train(args):
-    """New documents join the train split. A passage that repeats a sentence of the test split
-    (SHARED_SENTENCE_WORDS words or more) is left out, so the test split stays unseen text."""
+# ------------------------------------------------------------------------------ add-train / add-dev
+def add_documents(args, split, guard):
+    """New documents join `split`. A passage that repeats a sentence (SHARED_SENTENCE_WORDS words,
+    or SHARED_SENTENCE_CHARS_ZH characters) of a `guard` split is left out, so the test split
+    stays unseen text (and a grown dev split measures text no model trained on)."""
+    cmd = f"add-{split}"
     out_dir = LANGS[args.lang]["dir"]
     old = {s: read_jsonl(path) for s, path in split_files(out_dir)}
-    fresh = new_documents(args, old, "add-train")
-    shared = shared_sentence(fresh, old.get("test", []), args.lang)
+    fresh = new_documents(args, old, cmd)
+    shared = shared_sentence(fresh, [r for g in guard for r in old.get(g, [])], args.lang)
     for i, o in sorted(shared.items()):
-        print(f"left out {i}: repeats a sentence of test passage {o}", file=sys.stderr)
+        print(f"left out {i}: repeats a sentence of passage {o}", file=sys.stderr)
     fields = FIELDS + LANGS[args.lang]["extra"]
-    train = old.get("train", []) + [{**r, "split": "train"} for r in fresh if r["id"] not in shared]
-    write_jsonl(out_dir / "train.jsonl",
-                sorted(({k: r[k] for k in fields} for r in train), key=lambda r: r["id"]))
-    print(f"add-train: {len(fresh) - len(shared)} passages from "
+    grown = old.get(split, []) + [{**r, "split": split} for r in fresh if r["id"] not in shared]
+    write_jsonl(out_dir / f"{split}.jsonl",
+                sorted(({k: r[k] for k in fields} for r in grown), key=lambda r: r["id"]))
+    print(f"{cmd}: {len(fresh) - len(shared)} passages from "
           f"{len({r['doc_id'] for r in fresh if r['id'] not in shared})} documents added",
           file=sys.stderr)
-    report([{k: r[k] for k in fields} for s in old if s != "train" for r in old[s]] +
-           [{k: r[k] for k in fields} for r in train])
+    report([{k: r[k] for k in fields} for s in old if s != split for r in old[s]] +
+           [{k: r[k] for k in fields} for r in grown])
+
+
+def cmd_add_train(args):
+    """New documents join the train split (no test sentence repeated)."""
+    add_documents(args, "train", guard=["test"])
+
+
+def cmd_add_dev(args):
+    """New documents join the dev split (no sentence of test, train or the retired test split
+    repeated: dev chooses between models trained on those)."""
+    add_documents(args, "dev", guard=["test", "train", RETIRED])
 
 
 # ------------------------------------------------------------------------------------- relabel
@@ -614,6 +629,12 @@ def main():
     p.add_argument("--b", nargs="+", required=True)
     p.add_argument("--adjudication", nargs="*")
     p.add_argument("--lang", choices=list(LANGS), default="en")
+    p = sub.add_parser("add-dev", help="new documents (pool, two passes, adjudication) join dev")
+    p.add_argument("--pool", required=True)
+    p.add_argument("--a", nargs="+", required=True)
+    p.add_argument("--b", nargs="+", required=True)
+    p.add_argument("--adjudication", nargs="*")
+    p.add_argument("--lang", choices=list(LANGS), default="en")
     p = sub.add_parser("relabel", help="apply reviewed label corrections to the split files")
     p.add_argument("review", nargs="+", help="JSONL files of {id, label, reason, review}")
     p.add_argument("--lang", choices=list(LANGS), default="en")
@@ -624,7 +645,8 @@ def main():
                    help="check only this language's corpus (repeatable; default: all)")
     a = ap.parse_args()
     sys.exit({"pool": cmd_pool, "batches": cmd_batches, "assemble": cmd_assemble,
-              "refresh-test": cmd_refresh_test, "add-train": cmd_add_train, "relabel": cmd_relabel, "join-pages": cmd_join_pages, "check": cmd_check}[a.cmd](a) or 0)
+              "refresh-test": cmd_refresh_test, "add-train": cmd_add_train,
+              "add-dev": cmd_add_dev, "relabel": cmd_relabel, "join-pages": cmd_join_pages, "check": cmd_check}[a.cmd](a) or 0)
 
 
 if __name__ == "__main__":
