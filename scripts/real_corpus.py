@@ -437,7 +437,11 @@ def add_documents(args, split, guard):
     out_dir = LANGS[args.lang]["dir"]
     old = {s: read_jsonl(path) for s, path in split_files(out_dir)}
     fresh = new_documents(args, old, cmd)
-    shared = shared_sentence(fresh, [r for g in guard for r in old.get(g, [])], args.lang)
+    guarded = [r for g in guard for r in old.get(g, [])]
+    # Both ways: a new passage holding a guarded sentence, or a guarded passage holding one of
+    # the new passage's sentences (a short new passage quoted inside a longer test passage).
+    shared = shared_sentence(fresh, guarded, args.lang)
+    shared.update({f: g for g, f in shared_sentence(guarded, fresh, args.lang).items()})
     for i, o in sorted(shared.items()):
         print(f"left out {i}: repeats a sentence of passage {o}", file=sys.stderr)
     fields = FIELDS + LANGS[args.lang]["extra"]
@@ -452,8 +456,9 @@ def add_documents(args, split, guard):
 
 
 def cmd_add_train(args):
-    """New documents join the train split (no test sentence repeated)."""
-    add_documents(args, "train", guard=["test"])
+    """New documents join the train split (no sentence of test or dev repeated, either way round:
+    dev must stay text no model trained on)."""
+    add_documents(args, "train", guard=["test", "dev"])
 
 
 def cmd_add_dev(args):

@@ -10,8 +10,9 @@ passes and an adjudication, and checks that refresh-test
   that shares only a shorter phrase;
 - refuses a pool that holds a passage the corpus already has, writing nothing.
 
-add-train: new documents join train; one that repeats a sentence of the test split is left out,
-and a page the corpus already cites is refused.
+add-train: new documents join train; one that shares a sentence with the test or dev split
+(either way round) is left out, and a page the corpus already cites is refused. add-dev: the same for dev,
+guarding test, train and the retired split.
 
 join-pages: a page whose passages ended up in two splits under two doc_ids is put in one; the
 Chinese repeat rule counts whole sentences of 20+ characters.
@@ -144,6 +145,35 @@ def main():
         check("n2" not in {r["id"] for r in train}, "add-train: a passage repeating a test sentence is left out")
         check((d / "test.jsonl").read_bytes() == test_before and not (d / f"{rc.RETIRED}.jsonl").exists(),
               "add-train: the test split is untouched")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        quoted = "Taipei would keep every channel of dialogue with Beijing open"
+        pool = [
+            # Its first sentence sits inside a longer sentence of a test passage, so the test
+            # passage holds no whole sentence of it: only the check the other way round finds it.
+            pooled("n1", quoted + ". Nothing else was said about the talks.", "p1"),
+            pooled("n2", "Taiwan is a sovereign and independent country, the minister said on Monday.", "p2"),
+            # Repeats a train sentence: fine for train, not for dev.
+            pooled("n3", "The spokesperson stressed it again. " + FORMULA, "p3"),
+            # Repeats the dev sentence: not for train (dev must stay unseen), fine for dev.
+            pooled("n4", "Officials met again in Brussels. The talks covered trade and tariffs this week.", "p4"),
+        ]
+        labels = {"a": {"n1": "neutral", "n2": "supports", "n3": "opposes", "n4": "off_topic"},
+                  "b": {"n1": "neutral", "n2": "supports", "n3": "opposes", "n4": "off_topic"}, "adj": {}}
+        setup(d, pool, labels)
+        write(d / "test.jsonl", [row("te1", "The ministry said " + quoted + ", the spokesman added.",
+                                     "neutral", "test", "c")])
+        run(d, rc.cmd_add_train)
+        check(sorted(r["id"] for r in read(d / "train.jsonl")) == ["n2", "n3", "tr1"],
+              "add-train: passages sharing a sentence with test (either way round) or dev are left out")
+        setup(d, pool, labels)
+        write(d / "test.jsonl", [row("te1", "The ministry said " + quoted + ", the spokesman added.",
+                                     "neutral", "test", "c")])
+        run(d, rc.cmd_add_dev)
+        check(sorted(r["id"] for r in read(d / "dev.jsonl")) == ["dv1", "n2", "n4"],
+              "add-dev: passages repeating a sentence of test or train are left out; the rest join dev")
+        check([r["id"] for r in read(d / "train.jsonl")] == ["tr1"], "add-dev: train is untouched")
 
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
