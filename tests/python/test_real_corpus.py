@@ -161,15 +161,14 @@ def main():
         ]
         labels = {"a": {"n1": "neutral", "n2": "supports", "n3": "opposes", "n4": "off_topic"},
                   "b": {"n1": "neutral", "n2": "supports", "n3": "opposes", "n4": "off_topic"}, "adj": {}}
+        quoting = [row("te1", "The ministry said " + quoted + ", the spokesman added.", "neutral", "test", "c")]
         setup(d, pool, labels)
-        write(d / "test.jsonl", [row("te1", "The ministry said " + quoted + ", the spokesman added.",
-                                     "neutral", "test", "c")])
+        write(d / "test.jsonl", quoting)
         run(d, rc.cmd_add_train)
         check(sorted(r["id"] for r in read(d / "train.jsonl")) == ["n2", "n3", "tr1"],
               "add-train: passages sharing a sentence with test (either way round) or dev are left out")
         setup(d, pool, labels)
-        write(d / "test.jsonl", [row("te1", "The ministry said " + quoted + ", the spokesman added.",
-                                     "neutral", "test", "c")])
+        write(d / "test.jsonl", quoting)
         run(d, rc.cmd_add_dev)
         check(sorted(r["id"] for r in read(d / "dev.jsonl")) == ["dv1", "n2", "n4"],
               "add-dev: passages repeating a sentence of test or train are left out; the rest join dev")
