@@ -16,9 +16,9 @@ Stages (see datasets/README.md, "Real statements"):
             to `retired_test.jsonl` (split `retired_test`: no longer clean, since a choice was made
             on them; never in the same document as any other split, and free to train on later).
   add-train new documents (a pool of pages never used before, with its two passes and
-            adjudication) join the train split; passages repeating a test sentence are left out.
-  add-dev   the same for the dev split; passages repeating a sentence of any other split are left
-            out.
+            adjudication) join the train split; passages sharing a sentence with test or dev
+            (either way round) are left out.
+  add-dev   the same for the dev split, guarding test, train and the retired split.
   join-pages
             put every source page's passages in one split group (train and retired_test count as
             one): a page given two doc_ids by two collectors had ended up on both sides.
