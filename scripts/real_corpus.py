@@ -62,6 +62,11 @@ MAX_PER_DOC = 15
 SHARED_SENTENCE_WORDS = 8
 # Chinese has no spaces: a sentence (cut at 。！？；) of at least this many word characters.
 SHARED_SENTENCE_CHARS_ZH = 20
+# English test passages one of whose whole sentences sits inside a longer sentence of a training
+# passage (the same quote, re-punctuated). `check` looked only the other way round when the
+# fresh test split was made, so they got in; they stay until the next test revision so that the
+# published test figures keep their meaning (datasets/README.md, "Counts"). No other may join.
+KNOWN_TEST_REPEATS = {"real-en-5fdaa85c6d", "real-en-c272583316"}
 ZH_SENTENCE = re.compile(r"[。！？!?；;\n]+")
 
 
@@ -342,6 +347,16 @@ def shared_sentence(rows, others, lang="en"):
     return out
 
 
+def shared_either_way(rows, others, lang="en"):
+    """`shared_sentence` both ways round: a row holding a whole sentence of another row, or
+    another row holding a whole sentence of the row (a short passage quoted inside a longer
+    one). {row id: the other row's id}."""
+    shared = shared_sentence(rows, others, lang)
+    for o, r in shared_sentence(others, rows, lang).items():
+        shared.setdefault(r, o)
+    return shared
+
+
 def split_group(split):
     """Splits a page may share: train and the retired test split are both training text."""
     return "train" if split in ("train", RETIRED) else split
@@ -414,7 +429,7 @@ def cmd_refresh_test(args):
     old = {s: read_jsonl(path) for s, path in split_files(out_dir)}
     fresh = new_documents(args, old, "refresh-test")
     retiring = old.get(RETIRED, []) + old.get("test", [])
-    shared = shared_sentence(fresh, old.get("train", []) + old.get("dev", []) + retiring, args.lang)
+    shared = shared_either_way(fresh, old.get("train", []) + old.get("dev", []) + retiring, args.lang)
     for i, o in sorted(shared.items()):
         print(f"dropped {i}: repeats a sentence of {o}", file=sys.stderr)
     fresh = [r for r in fresh if r["id"] not in shared]
@@ -438,10 +453,7 @@ def add_documents(args, split, guard):
     old = {s: read_jsonl(path) for s, path in split_files(out_dir)}
     fresh = new_documents(args, old, cmd)
     guarded = [r for g in guard for r in old.get(g, [])]
-    # Both ways: a new passage holding a guarded sentence, or a guarded passage holding one of
-    # the new passage's sentences (a short new passage quoted inside a longer test passage).
-    shared = shared_sentence(fresh, guarded, args.lang)
-    shared.update({f: g for g, f in shared_sentence(guarded, fresh, args.lang).items()})
+    shared = shared_either_way(fresh, guarded, args.lang)
     for i, o in sorted(shared.items()):
         print(f"left out {i}: repeats a sentence of passage {o}", file=sys.stderr)
     fields = FIELDS + LANGS[args.lang]["extra"]
@@ -569,10 +581,14 @@ def check_lang(lang, args):
     bad += [f"page {u} is in {sorted(g)} (run join-pages)"
             for u, g in sorted(pages_in_two_groups(rows).items())]
     test = [r for r in rows if r["split"] == "test"]
-    shared = shared_sentence(test, [r for r in rows if r["split"] != "test"], lang)
+    shared = shared_either_way(test, [r for r in rows if r["split"] != "test"], lang)
     if any(r["split"] == RETIRED for r in rows):
-        # Since the fresh test split: no test passage repeats a sentence of another split.
-        bad += [f"test passage {i} repeats a sentence of {o}" for i, o in sorted(shared.items())]
+        # Since the fresh test split: no test passage repeats a sentence of another split, or
+        # has one of its own sentences repeated there.
+        bad += [f"test passage {i} shares a sentence with {o}" for i, o in sorted(shared.items())
+                if i not in KNOWN_TEST_REPEATS]
+        print(f"  test passages sharing a sentence with another split: "
+              f"{sum(i in KNOWN_TEST_REPEATS for i in shared)} known (KNOWN_TEST_REPEATS)")
     else:
         # The Chinese test split predates the repeat rule: the count is reported, not enforced
         # (new passages are held to it by add-train and refresh-test).

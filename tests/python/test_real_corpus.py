@@ -6,8 +6,8 @@ refresh-test: a fresh test split replaces the old one, which is retired.
 Builds a tiny corpus in a temporary folder (train, dev, test), a pool of new passages with two
 passes and an adjudication, and checks that refresh-test
 - retires every old test row (split `retired_test`) and writes the new documents as `test`;
-- leaves out a new passage that repeats a sentence of 8+ words from another split, and keeps one
-  that shares only a shorter phrase;
+- leaves out a new passage that repeats a sentence of 8+ words from another split (either way
+  round), and keeps one that shares only a shorter phrase;
 - refuses a pool that holds a passage the corpus already has, writing nothing.
 
 add-train: new documents join train; one that shares a sentence with the test or dev split
@@ -173,6 +173,22 @@ def main():
         check(sorted(r["id"] for r in read(d / "dev.jsonl")) == ["dv1", "n2", "n4"],
               "add-dev: passages repeating a sentence of test or train are left out; the rest join dev")
         check([r["id"] for r in read(d / "train.jsonl")] == ["tr1"], "add-dev: train is untouched")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        quoted = "We will never allow anyone to separate Taiwan from China"
+        pool = [
+            # Its first sentence sits inside a longer train sentence: found only the other way round.
+            pooled("n1", quoted + ". The briefing then moved on.", "p1"),
+            pooled("n2", "Taiwan is a sovereign and independent country, the minister said on Monday.", "p2"),
+        ]
+        labels = {"a": {"n1": "opposes", "n2": "supports"}, "b": {"n1": "opposes", "n2": "supports"}, "adj": {}}
+        setup(d, pool, labels)
+        write(d / "train.jsonl", [row("tr1", "The minister said: " + quoted + ", whatever it costs.",
+                                      "opposes", "train", "a")])
+        run(d)
+        check(sorted(r["id"] for r in read(d / "test.jsonl")) == ["n2"],
+              "refresh-test: a passage sharing a sentence with train the other way round is left out")
 
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
