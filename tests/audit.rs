@@ -340,3 +340,70 @@ fn train_folds_writes_fold_models_that_audit_reuses_for_the_same_corpus_only() {
     let o = run(&args);
     assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
 }
+
+#[test]
+fn also_train_rows_train_every_fold_model_and_are_never_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("corpus.jsonl");
+    corpus(&data);
+    let extra = dir.path().join("extra.jsonl");
+    clean(&extra, 300..302);
+    let base = tiny_model();
+    let fit = |also: &Path, out: &Path| {
+        run(&[
+            "train",
+            "--train",
+            data.to_str().unwrap(),
+            "--also-train",
+            also.to_str().unwrap(),
+            "--folds",
+            "2",
+            "--out",
+            out.to_str().unwrap(),
+            "--base",
+            base.to_str().unwrap(),
+            "--epochs",
+            "1",
+            "--batch-size",
+            "16",
+            "--quiet",
+        ])
+    };
+    let models = dir.path().join("folds");
+    let o = fit(&extra, &models);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Only corpus rows are scored.
+    let oof = read_parquet(&models.join("oof.parquet"));
+    assert_eq!(oof.height(), 72);
+    let extra_text = std::fs::read_to_string(&extra).unwrap();
+    assert!(strings(&oof, "text")
+        .iter()
+        .all(|t| !extra_text.contains(t.as_deref().unwrap())));
+    // Every fold model trained on its folds' corpus rows and on every extra row.
+    let folds: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(models.join("folds.json")).unwrap()).unwrap();
+    assert_eq!(folds["also_train"].as_array().unwrap().len(), 1);
+    for k in 1..=2 {
+        let m: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(models.join(format!("fold-{k}/manifest.json"))).unwrap(),
+        )
+        .unwrap();
+        let train = &m["info"]["data"]["train"];
+        let fold_rows = folds["folds"][k - 1]["train"].as_u64().unwrap();
+        assert_eq!(train["examples"].as_u64().unwrap(), fold_rows + 12, "{m}");
+        assert!(train["files"].to_string().contains("extra.jsonl"), "{m}");
+    }
+    // A file sharing a text with the corpus is refused before any training.
+    let leaky = dir.path().join("leaky.jsonl");
+    let first = std::fs::read_to_string(&data).unwrap();
+    std::fs::write(&leaky, first.lines().next().unwrap().to_string() + "\n").unwrap();
+    let out = dir.path().join("leaky-folds");
+    let o = fit(&leaky, &out);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("leaky.jsonl: 1 row(s) have the same text as a corpus row"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.join("fold-1").exists());
+}

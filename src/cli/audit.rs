@@ -14,7 +14,8 @@ use super::train::{cancel_on_signals, HyperArgs};
 #[command(after_long_help = "Examples:
   stance audit --data corpus.jsonl --folds 5 --out audit/             # trains 5 fold models
   stance train --train corpus.jsonl --folds 5 --out models/folds      # or: fold models first,
-  stance audit --data corpus.jsonl --folds 5 --models models/folds --out audit/   # then rank")]
+  stance audit --data corpus.jsonl --folds 5 --models models/folds --out audit/   # then rank
+  stance audit --data new-labels.jsonl --also-train corpus.jsonl --out audit/   # a new batch")]
 pub struct Args {
     /// Labelled corpus (JSONL, CSV or Parquet with text and label; id and doc_id when present).
     #[arg(long, value_name = "FILE")]
@@ -35,6 +36,10 @@ pub struct Args {
     /// rows). Default: each fold holds out a tenth of its own training documents.
     #[arg(long, value_name = "FILE")]
     dev: Option<PathBuf>,
+    /// Labelled rows every fold model also trains on and the audit never ranks (e.g. the
+    /// established corpus while --data is a new batch of labels); repeatable.
+    #[arg(long, value_name = "FILE", conflicts_with = "models")]
+    also_train: Vec<PathBuf>,
     #[command(flatten)]
     hyper: HyperArgs,
     /// No progress bars.
@@ -57,6 +62,7 @@ pub fn run(a: Args) -> Result<i32> {
         out: a.out.clone(),
         models: a.models,
         dev: a.dev.clone(),
+        also_train: a.also_train,
         hyper: a.hyper.settings(
             vec![a.data.clone()],
             a.dev.unwrap_or_default(),

@@ -28,7 +28,8 @@ Distilling a 3-layer student (the fast tier) from the shipped model:
       --teacher models/stance-minilm-v3 --pool target/distill-pool.jsonl --out models/student
 
 Cross-fitting (K fold models, out-of-fold probabilities for stance audit):
-  stance train --train corpus.jsonl --folds 5 --out models/corpus-folds")]
+  stance train --train corpus.jsonl --folds 5 --out models/corpus-folds
+  stance train --train new-labels.jsonl --also-train corpus.jsonl --folds 5 --out models/new-folds")]
 pub struct Args {
     /// Training data (JSONL, CSV or Parquet with text and label columns); repeat to train on
     /// several files together (e.g. the synthetic and the real corpus).
@@ -49,6 +50,10 @@ pub struct Args {
     /// out-of-fold probabilities (oof.parquet) for `stance audit --models`.
     #[arg(long, value_name = "K")]
     folds: Option<usize>,
+    /// With --folds: labelled rows every fold model also trains on and none scores (e.g. an
+    /// established corpus while --train is a new batch of labels); repeatable.
+    #[arg(long, value_name = "FILE", requires = "folds")]
+    also_train: Vec<PathBuf>,
     #[command(flatten)]
     hyper: HyperArgs,
     #[command(flatten)]
@@ -231,6 +236,7 @@ pub fn run(a: Args) -> Result<i32> {
                 .settings(a.train, a.dev.clone().unwrap_or_default(), a.out),
             k,
             dev: a.dev,
+            also_train: a.also_train,
         };
         let fit = cross_fit(&settings, &bars, &cancel).context("cross-fitting failed")?;
         for f in &fit.folds {

@@ -397,6 +397,9 @@ pub struct AuditSettings {
     pub models: Option<PathBuf>,
     /// Dev file for every fold model (default: carved from each fold's training rows).
     pub dev: Option<PathBuf>,
+    /// Labelled files every fold model also trains on, never ranked (an established corpus
+    /// while `data` is a new batch of labels).
+    pub also_train: Vec<PathBuf>,
     /// Training hyper-parameters of the fold models (`train`, `out`, `dev` are set here).
     pub hyper: TrainSettings,
     /// Top rows of the ranking listed in `summary.md`.
@@ -462,6 +465,7 @@ pub fn run(
                 },
                 k: s.k,
                 dev: s.dev.clone(),
+                also_train: s.also_train.clone(),
             };
             cross_fit(&settings, reporter, cancel)?.rows
         }

@@ -9,6 +9,10 @@
 //! stopping and calibration: the dev file when one is given (it must not hold corpus rows),
 //! else a seeded tenth of the fold's own training groups, never the held-out fold.
 //!
+//! Rows given apart from the corpus (`also_train`: say an established corpus while the corpus
+//! audited is a new batch of labels) train every fold model and are scored by none; a row
+//! whose text is also in the corpus is refused, since it would put held-out text in training.
+//!
 //! The output folder holds `data/fold-N.train.jsonl` (and `.dev.jsonl` when carved), the
 //! models `fold-1` … `fold-K`, `oof.parquet` (id, text, label, group, fold, the six `p_*`) and,
 //! written last, `folds.json` (settings, corpus digests, per-fold numbers).
@@ -123,6 +127,8 @@ pub struct FoldSettings {
     pub k: usize,
     /// A dev file for every fold; `None` carves one from each fold's training rows.
     pub dev: Option<PathBuf>,
+    /// Labelled files every fold model also trains on; none of their rows is scored.
+    pub also_train: Vec<PathBuf>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
@@ -175,6 +181,7 @@ pub fn cross_fit(
         ids,
         groups,
     } = read_corpus(s)?;
+    check_also_train(s, &examples)?;
     if groups
         .iter()
         .collect::<std::collections::HashSet<_>>()
@@ -235,6 +242,27 @@ fn check(s: &FoldSettings) -> Result<(), TrainError> {
     }
     if s.hyper.train.is_empty() {
         return Err(TrainError::Output("no training data given".into()));
+    }
+    Ok(())
+}
+
+/// Refuses an `also_train` row whose text (trimmed) is a corpus row's: the fold model that
+/// scores that row would have trained on it.
+fn check_also_train(s: &FoldSettings, corpus: &[Example]) -> Result<(), TrainError> {
+    let texts: std::collections::HashSet<&str> = corpus.iter().map(|e| e.text.trim()).collect();
+    for p in &s.also_train {
+        let rows = read_labelled(p, &s.hyper.text_col, &s.hyper.label_col)?;
+        let shared = rows
+            .iter()
+            .filter(|e| texts.contains(e.text.trim()))
+            .count();
+        if shared > 0 {
+            return Err(TrainError::Output(format!(
+                "{}: {shared} row(s) have the same text as a corpus row; rows trained on by \
+                 every fold model must not be ones a fold model scores",
+                p.display()
+            )));
+        }
     }
     Ok(())
 }
@@ -313,7 +341,9 @@ impl FoldPlan {
             }
         };
         let settings = TrainSettings {
-            train: vec![train_file],
+            train: std::iter::once(train_file)
+                .chain(s.also_train.iter().cloned())
+                .collect(),
             dev: dev_file,
             test: None,
             out: s.hyper.out.join(format!("fold-{n}")),
@@ -415,6 +445,7 @@ fn write_folds_json(
         "seed": s.hyper.seed,
         "rows": rows,
         "corpus": corpus_digests(&s.hyper.train)?,
+        "also_train": corpus_digests(&s.also_train)?,
         "dev": s.dev.as_ref().map(|d| d.display().to_string()),
         "carved_dev_share": if s.dev.is_none() { Some(CARVED_DEV_SHARE) } else { None },
         "folds": folds,
