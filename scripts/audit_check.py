@@ -13,8 +13,9 @@ Usage (from the checkout, after `cargo build --release`; about 20 minutes on 2 c
         [-- EXTRA STANCE AUDIT ARGS]
 
 Without extra arguments the fold models are trained from models/all-minilm-l6-v2 with
---epochs 4 --label-smoothing 0.1 and the real dev split (never part of the audited corpus) for
-early stopping and calibration. Writes OUT/flipped.jsonl, OUT/flips.json, OUT/audit/ (the
+--epochs 4 --label-smoothing 0.1, the real dev split (never part of the audited corpus) for
+early stopping and calibration, and the retired real test split (625 passages, disjoint from
+train) as --also-train rows that every fold model reads and none is ranked. Writes OUT/flipped.jsonl, OUT/flips.json, OUT/audit/ (the
 audit) and OUT/result.json. Exit code 0 when both targets are met, 1 otherwise.
 """
 
@@ -35,6 +36,7 @@ DEFAULT_TRAINING = [
     "--epochs", "4",
     "--label-smoothing", "0.1",
     "--dev", str(ROOT / "datasets/real/dev.jsonl"),
+    "--also-train", str(ROOT / "datasets/real/retired_test.jsonl"),
 ]
 
 
