@@ -6,7 +6,7 @@ cross neutral, i.e. move a stance to the other side of the scale, the other half
 runs `stance audit --folds 5` on the copy, and prints the share of flipped rows in the audit's
 top 10% and the share of cross-neutral flips there (targets: >= 70% and >= 90%).
 
-Usage (from the checkout, after `cargo build --release`; about 20 minutes on 2 cores):
+Usage (from the checkout, after `cargo build --release`; about 30 minutes on 2 cores):
 
     .venv/bin/python scripts/audit_check.py [--seed 13] [--folds 5] [--out target/audit-check]
         [--models DIR]            # reuse fold models instead of training (same flipped copy)
@@ -15,8 +15,8 @@ Usage (from the checkout, after `cargo build --release`; about 20 minutes on 2 c
 Without extra arguments the fold models are trained from models/all-minilm-l6-v2 with
 --epochs 4 --label-smoothing 0.1, the real dev split (never part of the audited corpus) for
 early stopping and calibration, and the retired real test split (625 passages, disjoint from
-train) as --also-train rows that every fold model reads and none is ranked. Writes OUT/flipped.jsonl, OUT/flips.json, OUT/audit/ (the
-audit) and OUT/result.json. Exit code 0 when both targets are met, 1 otherwise.
+train) as --also-train rows that every fold model reads and none is ranked. Writes
+OUT/flipped.jsonl, OUT/flips.json, OUT/audit/ (the audit) and OUT/result.json. Exit code 0 when both targets are met, 1 otherwise.
 """
 
 import argparse

@@ -65,7 +65,8 @@ SHARED_SENTENCE_CHARS_ZH = 20
 # English test passages one of whose whole sentences sits inside a longer sentence of a training
 # passage (the same quote, re-punctuated). `check` looked only the other way round when the
 # fresh test split was made, so they got in; they stay until the next test revision so that the
-# published test figures keep their meaning (datasets/README.md, "Counts"). No other may join.
+# published test figures keep their meaning (datasets/README.md, "Repeated sentences left
+# out"). No other may join.
 KNOWN_TEST_REPEATS = {"real-en-5fdaa85c6d", "real-en-c272583316"}
 ZH_SENTENCE = re.compile(r"[。！？!?；;\n]+")
 
