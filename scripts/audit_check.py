@@ -16,7 +16,8 @@ Without extra arguments the fold models are trained from models/all-minilm-l6-v2
 --epochs 4 --label-smoothing 0.1, the real dev split (never part of the audited corpus) for
 early stopping and calibration, and the retired real test split (625 passages, disjoint from
 train) as --also-train rows that every fold model reads and none is ranked. Writes
-OUT/flipped.jsonl, OUT/flips.json, OUT/audit/ (the audit) and OUT/result.json. Exit code 0 when both targets are met, 1 otherwise.
+OUT/flipped.jsonl, OUT/flips.json, OUT/audit/ (the audit) and OUT/result.json. Exit code 0
+when both targets are met, 1 otherwise.
 """
 
 import argparse
