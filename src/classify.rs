@@ -63,8 +63,9 @@ pub struct ClassifierSettings {
     /// Classify identical units (same token ids) once per run and reuse the result
     /// ([`crate::memo`]).
     pub reuse: bool,
-    /// Batches in flight at once, each on its own single-threaded inference stream
-    /// ([`crate::streams`]); 1 = one stream using every intra-op thread.
+    /// Batches in flight at once, each on its own inference stream with an equal share of the
+    /// intra-op threads ([`crate::streams`]); 1 = one stream using every thread. Default: one
+    /// per thread, at most [`crate::defaults::MAX_AUTO_STREAMS`].
     pub streams: usize,
 }
 
@@ -77,7 +78,7 @@ impl Default for ClassifierSettings {
             segmentation: Segmentation::Auto,
             min_stance_confidence: crate::defaults::MIN_STANCE_CONFIDENCE,
             reuse: true,
-            streams: crate::defaults::STREAMS,
+            streams: crate::defaults::streams(tch::get_num_threads().max(1) as usize),
         }
     }
 }

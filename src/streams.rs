@@ -1,4 +1,5 @@
-//! Independent inference streams: several batches in flight at once, one thread each.
+//! Independent inference streams: several batches in flight at once, each on its share of the
+//! threads (one thread each on up to 4 cores, the default).
 //!
 //! With one stream, libtorch splits every GEMM of a batch across the intra-op threads, and on
 //! a small encoder (matrices of a few hundred columns) those threads spend much of their time
@@ -55,8 +56,9 @@ fn run_batch(
     })
 }
 
-/// Runs `batches` (row lists into `seqs`) on `streams` worker threads of one intra-op thread
-/// each, or in this thread when `streams` is 1; results in `batches` order.
+/// Runs `batches` (row lists into `seqs`) on `streams` worker threads, each with an equal
+/// share of the caller's intra-op threads (at least one), or in this thread when `streams` is
+/// 1; results in `batches` order.
 pub fn run(
     model: &StanceModel,
     seqs: &[Vec<i64>],
@@ -79,9 +81,10 @@ pub fn run(
     let shared = Shared(model);
     let next = AtomicUsize::new(0);
     let caller_threads = tch::get_num_threads();
+    let per_stream = (caller_threads.max(1) as usize / streams).max(1) as i32;
     let results = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..streams)
-            .map(|_| scope.spawn(|| worker(&shared, seqs, batches, &next, cancel)))
+            .map(|_| scope.spawn(|| worker(&shared, seqs, batches, &next, cancel, per_stream)))
             .collect();
         workers
             .into_iter()
@@ -103,15 +106,16 @@ pub fn run(
     Ok(done.into_iter().map(|(_, r)| r).collect())
 }
 
-/// One stream: takes the next batch until none is left; single-threaded GEMMs.
+/// One stream: takes the next batch until none is left, on `threads` intra-op threads.
 fn worker(
     shared: &Shared<'_>,
     seqs: &[Vec<i64>],
     batches: &[Vec<usize>],
     next: &AtomicUsize,
     cancel: &AtomicBool,
+    threads: i32,
 ) -> Result<Vec<(usize, BatchResult)>, ClassifyError> {
-    tch::set_num_threads(1);
+    tch::set_num_threads(threads);
     let mut out = Vec::new();
     loop {
         let i = next.fetch_add(1, Ordering::Relaxed);

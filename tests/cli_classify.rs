@@ -466,6 +466,8 @@ fn several_inference_streams_give_the_results_of_one_stream() {
                 "3",
                 "--streams",
                 streams,
+                "--threads",
+                "2",
             ]);
             assert!(o.status.success(), "{}", stderr(&o));
             let m = only_manifest(&out);
@@ -476,6 +478,16 @@ fn several_inference_streams_give_the_results_of_one_stream() {
         };
         let (m1, one) = run_with("1");
         let (m3, three) = run_with("3");
+        // The default: one stream per thread.
+        let (ma, auto) = run_with("auto");
+        assert_eq!(m1["settings"]["streams"], 1);
+        assert_eq!(m3["settings"]["streams"], 3);
+        assert_eq!(ma["settings"]["streams"], 2, "{precision}");
+        assert_eq!(
+            strings(&one, "label"),
+            strings(&auto, "label"),
+            "{precision}"
+        );
         // The same batches were read, whoever read them.
         assert_eq!(m1["work"]["batches"], m3["work"]["batches"], "{precision}");
         assert_eq!(m1["work"]["sequences"], m3["work"]["sequences"]);
@@ -487,8 +499,10 @@ fn several_inference_streams_give_the_results_of_one_stream() {
             "{precision}"
         );
         for col in ["p_opposes", "p_neutral", "p_supports", "p_off_topic"] {
-            for (x, y) in floats(&one, col).iter().zip(floats(&three, col)) {
-                assert!((x - y).abs() < 1e-5, "{precision} {col}: {x} vs {y}");
+            for other in [&three, &auto] {
+                for (x, y) in floats(&one, col).iter().zip(floats(other, col)) {
+                    assert!((x - y).abs() < 1e-5, "{precision} {col}: {x} vs {y}");
+                }
             }
         }
     }

@@ -132,10 +132,11 @@ pub struct ClassifierArgs {
     /// (by default a repeated sentence is classified once and its result reused).
     #[arg(long)]
     pub no_reuse: bool,
-    /// Batches in flight at once, each on its own single-threaded inference stream (1: one
-    /// stream whose matrix products use every thread).
-    #[arg(long, default_value_t = defaults::STREAMS, value_name = "N")]
-    pub streams: usize,
+    /// Batches in flight at once, each on its own inference stream with an equal share of the
+    /// threads (auto: one per thread, at most 4; 1: one stream whose matrix products use every
+    /// thread)
+    #[arg(long, default_value_t = StreamCount::Auto, value_name = "N|auto")]
+    pub streams: StreamCount,
 }
 
 impl ClassifierArgs {
@@ -161,7 +162,7 @@ impl ClassifierArgs {
             segmentation: self.segmentation,
             min_stance_confidence: self.min_stance_confidence,
             reuse: !self.no_reuse,
-            streams: self.streams,
+            streams: self.streams.resolve(tch::get_num_threads().max(1) as usize),
         };
         settings.validate().map_err(settings_error)?;
         Ok(settings)
@@ -187,4 +188,62 @@ pub fn settings_error(message: String) -> anyhow::Error {
         .map(|(_, f)| format!(" ({f})"))
         .unwrap_or_default();
     anyhow::anyhow!("invalid settings: {message}{flag}")
+}
+
+/// `--streams`: a number of inference streams, or `auto` (one per intra-op thread, at most
+/// [`defaults::MAX_AUTO_STREAMS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamCount {
+    /// One stream per thread, capped.
+    Auto,
+    /// Exactly this many (0 is refused by the settings check).
+    Fixed(usize),
+}
+
+impl StreamCount {
+    /// The stream count for `threads` intra-op threads.
+    pub fn resolve(self, threads: usize) -> usize {
+        match self {
+            StreamCount::Auto => defaults::streams(threads),
+            StreamCount::Fixed(n) => n,
+        }
+    }
+}
+
+impl std::str::FromStr for StreamCount {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(StreamCount::Auto);
+        }
+        s.parse()
+            .map(StreamCount::Fixed)
+            .map_err(|_| format!("expected a number of streams or `auto`, got `{s}`"))
+    }
+}
+
+impl std::fmt::Display for StreamCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StreamCount::Auto => f.write_str("auto"),
+            StreamCount::Fixed(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod stream_count_tests {
+    use super::StreamCount;
+
+    #[test]
+    fn auto_streams_are_one_per_thread_up_to_four() {
+        let auto: StreamCount = "auto".parse().unwrap();
+        assert_eq!(auto, StreamCount::Auto);
+        assert_eq!([1, 2, 3, 4, 16].map(|t| auto.resolve(t)), [1, 2, 3, 4, 4]);
+        let fixed: StreamCount = "3".parse().unwrap();
+        assert_eq!(fixed.resolve(16), 3);
+        assert!("many".parse::<StreamCount>().is_err());
+        assert_eq!(StreamCount::Auto.to_string(), "auto");
+    }
 }

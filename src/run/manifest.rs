@@ -151,6 +151,7 @@ pub(super) fn run_manifest(
             "granularity": settings.granularity,
             "max_reject_rate": settings.max_reject_rate,
             "threads": settings.threads,
+            "streams": settings.classifier.streams,
         },
         "counts": c,
         "accounting": format!(
