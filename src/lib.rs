@@ -15,7 +15,7 @@
 //! 3. **classify** ([`model`], [`classify`]): a verified Hugging Face checkpoint computes
 //!    calibrated probabilities for every sentence; documents take the label of their deciding
 //!    sentence, which is kept as evidence. A unit the model already read in this run is not
-//!    read again ([`memo`]); batches may run on several single-threaded streams ([`streams`]).
+//!    read again ([`memo`]); batches run on one stream per thread, at most 4 ([`streams`]).
 //! 4. **write** ([`output`], [`run`]): predictions, sentences and rejects are committed to a
 //!    Hive-partitioned Parquet dataset chunk by chunk (temp file → fsync → rename), with a run
 //!    manifest that accounts for every record; or streamed as JSON lines.
