@@ -64,6 +64,20 @@ impl Default for BatchLimits {
     }
 }
 
+impl BatchLimits {
+    /// The limits of each batch when `streams` batches run at once: the same rows, `1/streams`
+    /// of the padded tokens, so the activations in flight are those of one full batch. (On
+    /// 2 cores, int8 over 1,200 long paragraphs peaked at 1.16 GB RSS with two streams of full
+    /// batches and 0.83 GB with halved ones, and halved batches were also a little faster on
+    /// mixed statements.)
+    pub fn per_stream(self, streams: usize) -> BatchLimits {
+        BatchLimits {
+            max_rows: self.max_rows,
+            max_tokens: (self.max_tokens / streams.max(1)).max(1),
+        }
+    }
+}
+
 /// Groups sequences (given by length) into batches: longest first, each batch padded to its
 /// first (longest) member, filled while rows × padded length stays within the token budget.
 /// Sorting by length is what removes padding waste; returns indices into `lengths`.
@@ -147,6 +161,25 @@ mod tests {
         }
         // The longest goes first and alone (120 * 2 > 160).
         assert_eq!(plan[0], vec![5]);
+    }
+
+    #[test]
+    fn each_of_several_streams_gets_its_share_of_the_token_budget() {
+        let full = BatchLimits {
+            max_rows: 64,
+            max_tokens: 8192,
+        };
+        let two = full.per_stream(2);
+        assert_eq!((two.max_rows, two.max_tokens), (64, 4096));
+        assert_eq!(full.per_stream(1).max_tokens, 8192);
+        assert_eq!(full.per_stream(0).max_tokens, 8192);
+        // 40 sequences of 200 tokens: 40 per batch fit one stream's budget, 20 each of two.
+        let lengths = vec![200; 40];
+        assert_eq!(plan_batches(&lengths, full).len(), 1);
+        let halves = plan_batches(&lengths, two);
+        assert_eq!(halves.iter().map(Vec::len).collect::<Vec<_>>(), [20, 20]);
+        // A sequence longer than a share still gets a batch of its own.
+        assert_eq!(plan_batches(&[300], full.per_stream(64)), vec![vec![0]]);
     }
 
     #[test]

@@ -333,7 +333,8 @@ fn infer_units(
     let plan = Plan::new(seqs, memo);
     work.reused += plan.reused() as u64;
     let lengths: Vec<usize> = plan.read.iter().map(|&i| seqs[i].len()).collect();
-    let batches: Vec<Vec<usize>> = plan_batches(&lengths, settings.limits)
+    let limits = settings.limits.per_stream(settings.streams);
+    let batches: Vec<Vec<usize>> = plan_batches(&lengths, limits)
         .into_iter()
         .map(|rows| rows.iter().map(|&r| plan.read[r]).collect())
         .collect();

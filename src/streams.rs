@@ -7,9 +7,10 @@
 //! `n` streams, `n` worker threads each take the next whole batch from a shared queue and run
 //! it single-threaded, so the cores stay busy without synchronising.
 //!
-//! The batches themselves are the same as with one stream (the caller plans them), so a unit's
-//! fp32 probabilities are those of the single-stream run up to the rounding of a one-thread
-//! GEMM, and results come back in plan order.
+//! The caller plans the batches ([`crate::batch::BatchLimits::per_stream`]: with `n` streams
+//! each batch gets `1/n` of the padded-token budget, so the activations in flight are those of
+//! one stream). A unit's fp32 probabilities do not depend on its batch mates, so they are
+//! those of the single-stream run up to rounding; results come back in plan order.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -66,25 +67,50 @@ pub fn run(
     streams: usize,
     cancel: &AtomicBool,
 ) -> Result<Vec<BatchResult>, ClassifyError> {
-    let streams = streams.clamp(1, batches.len().max(1));
-    if streams == 1 {
-        return batches
-            .iter()
-            .map(|rows| {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(ClassifyError::Interrupted);
-                }
-                run_batch(model, seqs, rows)
-            })
-            .collect();
+    let all: Vec<usize> = (0..batches.len()).collect();
+    let mut done = if streams <= 1 {
+        let mut done = Vec::with_capacity(batches.len());
+        for i in all {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(ClassifyError::Interrupted);
+            }
+            done.push((i, run_batch(model, seqs, &batches[i])?));
+        }
+        done
+    } else {
+        run_on_streams(model, seqs, batches, &all, streams, cancel)?
+    };
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, r)| r).collect())
+}
+
+/// Runs the batches numbered `which` on `streams` worker threads; `(number, result)` pairs.
+fn run_on_streams(
+    model: &StanceModel,
+    seqs: &[Vec<i64>],
+    batches: &[Vec<usize>],
+    which: &[usize],
+    streams: usize,
+    cancel: &AtomicBool,
+) -> Result<Vec<(usize, BatchResult)>, ClassifyError> {
+    if which.is_empty() {
+        return Ok(Vec::new());
     }
+    let streams = streams.clamp(1, which.len());
     let shared = Shared(model);
     let next = AtomicUsize::new(0);
     let caller_threads = tch::get_num_threads();
     let per_stream = (caller_threads.max(1) as usize / streams).max(1) as i32;
+    let queue = Queue {
+        seqs,
+        batches,
+        which,
+        next: &next,
+        cancel,
+    };
     let results = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..streams)
-            .map(|_| scope.spawn(|| worker(&shared, seqs, batches, &next, cancel, per_stream)))
+            .map(|_| scope.spawn(|| worker(&shared, &queue, per_stream)))
             .collect();
         workers
             .into_iter()
@@ -98,33 +124,38 @@ pub fn run(
     // A worker's thread count is also libtorch's default for threads it has not met yet:
     // give it back to the caller's setting.
     tch::set_num_threads(caller_threads);
-    let mut done: Vec<(usize, BatchResult)> = Vec::with_capacity(batches.len());
+    let mut done = Vec::with_capacity(which.len());
     for r in results {
         done.extend(r?);
     }
-    done.sort_by_key(|(i, _)| *i);
-    Ok(done.into_iter().map(|(_, r)| r).collect())
+    Ok(done)
+}
+
+/// The batches the streams share, and the next one to take.
+struct Queue<'a> {
+    seqs: &'a [Vec<i64>],
+    batches: &'a [Vec<usize>],
+    which: &'a [usize],
+    next: &'a AtomicUsize,
+    cancel: &'a AtomicBool,
 }
 
 /// One stream: takes the next batch until none is left, on `threads` intra-op threads.
 fn worker(
     shared: &Shared<'_>,
-    seqs: &[Vec<i64>],
-    batches: &[Vec<usize>],
-    next: &AtomicUsize,
-    cancel: &AtomicBool,
+    q: &Queue<'_>,
     threads: i32,
 ) -> Result<Vec<(usize, BatchResult)>, ClassifyError> {
     tch::set_num_threads(threads);
     let mut out = Vec::new();
     loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(rows) = batches.get(i) else {
+        let k = q.next.fetch_add(1, Ordering::Relaxed);
+        let Some(&i) = q.which.get(k) else {
             return Ok(out);
         };
-        if cancel.load(Ordering::Relaxed) {
+        if q.cancel.load(Ordering::Relaxed) {
             return Err(ClassifyError::Interrupted);
         }
-        out.push((i, run_batch(shared.0, seqs, rows)?));
+        out.push((i, run_batch(shared.0, q.seqs, &q.batches[i])?));
     }
 }

@@ -488,7 +488,8 @@ fn several_inference_streams_give_the_results_of_one_stream() {
             strings(&auto, "label"),
             "{precision}"
         );
-        // The same batches were read, whoever read them.
+        // The same batches were read, whoever read them (they are row-limited here, so each
+        // stream's share of the token budget changes nothing).
         assert_eq!(m1["work"]["batches"], m3["work"]["batches"], "{precision}");
         assert_eq!(m1["work"]["sequences"], m3["work"]["sequences"]);
         assert!(m1["work"]["batches"].as_u64().unwrap() >= 10);
