@@ -65,6 +65,15 @@ impl Linear {
         }
     }
 
+    /// `x Wᵀ + b` for the engine's activation rows (see [`FastBert::logits`]): int8 layers
+    /// get one spare last row to write their range guard into.
+    fn forward_rows(&self, x: &Tensor) -> Tensor {
+        match self {
+            Linear::Dense { weight, bias } => x.linear(weight, Some(bias)),
+            Linear::Int8(q) => q.forward_spare(x),
+        }
+    }
+
     /// Multiply-accumulates per input row (for FLOP accounting).
     fn macs(&self) -> i64 {
         match self {
@@ -220,18 +229,24 @@ impl FastBert {
 
     /// Logits `[batch, num_labels]` for token ids `[batch, len]` (int64) and attention mask
     /// `[batch, len]` (1 = real token, 0 = padding). Must run under `tch::no_grad`.
+    ///
+    /// Activations are token rows, `[rows + spare, hidden]`. In int8 `spare` is one scratch
+    /// row that every layer carries along (all ops but attention are row-wise) and that each
+    /// int8 GEMM overwrites with its range guard, so no layer copies its input to append one.
     pub fn logits(&self, ids: &Tensor, mask: &Tensor) -> Tensor {
         let (b, l) = ids.size2().expect("ids are [batch, len]");
         let h = self.hidden;
         let nh = self.heads;
         let hd = h / nh;
-        let mut x = self
+        let spare = i64::from(self.precision == Precision::Int8);
+        let emb = (self
             .word
             .index_select(0, &ids.reshape([-1]))
             .reshape([b, l, h])
             + self.position.narrow(0, 0, l)
-            + &self.token_type0;
-        x = self.emb_ln.forward(&x);
+            + &self.token_type0)
+            .reshape([b * l, h]);
+        let mut x = self.emb_ln.forward(&with_spare(&emb, spare));
         // SDPA takes a boolean mask where true means "may attend"; shape [b, 1, 1, l]
         // broadcasts over heads and query positions.
         let attn_mask = mask.to_kind(Kind::Bool).reshape([b, 1, 1, l]);
@@ -240,7 +255,8 @@ impl FastBert {
             let last = i + 1 == n;
             let qkv = layer
                 .qkv
-                .forward(&x)
+                .forward_rows(&x)
+                .narrow(0, 0, b * l)
                 .reshape([b, l, 3, nh, hd])
                 .permute([2, 0, 3, 1, 4]);
             let mut q = qkv.get(0);
@@ -248,7 +264,14 @@ impl FastBert {
             let v = qkv.get(2);
             // Only [CLS] feeds the pooler: the last layer needs no other query row.
             let lq = if last { 1 } else { l };
-            let resid = if last { x.narrow(1, 0, 1) } else { x };
+            let resid = if last {
+                with_spare(
+                    &x.narrow(0, 0, b * l).reshape([b, l, h]).select(1, 0),
+                    spare,
+                )
+            } else {
+                x
+            };
             if last {
                 q = q.narrow(2, 0, 1);
             }
@@ -262,16 +285,17 @@ impl FastBert {
                 None,
             )
             .transpose(1, 2)
-            .reshape([b, lq, h]);
+            .reshape([b * lq, h]);
             let a = layer
                 .attn_ln
-                .forward(&(layer.attn_out.forward(&ctx) + resid));
+                .forward(&(layer.attn_out.forward_rows(&with_spare(&ctx, spare)) + resid));
             let f = layer
                 .output
-                .forward(&layer.intermediate.forward(&a).gelu("none"));
+                .forward_rows(&layer.intermediate.forward_rows(&a).gelu("none"));
             x = layer.out_ln.forward(&(f + a));
         }
-        let cls = x.select(1, 0);
+        // After the last layer the rows are each text's [CLS].
+        let cls = x.narrow(0, 0, b);
         let pooled = self.pooler.forward(&cls).tanh();
         self.classifier.forward(&pooled)
     }
@@ -298,6 +322,16 @@ impl FastBert {
         total += 2.0 * b * (self.pooler.macs() + self.classifier.macs()) as f64;
         total
     }
+}
+
+/// `rows` (`[m, width]`) followed by `spare` zero rows (at most one; none returns the rows as
+/// they are).
+fn with_spare(rows: &Tensor, spare: i64) -> Tensor {
+    if spare == 0 {
+        return rows.shallow_clone();
+    }
+    let zeros = Tensor::zeros([spare, rows.size()[1]], (rows.kind(), rows.device()));
+    Tensor::cat(&[rows, &zeros], 0)
 }
 
 #[cfg(test)]

@@ -45,12 +45,27 @@ impl Int8Linear {
         let k = sizes[sizes.len() - 1];
         let rows = x.reshape([-1, k]);
         let m = rows.size()[0];
-        let input = if self.headroom < 255 {
-            Tensor::cat(&[&rows, &range_guard(&rows, self.headroom)], 0)
+        let spare = Tensor::zeros([1, k], (rows.kind(), rows.device()));
+        let y = self.forward_spare(&Tensor::cat(&[&rows, &spare], 0));
+        let mut out = sizes;
+        let last = out.len() - 1;
+        out[last] = y.size()[1];
+        y.narrow(0, 0, m).reshape(out)
+    }
+
+    /// `x Wᵀ + b` for a contiguous `[rows + 1, in]` matrix whose last row is scratch: the
+    /// layer writes its range guard there in place (a zero when it needs none, which leaves
+    /// the op's range as it is), so a caller that keeps a spare row in its activations never
+    /// copies them to append one. The output keeps a spare last row (meaningless values).
+    pub(crate) fn forward_spare(&self, x: &Tensor) -> Tensor {
+        let m = x.size()[0] - 1;
+        let value = if self.headroom < 255 && m > 0 {
+            guard_value(&x.narrow(0, 0, m), self.headroom)
         } else {
-            rows
+            0.0
         };
-        let y = input.fbgemm_linear_int8_weight_fp32_activation(
+        let _ = x.narrow(0, m, 1).fill_(value);
+        x.fbgemm_linear_int8_weight_fp32_activation(
             &self.qweight,
             &self.packed,
             &self.col_offsets,
@@ -59,11 +74,7 @@ impl Int8Linear {
             tch::Scalar::float(self.scale),
             tch::Scalar::int(self.zero_point),
             &self.bias,
-        );
-        let mut out = sizes;
-        let last = out.len() - 1;
-        out[last] = y.size()[1];
-        y.narrow(0, 0, m).reshape(out)
+        )
     }
 
     /// Multiply-accumulates per input row.
@@ -80,7 +91,7 @@ impl Int8Linear {
 /// `a[2j]·q[2j] + a[2j+1]·q[2j+1]` of consecutive inputs into a saturating `i16`. With int8
 /// weights near ±128 that sum reaches 2 · 255 · 128 and large outputs clip (measured on an
 /// AVX2-only EPYC: max error 0.18 on a unit-scale test layer instead of 0.01). The worst pair
-/// of a weight matrix bounds the activation code that is safe; [`range_guard`] then keeps
+/// of a weight matrix bounds the activation code that is safe; [`guard_value`]'s row then keeps
 /// real activations at or below it, so the integer GEMM is exact on every CPU and int8
 /// results do not depend on the machine.
 pub(crate) fn activation_headroom(qweight: &Tensor) -> i64 {
@@ -112,10 +123,10 @@ pub(crate) fn activation_headroom(qweight: &Tensor) -> i64 {
     limit
 }
 
-/// One extra activation row that stretches the op's quantisation range so that the real rows
-/// get `u8` codes of at most `headroom` (PyTorch's `reduce_range`, sized to the layer); its
-/// own output row is dropped, and its own products may clip harmlessly.
-pub(crate) fn range_guard(rows: &Tensor, headroom: i64) -> Tensor {
+/// The value of the one extra activation row that stretches the op's quantisation range so
+/// that the real rows get `u8` codes of at most `headroom` (PyTorch's `reduce_range`, sized to
+/// the layer); its own output row is dropped, and its own products may clip harmlessly.
+pub(crate) fn guard_value(rows: &Tensor, headroom: i64) -> f64 {
     let (lo, hi) = rows.aminmax(None::<i64>, false);
     let lo = lo.double_value(&[]).min(0.0);
     let hi = hi.double_value(&[]).max(0.0);
@@ -123,8 +134,7 @@ pub(crate) fn range_guard(rows: &Tensor, headroom: i64) -> Tensor {
     // Real codes are at most width/scale + 1 after the op rounds value and zero point, so aim
     // a little more than one code below the headroom.
     let span = (headroom as f64 - 1.01).max(1.0);
-    let value = lo + width * 255.0 / span;
-    Tensor::full([1, rows.size()[1]], value, (rows.kind(), rows.device()))
+    lo + width * 255.0 / span
 }
 
 /// Silences the process's stderr while alive (libtorch's one-time deprecation warnings for
@@ -242,6 +252,39 @@ mod tests {
     }
 
     #[test]
+    fn whatever_the_spare_row_held_the_real_rows_come_out_the_same() {
+        // The engine hands each int8 layer activations whose last row is scratch left over
+        // from earlier ops; the layer must overwrite it (guard or zero) before the op sees it,
+        // or a stray value would widen the quantisation range of every real row.
+        tch::manual_seed(7);
+        let opts = (Kind::Float, tch::Device::Cpu);
+        let pattern: Vec<f32> = (0..48 * 32).map(|i| ((i % 2) == 0) as u8 as f32).collect();
+        let layers = [
+            Tensor::randn([48, 32], opts) * 0.05,
+            Tensor::from_slice(&pattern).reshape([48, 32]),
+        ];
+        let headrooms: Vec<i64> = layers
+            .iter()
+            .map(|w| Int8Linear::new(w, Tensor::zeros([48], opts)).headroom)
+            .collect();
+        assert!(headrooms[0] < 255 && headrooms[1] == 255, "{headrooms:?}");
+        let x = Tensor::randn([9, 32], opts);
+        for w in &layers {
+            let q = Int8Linear::new(w, Tensor::randn([48], opts) * 0.01);
+            let reference = tch::no_grad(|| q.forward(&x));
+            for junk in [0.0, 1e6, -1e6, f64::NAN] {
+                let spared = Tensor::cat(&[&x, &Tensor::full([1, 32], junk, opts)], 0);
+                let y = tch::no_grad(|| q.forward_spare(&spared)).narrow(0, 0, 9);
+                let diff = (y - &reference).abs().max().double_value(&[]);
+                assert_eq!(
+                    diff, 0.0,
+                    "spare row {junk} changed the real rows by {diff}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn quantisation_keeps_zero_exact_and_offsets_consistent() {
         let w = Tensor::from_slice(&[-1.0f32, 0.0, 0.5, 1.0]).reshape([2, 2]);
         let q = quantize_weight(&w);
@@ -305,7 +348,12 @@ mod tests {
         ];
         for (i, rows) in cases.iter().enumerate() {
             let unguarded = activation_codes(rows).into_iter().max().unwrap();
-            let guarded = Tensor::cat(&[rows, &range_guard(rows, headroom)], 0);
+            let guard = Tensor::full(
+                [1, 16],
+                guard_value(rows, headroom),
+                (Kind::Float, tch::Device::Cpu),
+            );
+            let guarded = Tensor::cat(&[rows, &guard], 0);
             let codes = activation_codes(&guarded);
             let real_max = codes[..(6 * 16) as usize].iter().copied().max().unwrap();
             assert!(
