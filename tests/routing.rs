@@ -65,6 +65,16 @@ fn by_id(dir: &Path, col: &str) -> Vec<(String, String)> {
     rows
 }
 
+/// The run manifest a run left in `out/_runs`.
+fn run_manifest(out: &Path) -> serde_json::Value {
+    let runs = std::fs::read_dir(out.join("_runs")).unwrap();
+    let m = runs
+        .filter_map(|e| e.ok())
+        .find(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .unwrap();
+    serde_json::from_str(&std::fs::read_to_string(m.path()).unwrap()).unwrap()
+}
+
 #[test]
 fn chinese_rows_are_read_by_the_chinese_model_and_say_so() {
     let t = tempfile::tempdir().unwrap();
@@ -117,13 +127,7 @@ fn chinese_rows_are_read_by_the_chinese_model_and_say_so() {
         assert_eq!(sha.as_ref(), Some(want));
     }
     // The run manifest records both routes.
-    let runs = std::fs::read_dir(out.join("_runs")).unwrap();
-    let m = runs
-        .filter_map(|e| e.ok())
-        .find(|e| e.path().extension().is_some_and(|x| x == "json"))
-        .unwrap();
-    let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(m.path()).unwrap()).unwrap();
+    let m = run_manifest(&out);
     assert_eq!(m["routes"].as_array().unwrap().len(), 2, "{m}");
     assert_eq!(m["chinese_model"]["sha256"].as_str(), Some(d_zh.as_str()));
 }
@@ -179,4 +183,42 @@ fn a_second_routed_run_classifies_nothing_again() {
     classify(&input, &out, &args);
     classify(&input, &out, &args);
     assert_eq!(read_table(&out, "predictions").height(), 4);
+}
+
+/// `--fast` alone is the whole fast tier: the shipped 3-layer student with int8 weights. The
+/// Chinese model keeps fp32 (the fast tier is an English model), and an explicit `--precision`
+/// applies to both.
+#[test]
+fn the_fast_tier_reads_english_in_int8_and_leaves_chinese_in_fp32() {
+    let t = tempfile::tempdir().unwrap();
+    let input = t.path().join("in.jsonl");
+    write_lines(&input, INPUT);
+    let zh_arg = tiny_chinese_model().to_str().unwrap().to_string();
+    let precisions = |name: &str, extra: &[&str]| {
+        let out = t.path().join(name);
+        let mut args = vec!["--chinese-model", zh_arg.as_str()];
+        args.extend_from_slice(extra);
+        classify(&input, &out, &args);
+        let m = run_manifest(&out);
+        let p = |key: &str| m[key]["precision"].as_str().unwrap_or("-").to_string();
+        (
+            m["model"]["name"].as_str().unwrap().to_string(),
+            p("model"),
+            p("chinese_model"),
+        )
+    };
+    let fast = strait_stance::defaults::FAST_MODEL_NAME.to_string();
+    let (name, en, zh) = precisions("fast", &["--fast"]);
+    assert_eq!(
+        (name.as_str(), en.as_str(), zh.as_str()),
+        (fast.as_str(), "int8", "fp32")
+    );
+    let (_, en, zh) = precisions("fast-fp32", &["--fast", "--precision", "fp32"]);
+    assert_eq!((en.as_str(), zh.as_str()), ("fp32", "fp32"));
+    let (_, en, zh) = precisions("int8", &["--precision", "int8"]);
+    assert_eq!((en.as_str(), zh.as_str()), ("int8", "int8"));
+    // The default model stays exact.
+    let (name, en, _) = precisions("default", &[]);
+    assert_ne!(name, fast);
+    assert_eq!(en, "fp32");
 }

@@ -19,13 +19,15 @@ pub struct ModelArgs {
     /// shipped models/stance-minilm-v3.
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
-    /// Use the fast tier: models/stance-minilm-fast-v3, a 3-layer student distilled from the
-    /// default model (about twice as fast, a little less accurate; see the README).
+    /// Use the fast tier for English statements: models/stance-minilm-fast-v3, a 3-layer student
+    /// distilled from the default model, with int8 weights unless --precision says otherwise
+    /// (about 4x faster than the default model, a little less accurate; see the README).
     #[arg(long, conflicts_with = "model")]
     pub fast: bool,
-    /// Arithmetic of the encoder's linear layers (int8: about 2.4x faster with AVX-512 VNNI, 1.6x with AVX2; see the README).
+    /// Arithmetic of the encoder's linear layers (int8: about 2.4x faster with AVX-512 VNNI, 1.6x
+    /// with AVX2; see the README). auto: int8 for the fast tier, fp32 for every other model.
     #[arg(long, value_enum, default_value_t)]
-    pub precision: Precision,
+    pub precision: PrecisionChoice,
     /// Forward-pass implementation.
     #[arg(long, value_enum, default_value_t)]
     pub engine: EngineKind,
@@ -39,10 +41,42 @@ pub struct ModelArgs {
     pub chinese_model: Option<PathBuf>,
 }
 
+/// `--precision`: a precision, or the model's own default.
+#[derive(Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum PrecisionChoice {
+    /// int8 for the fast tier, fp32 for every other model.
+    #[default]
+    Auto,
+    /// fp32 everywhere (exact).
+    Fp32,
+    /// int8 weights, dynamically quantised fp32 activations in the encoder's linear layers.
+    Int8,
+}
+
 impl ModelArgs {
+    /// Load options for the primary model (the fast tier when `--fast` is given).
     fn options(&self) -> LoadOptions {
+        let tier = if self.fast && self.model.is_none() && self.engine == EngineKind::Fast {
+            defaults::FAST_TIER_PRECISION
+        } else {
+            Precision::default()
+        };
+        self.options_with(tier)
+    }
+
+    /// Load options for the Chinese model: `auto` keeps it at its default precision (the fast
+    /// tier is an English model).
+    fn chinese_options(&self) -> LoadOptions {
+        self.options_with(Precision::default())
+    }
+
+    fn options_with(&self, auto: Precision) -> LoadOptions {
         LoadOptions {
-            precision: self.precision,
+            precision: match self.precision {
+                PrecisionChoice::Auto => auto,
+                PrecisionChoice::Fp32 => Precision::Fp32,
+                PrecisionChoice::Int8 => Precision::Int8,
+            },
             engine: self.engine,
             allow_unverified: self.allow_unverified_model,
         }
@@ -70,7 +104,7 @@ impl ModelArgs {
             );
             return Ok((Routes::single(primary), load_s, Some(warning)));
         }
-        let routes = Routes::with_chinese(primary, &dir, self.options()).map_err(|e| {
+        let routes = Routes::with_chinese(primary, &dir, self.chinese_options()).map_err(|e| {
             anyhow::Error::new(e)
                 .context(format!("cannot use the Chinese model in {}", dir.display()))
         })?;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use super::manifest::{self, Manifest};
-use super::{LoadOptions, ModelError, StanceModel};
+use super::{LoadOptions, ModelError, Precision, StanceModel};
 use crate::language::Lang;
 
 /// Name and digest of a model, known before its weights are loaded.
@@ -139,11 +139,20 @@ impl Routes {
         self.chinese.as_ref().and_then(|z| z.model.get())
     }
 
-    /// A short description for summaries: `name` or `name (en) + name (zh)`.
+    /// A short description for summaries: `name` or `name (en) + name (zh)`, each name
+    /// followed by ` int8` when its linear layers are int8.
     pub fn describe(&self) -> String {
+        let named = |name: &str, precision: Precision| match precision {
+            Precision::Fp32 => name.to_string(),
+            Precision::Int8 => format!("{name} int8"),
+        };
+        let primary = named(&self.primary.info.name, self.primary.info.precision);
         match &self.chinese {
-            None => self.primary.info.name.clone(),
-            Some(z) => format!("{} (en) + {} (zh)", self.primary.info.name, z.id.name),
+            None => primary,
+            Some(z) => format!(
+                "{primary} (en) + {} (zh)",
+                named(&z.id.name, z.opts.precision)
+            ),
         }
     }
 }
