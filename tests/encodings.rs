@@ -42,15 +42,6 @@ fn classify(input: &std::path::Path, out: &std::path::Path) -> std::process::Out
     ])
 }
 
-fn manifest(out: &std::path::Path) -> serde_json::Value {
-    let run = std::fs::read_dir(out.join("_runs"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "json"))
-        .unwrap();
-    serde_json::from_str(&std::fs::read_to_string(run).unwrap()).unwrap()
-}
-
 /// Every string cell of every table under `out`, for the no-U+FFFD check.
 fn no_replacement_characters(out: &std::path::Path) {
     for table in ["predictions", "rejects"] {
@@ -114,7 +105,7 @@ fn a_gb18030_file_gives_one_gb18030_reject_per_line_and_a_summary_with_the_conve
     let raw = strings(&rej, "raw");
     assert!(raw.iter().flatten().all(|r| r.contains("\\x")), "{raw:?}");
     no_replacement_characters(&out);
-    let m = manifest(&out);
+    let m = run_manifest(&out);
     assert_eq!(m["inputs"][0]["not_utf8"], 3);
     assert_eq!(m["inputs"][0]["likely_encoding"], "GB18030");
     assert_eq!(m["counts"]["predictions"], 0);

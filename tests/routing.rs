@@ -65,16 +65,6 @@ fn by_id(dir: &Path, col: &str) -> Vec<(String, String)> {
     rows
 }
 
-/// The run manifest a run left in `out/_runs`.
-fn run_manifest(out: &Path) -> serde_json::Value {
-    let runs = std::fs::read_dir(out.join("_runs")).unwrap();
-    let m = runs
-        .filter_map(|e| e.ok())
-        .find(|e| e.path().extension().is_some_and(|x| x == "json"))
-        .unwrap();
-    serde_json::from_str(&std::fs::read_to_string(m.path()).unwrap()).unwrap()
-}
-
 #[test]
 fn chinese_rows_are_read_by_the_chinese_model_and_say_so() {
     let t = tempfile::tempdir().unwrap();

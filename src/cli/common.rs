@@ -56,7 +56,8 @@ pub enum PrecisionChoice {
 impl ModelArgs {
     /// Load options for the primary model (the fast tier when `--fast` is given).
     fn options(&self) -> LoadOptions {
-        let tier = if self.fast && self.model.is_none() && self.engine == EngineKind::Fast {
+        // `--fast` cannot be given with `--model`; rust-bert's engine has no int8.
+        let tier = if self.fast && self.engine == EngineKind::Fast {
             defaults::FAST_TIER_PRECISION
         } else {
             Precision::default()

@@ -71,6 +71,16 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
 
+/// The run manifest in `out/_runs` of a dataset written by one run (the first `.json` there).
+pub fn run_manifest(out: &Path) -> serde_json::Value {
+    let run = std::fs::read_dir(out.join("_runs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    serde_json::from_str(&std::fs::read_to_string(run).unwrap()).unwrap()
+}
+
 /// Every part file of a table, concatenated (empty frame if none).
 pub fn read_table(dir: &Path, table: &str) -> DataFrame {
     let mut files: Vec<PathBuf> = Vec::new();
