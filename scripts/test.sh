@@ -32,6 +32,7 @@ scripts/bench.sh --quick --work target/bench-smoke >/dev/null
 
 py=.venv/bin/python
 $py tests/python/test_hf_compat.py
+$py tests/python/test_encoder_probe.py
 $py tests/python/test_readers.py
 $py tests/python/test_spark.py
 echo "test.sh: all tests passed"
