@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Does a bigger English encoder read real statements better? A dev-only probe.
+"""Which encoder, or which input, reads real statements better? A dev-only probe.
 
 Fine-tunes a Hugging Face encoder folder (any `AutoModelForSequenceClassification`
 architecture, e.g. all-mpnet-base-v2, which `stance` cannot load) on the given training
 files with one fixed recipe, and scores the **real dev** split after every epoch: macro-F1,
 accuracy and polarity flips, computed as `stance eval` computes them. Run it on two encoders
-with the same arguments to compare encoders rather than recipes. It never reads a test split.
+with the same arguments to compare encoders rather than recipes; `--with-actor` gives the
+recorded actor as a first segment. It never reads a test split.
 
     .venv/bin/python scripts/encoder_probe.py --base models/all-minilm-l6-v2 \
         --train datasets/stance/train.jsonl --train datasets/real/train.jsonl \
@@ -78,6 +79,12 @@ def batches(rows, tokenizer, max_tokens, batch_size, shuffle, rng, with_actor=Fa
             enc = tokenizer(texts, truncation=True, max_length=max_tokens, padding=True,
                             return_tensors="pt")
         yield idx, enc
+
+
+def write_probs(path, rows, probs):
+    with open(path, "w") as f:
+        for row, p in zip(rows, probs):
+            f.write(json.dumps({"id": row["id"], "gold": row["label"], "probs": p}) + "\n")
 
 
 def evaluate(model, tokenizer, rows, max_tokens, with_actor):
@@ -156,9 +163,7 @@ def main():
         metrics.update(epoch=epoch, seconds=round(time.time() - start))
         summary["epochs"].append(metrics)
         print(json.dumps(metrics), flush=True)
-        with open(os.path.join(args.out, f"dev-epoch{epoch}.jsonl"), "w") as f:
-            for row, p in zip(dev, probs):
-                f.write(json.dumps({"id": row["id"], "gold": row["label"], "probs": p}) + "\n")
+        write_probs(os.path.join(args.out, f"dev-epoch{epoch}.jsonl"), dev, probs)
         with open(os.path.join(args.out, "summary.json"), "w") as f:
             json.dump(summary, f, indent=1)
     if args.with_actor:
@@ -167,9 +172,7 @@ def main():
         probs, metrics = evaluate(model, tokenizer, blank, args.max_tokens, True)
         summary["without_actor"] = metrics
         print(json.dumps({"without_actor": metrics}), flush=True)
-        with open(os.path.join(args.out, "dev-without-actor.jsonl"), "w") as f:
-            for row, p in zip(dev, probs):
-                f.write(json.dumps({"id": row["id"], "gold": row["label"], "probs": p}) + "\n")
+        write_probs(os.path.join(args.out, "dev-without-actor.jsonl"), dev, probs)
         with open(os.path.join(args.out, "summary.json"), "w") as f:
             json.dump(summary, f, indent=1)
     if args.save:
