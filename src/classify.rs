@@ -249,6 +249,29 @@ pub fn decide(sentences: &[[f32; NUM_LABELS]], min_conf: f32) -> (Option<usize>,
     }
 }
 
+/// One document to classify: its text and whose words it records (the `actor` column), which
+/// only a model with `stance_input` = `actor_text` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Statement<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// The actor, if known.
+    pub actor: Option<&'a str>,
+}
+
+impl<'a> Statement<'a> {
+    /// A statement with its actor (empty or blank actors count as unknown).
+    pub fn new(text: &'a str, actor: Option<&'a str>) -> Statement<'a> {
+        let actor = actor.filter(|a| !a.trim().is_empty());
+        Statement { text, actor }
+    }
+
+    /// A statement whose actor is unknown.
+    pub fn text(text: &'a str) -> Statement<'a> {
+        Statement { text, actor: None }
+    }
+}
+
 /// The units of a chunk of documents: token sequences (with specials) and who owns each.
 struct Units {
     /// Token ids of each unit, `[CLS] … [SEP]`.
@@ -271,22 +294,29 @@ fn trimmed(text: &str) -> Range<usize> {
 }
 
 /// Cuts each document into units: the whole text when it fits the window (or when
-/// truncating), else its sentences, each in overlapping windows when over-long.
+/// truncating), else its sentences, each in overlapping windows when over-long. A model that
+/// reads actors gets the document's actor before every unit.
 fn plan_units(
     model: &StanceModel,
-    texts: &[&str],
+    docs: &[Statement<'_>],
     tokens: &[Tokens],
     settings: &ClassifierSettings,
-) -> Units {
-    let content = settings.max_tokens.saturating_sub(2).max(1);
-    let wrap = |ids: &[i64]| model.tokenizer.with_specials(ids, settings.max_tokens);
+) -> Result<Units, ModelError> {
+    let actors: Vec<Option<&str>> = docs.iter().map(|d| d.actor).collect();
+    let prefixes = model
+        .tokenizer
+        .actor_prefixes(model.config.stance_input, &actors)?;
     let mut u = Units {
         seqs: Vec::new(),
         owner: Vec::new(),
-        sentences: Vec::with_capacity(texts.len()),
-        whole: Vec::with_capacity(texts.len()),
+        sentences: Vec::with_capacity(docs.len()),
+        whole: Vec::with_capacity(docs.len()),
     };
-    for (d, (text, tok)) in texts.iter().zip(tokens).enumerate() {
+    for (d, ((doc, tok), prefix)) in docs.iter().zip(tokens).zip(&prefixes).enumerate() {
+        let text = doc.text;
+        let prefix = prefix.as_deref();
+        let content = model.tokenizer.content_len(prefix, settings.max_tokens);
+        let wrap = |ids: &[i64]| model.tokenizer.wrap(prefix, ids, settings.max_tokens);
         let sentences = match settings.segmentation {
             Segmentation::Truncate => vec![trimmed(text)],
             Segmentation::Auto | Segmentation::Sentences => {
@@ -317,7 +347,7 @@ fn plan_units(
         u.whole.push(read_whole);
         u.sentences.push(sentences);
     }
-    u
+    Ok(u)
 }
 
 /// Runs every distinct unit the memo does not hold through the model in length-sorted, padded
@@ -437,30 +467,31 @@ fn segmented_result(
     }
 }
 
-/// Classifies documents. `texts` must be non-empty after trimming. Identical units among them
-/// are read once (unless the settings turn reuse off).
+/// Classifies documents. Their texts must be non-empty after trimming. Identical units among
+/// them are read once (unless the settings turn reuse off).
 pub fn classify_documents(
     model: &StanceModel,
-    texts: &[&str],
+    docs: &[Statement<'_>],
     settings: &ClassifierSettings,
     cancel: &AtomicBool,
 ) -> Result<(Vec<DocResult>, Work), ClassifyError> {
-    classify_with_memo(model, texts, settings, cancel, &mut settings.memo())
+    classify_with_memo(model, docs, settings, cancel, &mut settings.memo())
 }
 
 /// [`classify_documents`] with a memo that outlives the call: a unit any earlier call with the
 /// same memo (and the same `model`) read is not read again.
 pub fn classify_with_memo(
     model: &StanceModel,
-    texts: &[&str],
+    docs: &[Statement<'_>],
     settings: &ClassifierSettings,
     cancel: &AtomicBool,
     memo: &mut Memo,
 ) -> Result<(Vec<DocResult>, Work), ClassifyError> {
     let mut work = Work::default();
     let t0 = std::time::Instant::now();
-    let tokens = model.tokenizer.tokenize(texts).map_err(ModelError::from)?;
-    let units = plan_units(model, texts, &tokens, settings);
+    let texts: Vec<&str> = docs.iter().map(|d| d.text).collect();
+    let tokens = model.tokenizer.tokenize(&texts).map_err(ModelError::from)?;
+    let units = plan_units(model, docs, &tokens, settings)?;
     work.tokenize_s = t0.elapsed().as_secs_f64();
     let t1 = std::time::Instant::now();
     let unit_probs = infer_units(model, &units.seqs, settings, cancel, &mut work, memo)?;
@@ -481,19 +512,19 @@ pub fn classify_with_memo(
     Ok((results, work))
 }
 
-/// Classifies any number of documents, [`classify_documents`] on one group of 512 texts after
-/// another (bounded memory, and the same batches whoever asks); `done` hears how many texts
-/// each group held. Results are in input order.
+/// Classifies any number of documents, [`classify_documents`] on one group of 512 after
+/// another (bounded memory, and the same batches whoever asks); `done` hears how many
+/// documents each group held. Results are in input order.
 pub fn classify_in_groups(
     model: &StanceModel,
-    texts: &[&str],
+    docs: &[Statement<'_>],
     settings: &ClassifierSettings,
     cancel: &AtomicBool,
     mut done: impl FnMut(usize),
 ) -> Result<Vec<DocResult>, ClassifyError> {
-    let mut results = Vec::with_capacity(texts.len());
+    let mut results = Vec::with_capacity(docs.len());
     let mut memo = settings.memo();
-    for group in texts.chunks(512) {
+    for group in docs.chunks(512) {
         let (res, _) = classify_with_memo(model, group, settings, cancel, &mut memo)?;
         results.extend(res);
         done(group.len());

@@ -81,6 +81,8 @@ pub const SEED: u64 = 13;
 pub const PATIENCE: usize = 2;
 /// Training: label smoothing of the cross-entropy.
 pub const LABEL_SMOOTHING: f64 = 0.0;
+/// Training, for models that read the actor: share of training rows read without it.
+pub const ACTOR_DROPOUT: f64 = 0.2;
 /// Distillation: weight of the teacher's term for labelled rows.
 pub const DISTILL_WEIGHT: f64 = 0.5;
 /// Distillation: softening temperature.

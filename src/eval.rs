@@ -9,7 +9,9 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
-use crate::classify::{classify_in_groups, ClassifierSettings, ClassifyError, DocResult};
+use crate::classify::{
+    classify_in_groups, ClassifierSettings, ClassifyError, DocResult, Statement,
+};
 use crate::input::labelled::{Example, Span};
 use crate::labels::{argmax, stance_score, Label, NUM_LABELS};
 use crate::language::{self, Lang};
@@ -294,8 +296,8 @@ pub fn evaluate(
     let mut slots: Vec<Option<DocResult>> = (0..examples.len()).map(|_| None).collect();
     for (lang, idx) in routes.partition(&langs) {
         let model = routes.model_for(lang)?;
-        let texts: Vec<&str> = idx.iter().map(|&i| examples[i].text.as_str()).collect();
-        let results = classify_in_groups(model, &texts, settings, cancel, |n| {
+        let docs: Vec<Statement> = idx.iter().map(|&i| examples[i].statement()).collect();
+        let results = classify_in_groups(model, &docs, settings, cancel, |n| {
             reporter.advance(n as u64)
         })?;
         for (i, r) in idx.into_iter().zip(results) {

@@ -1,7 +1,9 @@
 //! Tokenization with the model's own `tokenizer.json`: ids without special tokens plus each
 //! token's byte range (for sentence bounds and evidence offsets), and the special tokens a
 //! single-sequence classifier wraps them in — `[CLS] … [SEP]` for BERT vocabularies,
-//! `<s> … </s>` for XLM-R (SentencePiece) ones.
+//! `<s> … </s>` for XLM-R (SentencePiece) ones. A model that reads the actor too
+//! ([`InputFormat::ActorText`]) gets a sentence pair, `[CLS] actor [SEP] text [SEP]`, the
+//! actor's tokens as token type 0 and the text's as type 1 (as `transformers` encodes a pair).
 
 use std::path::{Path, PathBuf};
 
@@ -31,13 +33,48 @@ pub enum TokenizeError {
 /// Special tokens by vocabulary family: (classification start, separator, padding).
 const SPECIALS: [(&str, &str, &str); 2] = [("[CLS]", "[SEP]", "[PAD]"), ("<s>", "</s>", "<pad>")];
 
-/// A tokenizer for single-sequence classification inputs: `[CLS] tokens [SEP]`.
+/// What a classifier reads (`stance_input` in its `config.json`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
+pub enum InputFormat {
+    /// The text alone: `[CLS] text [SEP]`.
+    #[default]
+    Text,
+    /// Whose words they are, then the text: `[CLS] actor [SEP] text [SEP]`. A statement
+    /// without an actor reads as `[CLS] [SEP] text [SEP]`.
+    ActorText,
+}
+
+impl InputFormat {
+    /// Whether this is [`InputFormat::Text`] (the format `config.json` leaves unsaid).
+    pub fn is_text(&self) -> bool {
+        *self == InputFormat::Text
+    }
+}
+
+/// The most tokens an actor takes in a pair input; a longer name is cut.
+pub const MAX_ACTOR_TOKENS: usize = 16;
+
+/// A tokenizer for classification inputs: `[CLS] tokens [SEP]`, or an actor–text pair.
 pub struct TextTokenizer {
     inner: Tokenizer,
     path: PathBuf,
     cls: i64,
     sep: i64,
     pad: i64,
+    /// Whether the specials are BERT's `[CLS]`/`[SEP]` (pairs are then `[CLS] a [SEP] b [SEP]`).
+    bert_specials: bool,
 }
 
 /// Token ids of a text (no special tokens) with each token's byte range in the text.
@@ -65,9 +102,10 @@ impl TextTokenizer {
             .map_err(|e| err(e.to_string()))?;
         inner.with_padding(None);
         let id = |tok: &str| inner.token_to_id(tok).map(i64::from);
-        let (cls, sep, pad) = SPECIALS
+        let (cls, sep, pad, bert_specials) = SPECIALS
             .iter()
-            .find_map(|(c, s, p)| Some((id(c)?, id(s)?, id(p)?)))
+            .enumerate()
+            .find_map(|(k, (c, s, p))| Some((id(c)?, id(s)?, id(p)?, k == 0)))
             .ok_or_else(|| {
                 err("vocabulary has neither [CLS]/[SEP]/[PAD] nor <s>/</s>/<pad> tokens".into())
             })?;
@@ -75,6 +113,7 @@ impl TextTokenizer {
             cls,
             sep,
             pad,
+            bert_specials,
             path: path.to_path_buf(),
             inner,
         })
@@ -121,12 +160,72 @@ impl TextTokenizer {
 
     /// `[CLS] ids [SEP]`, truncating `ids` so the whole fits in `max_tokens`.
     pub fn with_specials(&self, ids: &[i64], max_tokens: usize) -> Vec<i64> {
-        let keep = ids.len().min(max_tokens.saturating_sub(2));
-        let mut v = Vec::with_capacity(keep + 2);
+        self.wrap(None, ids, max_tokens)
+    }
+
+    /// The classifier input of `ids`: `[CLS] ids [SEP]` without an actor prefix,
+    /// `[CLS] actor [SEP] ids [SEP]` with one (from [`TextTokenizer::actor_prefix`]); `ids` are
+    /// cut so the whole fits in `max_tokens`.
+    pub fn wrap(&self, actor: Option<&[i64]>, ids: &[i64], max_tokens: usize) -> Vec<i64> {
+        let keep = ids.len().min(self.content_len(actor, max_tokens));
+        let mut v = Vec::with_capacity(keep + 3 + actor.map_or(0, <[i64]>::len));
         v.push(self.cls);
+        if let Some(a) = actor {
+            v.extend_from_slice(a);
+            v.push(self.sep);
+        }
         v.extend_from_slice(&ids[..keep]);
         v.push(self.sep);
         v
+    }
+
+    /// How many text tokens fit in `max_tokens` beside the specials and the actor prefix.
+    pub fn content_len(&self, actor: Option<&[i64]>, max_tokens: usize) -> usize {
+        let fixed = 2 + actor.map_or(0, |a| a.len() + 1);
+        max_tokens.saturating_sub(fixed).max(1)
+    }
+
+    /// The actor segment each format needs: `None` for [`InputFormat::Text`]; for
+    /// [`InputFormat::ActorText`] the actor's tokens (at most [`MAX_ACTOR_TOKENS`]; empty when
+    /// there is no actor).
+    pub fn actor_prefixes(
+        &self,
+        format: InputFormat,
+        actors: &[Option<&str>],
+    ) -> Result<Vec<Option<Vec<i64>>>, TokenizeError> {
+        if format.is_text() {
+            return Ok(vec![None; actors.len()]);
+        }
+        let names: Vec<&str> = actors.iter().map(|a| a.unwrap_or("").trim()).collect();
+        Ok(self
+            .tokenize(&names)?
+            .into_iter()
+            .map(|t| {
+                let mut ids = t.ids;
+                ids.truncate(MAX_ACTOR_TOKENS);
+                Some(ids)
+            })
+            .collect())
+    }
+
+    /// Refuses a format this vocabulary cannot encode as `transformers` would: actor–text
+    /// pairs are written BERT's way, which XLM-R vocabularies (`<s> a </s></s> b </s>`) do not
+    /// share.
+    pub fn check_format(&self, format: InputFormat) -> Result<(), TokenizeError> {
+        if format == InputFormat::ActorText && !self.bert_specials {
+            return Err(TokenizeError::Load {
+                path: self.path.clone(),
+                message: "actor_text inputs need a BERT vocabulary ([CLS]/[SEP]); this one \
+                          has <s>/</s>"
+                    .into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The separator id (token types of a pair change after the first one).
+    pub fn sep_id(&self) -> i64 {
+        self.sep
     }
 
     /// The padding id.

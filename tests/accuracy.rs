@@ -8,7 +8,7 @@ mod common;
 use std::sync::atomic::AtomicBool;
 
 use common::*;
-use strait_stance::classify::{classify_documents, ClassifierSettings};
+use strait_stance::classify::{classify_documents, ClassifierSettings, Statement};
 use strait_stance::defaults::FAST_TIER_PRECISION;
 use strait_stance::eval::{evaluate, render};
 use strait_stance::input::labelled::read_labelled;
@@ -238,13 +238,13 @@ fn int8_tracks_fp32_on_the_test_splits() {
     );
     for (rel, min_agreement, max_drop) in INT8_GATES {
         let ex = read_labelled(&root().join(rel), "text", "label").unwrap();
-        let texts: Vec<&str> = ex.iter().map(|e| e.text.as_str()).collect();
+        let docs: Vec<Statement> = ex.iter().map(|e| e.statement()).collect();
         let settings = ClassifierSettings::default();
         let cancel = AtomicBool::new(false);
         let label_of = |m: &Routes| -> Vec<Label> {
             strait_stance::classify::classify_in_groups(
                 m.primary(),
-                &texts,
+                &docs,
                 &settings,
                 &cancel,
                 |_| {},
@@ -304,7 +304,9 @@ fn previous_model_stays_loadable() {
     .expect("v1 loads");
     let (res, _) = classify_documents(
         &v1,
-        &["Beijing firmly opposes any form of Taiwan independence."],
+        &[Statement::text(
+            "Beijing firmly opposes any form of Taiwan independence.",
+        )],
         &ClassifierSettings::default(),
         &AtomicBool::new(false),
     )
@@ -346,7 +348,7 @@ fn stance_sentence_beyond_the_window_is_found_and_shown() {
 
     let (res, _) = classify_documents(
         &model,
-        &[text.as_str()],
+        &[Statement::text(&text)],
         &ClassifierSettings::default(),
         &AtomicBool::new(false),
     )
@@ -362,8 +364,13 @@ fn stance_sentence_beyond_the_window_is_found_and_shown() {
         segmentation: strait_stance::classify::Segmentation::Truncate,
         ..Default::default()
     };
-    let (res, _) =
-        classify_documents(&model, &[text.as_str()], &trunc, &AtomicBool::new(false)).unwrap();
+    let (res, _) = classify_documents(
+        &model,
+        &[Statement::text(&text)],
+        &trunc,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
     assert_eq!(
         strait_stance::labels::argmax(&res[0].probs).0,
         Label::OffTopic

@@ -44,7 +44,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from hf_pipeline import read_corpus  # noqa: E402  (this folder; standard library only)
+from hf_pipeline import read_corpus_with_actors, reads_actor  # noqa: E402  (this folder; standard library only)
 
 BATCH_ROWS = 64
 BATCH_TOKENS = 8192
@@ -163,10 +163,13 @@ class Engine:
         return self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]
 
 
-def classify_units(engine, tokenizer, units):
-    """Softmax probabilities (n × labels) of every unit text, length-sorted batches."""
+def classify_units(engine, tokenizer, units, actors=None):
+    """Softmax probabilities (n × labels) of every unit text, length-sorted batches. With
+    ``actors`` (a model that reads them) each unit is the pair (actor, text), as stance reads it."""
     import numpy as np
-    enc = [e.ids for e in tokenizer.encode_batch(units)]
+    encoded = tokenizer.encode_batch(units if actors is None else list(zip(actors, units)))
+    enc = [e.ids for e in encoded]
+    type_ids = [e.type_ids for e in encoded]
     lengths = [len(e) for e in enc]
     probs = [None] * len(units)
     padded = 0
@@ -175,10 +178,12 @@ def classify_units(engine, tokenizer, units):
         padded += width * len(batch)
         ids = np.zeros((len(batch), width), dtype=np.int64)
         mask = np.zeros_like(ids)
+        types = np.zeros_like(ids)
         for row, i in enumerate(batch):
             ids[row, :lengths[i]] = enc[i]
             mask[row, :lengths[i]] = 1
-        logits = engine.logits(ids, mask, np.zeros_like(ids))
+            types[row, :lengths[i]] = type_ids[i]
+        logits = engine.logits(ids, mask, types)
         logits = logits - logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         p /= p.sum(axis=1, keepdims=True)
@@ -221,7 +226,8 @@ def run(args):
     import numpy  # noqa: F401
     import tokenizers  # noqa: F401
     import_s = time.perf_counter() - t0
-    ids, texts = read_corpus(args.corpus)
+    ids, texts, actors = read_corpus_with_actors(args.corpus)
+    pairs = reads_actor(args.model)
     t0 = time.perf_counter()
     tokenizer = load_tokenizer(args.model)
     config = json.loads((pathlib.Path(args.model) / "config.json").read_text())
@@ -238,7 +244,8 @@ def run(args):
                 units.append(s)
     else:
         owner, units = list(range(len(texts))), texts
-    probs, tokens, padded = classify_units(engine, tokenizer, units)
+    unit_actors = [actors[d] for d in owner] if pairs else None
+    probs, tokens, padded = classify_units(engine, tokenizer, units, unit_actors)
     per_doc = [[] for _ in texts]
     for d, p in zip(owner, probs):
         per_doc[d].append(p)

@@ -16,6 +16,7 @@ measured as a steady-state library call.
 import argparse
 import json
 import os
+import pathlib
 import sys
 import time
 
@@ -26,16 +27,23 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 BATCH_SIZE = 64
 
 
-def read_corpus(path):
-    """(ids, texts) of a JSONL corpus."""
-    ids, texts = [], []
+def read_corpus_with_actors(path):
+    """(ids, texts, actors) of a JSONL corpus; a missing or blank actor is ""."""
+    ids, texts, actors = [], [], []
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.strip():
                 rec = json.loads(line)
                 ids.append(rec["id"])
                 texts.append(rec["text"])
-    return ids, texts
+                actors.append((rec.get("actor") or "").strip())
+    return ids, texts, actors
+
+
+def reads_actor(model_dir):
+    """Whether the model reads (actor, text) pairs (``"stance_input": "actor_text"``)."""
+    config = json.loads((pathlib.Path(model_dir) / "config.json").read_text())
+    return config.get("stance_input") == "actor_text"
 
 
 def top_label(scores):
@@ -45,12 +53,16 @@ def top_label(scores):
     return max(scores, key=lambda s: s["score"])["label"]
 
 
-def estimate_flops(tokenizer, config, texts, max_length):
+def estimate_flops(tokenizer, config, texts, max_length, actors=None):
     """FLOPs of a full BERT forward over the pipeline's batches (input order, 64 per batch,
     each padded to its longest sequence): QKV, attention, output projection and FFN in every
     layer, plus pooler and classifier. Embeddings, softmax and layer norms are left out, as in
     stance's own count (which differs only in skipping non-CLS rows of the last layer)."""
-    lengths = [len(ids) for ids in tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]]
+    if actors is None:
+        enc = tokenizer(texts, truncation=True, max_length=max_length)
+    else:
+        enc = tokenizer(actors, texts, truncation="only_second", max_length=max_length)
+    lengths = [len(ids) for ids in enc["input_ids"]]
     h, inter, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
     labels = config.num_labels
     total = 0.0
@@ -81,7 +93,10 @@ def main():
     import_s = time.perf_counter() - t0
 
     torch.set_num_threads(args.threads)
-    ids, texts = read_corpus(args.corpus)
+    ids, texts, actors = read_corpus_with_actors(args.corpus)
+    pairs = reads_actor(args.model)
+    # A model that reads the actor gets the pair stance gives it: actor, then text.
+    inputs = [{"text": a, "text_pair": t} for a, t in zip(actors, texts)] if pairs else texts
 
     t0 = time.perf_counter()
     clf = pipeline("text-classification", model=args.model, tokenizer=args.model, device=-1,
@@ -91,15 +106,16 @@ def main():
     call = dict(batch_size=BATCH_SIZE, truncation=True, max_length=max_length, top_k=None)
 
     t0 = time.perf_counter()
-    clf(texts[:BATCH_SIZE], **call)
+    clf(inputs[:BATCH_SIZE], **call)
     warmup_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    results = clf(texts, **call)
+    results = clf(inputs, **call)
     infer_s = time.perf_counter() - t0
 
     labels = {i: top_label(r) for i, r in zip(ids, results)}
-    flops, tokens, padded = estimate_flops(clf.tokenizer, clf.model.config, texts, max_length)
+    flops, tokens, padded = estimate_flops(clf.tokenizer, clf.model.config, texts, max_length,
+                                           actors if pairs else None)
     out = {
         "n": len(texts),
         "threads": torch.get_num_threads(),

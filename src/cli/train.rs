@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use strait_stance::defaults;
 use strait_stance::model::DEFAULT_MODEL_NAME;
+use strait_stance::tokenize::InputFormat;
 use strait_stance::train::distill::Distillation;
 use strait_stance::train::folds::{cross_fit, FoldSettings};
 use strait_stance::train::{train, Init, TrainSettings};
@@ -141,6 +142,15 @@ pub struct HyperArgs {
     /// Label smoothing of the cross-entropy, in [0, 1).
     #[arg(long, default_value_t = defaults::LABEL_SMOOTHING)]
     label_smoothing: f64,
+    /// What the model reads: the text alone, or the `actor` column and the text as a sentence
+    /// pair (`[CLS] actor [SEP] text [SEP]`). Default: the starting model's (text for a base
+    /// encoder).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    input: Option<InputFormat>,
+    /// With --input actor_text: share of training rows read without their actor, so
+    /// statements without one still read well.
+    #[arg(long, default_value_t = defaults::ACTOR_DROPOUT)]
+    actor_dropout: f64,
     /// Keep the word-embedding table at the base model's weights (for large multilingual
     /// vocabularies: faster steps, and the shipped folder can omit the table).
     #[arg(long)]
@@ -170,6 +180,9 @@ impl HyperArgs {
         }
         if !(0.0..1.0).contains(&self.label_smoothing) {
             bail!("--label-smoothing must be in [0, 1)");
+        }
+        if !(0.0..=1.0).contains(&self.actor_dropout) {
+            bail!("--actor-dropout must be in [0, 1]");
         }
         super::set_threads(self.threads);
         Ok(())
@@ -212,6 +225,8 @@ impl HyperArgs {
             text_col: self.text_col.clone(),
             label_col: self.label_col.clone(),
             distill: None,
+            input: self.input,
+            actor_dropout: self.actor_dropout,
         }
     }
 }

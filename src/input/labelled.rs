@@ -38,6 +38,15 @@ pub struct Example {
     /// The source document (`doc_id` column), if present: rows of one document stay together
     /// when a corpus is split into folds.
     pub doc_id: Option<String>,
+    /// Whose words the text records (`actor` column), if present.
+    pub actor: Option<String>,
+}
+
+impl Example {
+    /// The example as classifier input.
+    pub fn statement(&self) -> crate::classify::Statement<'_> {
+        crate::classify::Statement::new(&self.text, self.actor.as_deref())
+    }
 }
 
 /// Why a labelled file cannot be used.
@@ -169,6 +178,7 @@ pub fn read_labelled(
             capability,
             id: r.id.clone(),
             doc_id: doc_id.filter(|d| !d.trim().is_empty()),
+            actor: r.actor.clone(),
         });
     }
     if out.is_empty() {

@@ -16,6 +16,40 @@ use crate::model::config::BertConfig;
 use crate::model::int8::{Int8Linear, QuietStderr};
 use crate::model::weights::Weights;
 use crate::model::ModelError;
+use crate::tokenize::InputFormat;
+
+/// How an input's token types (segments) are formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TokenTypes {
+    /// All 0: one text.
+    #[default]
+    Single,
+    /// A sentence pair: 0 up to and including the first separator `sep`, 1 after it.
+    Pair {
+        /// The separator id.
+        sep: i64,
+    },
+}
+
+impl TokenTypes {
+    /// The token types a model reading `format` needs, for a vocabulary whose separator is `sep`.
+    pub fn of(format: InputFormat, sep: i64) -> TokenTypes {
+        match format {
+            InputFormat::Text => TokenTypes::Single,
+            InputFormat::ActorText => TokenTypes::Pair { sep },
+        }
+    }
+
+    /// Token type ids `[batch, len]` for ids `[batch, len]`; `None` when all are 0. Padding
+    /// after the last separator gets type 1, which the attention mask hides.
+    pub fn ids(&self, ids: &Tensor) -> Option<Tensor> {
+        let TokenTypes::Pair { sep } = *self else {
+            return None;
+        };
+        let is_sep = ids.eq(sep).to_kind(Kind::Int64);
+        Some((is_sep.cumsum(1, Kind::Int64) - &is_sep).clamp_max(1))
+    }
+}
 
 /// Arithmetic used for the linear layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
@@ -124,7 +158,8 @@ struct Layer {
 pub struct FastBert {
     word: Tensor,
     position: Tensor,
-    token_type0: Tensor,
+    token_type: Tensor,
+    token_types: TokenTypes,
     emb_ln: LayerNorm,
     layers: Vec<Layer>,
     pooler: Linear,
@@ -141,6 +176,7 @@ impl FastBert {
         w: &Weights,
         num_labels: i64,
         precision: Precision,
+        token_types: TokenTypes,
     ) -> Result<FastBert, ModelError> {
         let h = cfg.hidden_size;
         let eps = cfg.layer_norm_eps;
@@ -193,12 +229,13 @@ impl FastBert {
                     &[cfg.max_position_embeddings, h],
                 )?
                 .shallow_clone(),
-            token_type0: w
+            token_type: w
                 .get(
                     "bert.embeddings.token_type_embeddings.weight",
                     &[cfg.type_vocab_size, h],
                 )?
-                .get(0),
+                .shallow_clone(),
+            token_types,
             emb_ln: LayerNorm::new(w, "bert.embeddings.LayerNorm", h, eps)?,
             layers,
             // The head is tiny; it stays fp32 whatever the precision.
@@ -239,12 +276,19 @@ impl FastBert {
         let nh = self.heads;
         let hd = h / nh;
         let spare = i64::from(self.precision == Precision::Int8);
+        let types = match self.token_types.ids(ids) {
+            Some(t) => self
+                .token_type
+                .index_select(0, &t.reshape([-1]))
+                .reshape([b, l, h]),
+            None => self.token_type.get(0).reshape([1, 1, h]),
+        };
         let emb = (self
             .word
             .index_select(0, &ids.reshape([-1]))
             .reshape([b, l, h])
             + self.position.narrow(0, 0, l)
-            + &self.token_type0)
+            + types)
             .reshape([b * l, h]);
         let mut x = self.emb_ln.forward(&with_spare(&emb, spare));
         // SDPA takes a boolean mask where true means "may attend"; shape [b, 1, 1, l]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::labels::{Label, NUM_LABELS};
 use crate::model::ModelError;
+use crate::tokenize::InputFormat;
 
 /// Hugging Face `BertConfig`, as written in `config.json`. Unknown keys are kept in `extra`
 /// so a config read and written again loses nothing.
@@ -52,6 +53,11 @@ pub struct BertConfig {
     /// Label name → class index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label2id: Option<BTreeMap<String, i64>>,
+    /// What the classifier reads: the text alone (every model before stance-minilm-v4; the key
+    /// is then absent) or the statement's actor and its text as a sentence pair. Not a
+    /// `transformers` key: Python callers pass the pair themselves.
+    #[serde(default, skip_serializing_if = "InputFormat::is_text")]
+    pub stance_input: InputFormat,
     /// Everything else (`architectures`, `model_type`, `problem_type`, …), preserved.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -84,11 +90,12 @@ impl BertConfig {
             path: path.to_path_buf(),
             source,
         })?;
-        cfg.check_shape()?;
+        cfg.check()?;
         Ok(cfg)
     }
 
-    fn check_shape(&self) -> Result<(), ModelError> {
+    /// Refuses shapes and inputs the engines cannot run.
+    pub fn check(&self) -> Result<(), ModelError> {
         if self.hidden_size <= 0
             || self.num_attention_heads <= 0
             || self.hidden_size % self.num_attention_heads != 0
@@ -96,6 +103,12 @@ impl BertConfig {
             return Err(ModelError::Invalid(format!(
                 "hidden_size {} is not a positive multiple of num_attention_heads {}",
                 self.hidden_size, self.num_attention_heads
+            )));
+        }
+        if self.stance_input == InputFormat::ActorText && self.type_vocab_size < 2 {
+            return Err(ModelError::Invalid(format!(
+                "stance_input \"actor_text\" needs two token types, but type_vocab_size is {}",
+                self.type_vocab_size
             )));
         }
         if self.hidden_act != "gelu" {

@@ -25,7 +25,7 @@ use tch::{Kind, Tensor};
 
 use crate::labels::{Label, NUM_LABELS};
 use crate::tokenize::TextTokenizer;
-pub use bert::{FastBert, Precision};
+pub use bert::{FastBert, Precision, TokenTypes};
 pub use config::BertConfig;
 pub use manifest::{Manifest, MANIFEST_FILE};
 pub use reference::ReferenceBert;
@@ -281,6 +281,8 @@ impl StanceModel {
         let config = BertConfig::from_file(&dir.join("config.json"))?;
         let class_labels = config.stance_labels()?;
         let tokenizer = TextTokenizer::from_file(&dir.join("tokenizer.json"))?;
+        tokenizer.check_format(config.stance_input)?;
+        let token_types = TokenTypes::of(config.stance_input, tokenizer.sep_id());
         let calibration = Calibration::read(dir)?;
         let weights = Weights::read(dir)?;
         let expected = weights::expected_names(config.num_hidden_layers);
@@ -294,6 +296,7 @@ impl StanceModel {
                 &weights,
                 NUM_LABELS as i64,
                 opts.precision,
+                token_types,
             )?),
             EngineKind::RustBert => {
                 if opts.precision != Precision::Fp32 {
@@ -302,7 +305,7 @@ impl StanceModel {
                             .into(),
                     ));
                 }
-                let mut r = ReferenceBert::new(&config)?;
+                let mut r = ReferenceBert::new(&config)?.with_token_types(token_types);
                 let (missing, _) = r.load(&weights)?;
                 if !missing.is_empty() {
                     return Err(ModelError::MissingTensors(missing));

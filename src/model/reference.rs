@@ -6,6 +6,7 @@ use tch::{Device, Tensor};
 
 use rust_bert::bert::BertForSequenceClassification;
 
+use crate::model::bert::TokenTypes;
 use crate::model::config::BertConfig;
 use crate::model::weights::Weights;
 use crate::model::ModelError;
@@ -16,6 +17,8 @@ pub struct ReferenceBert {
     pub vs: VarStore,
     /// The model; `forward_t(.., train)` switches dropout.
     pub model: BertForSequenceClassification,
+    /// How token types are formed from the ids.
+    token_types: TokenTypes,
 }
 
 impl ReferenceBert {
@@ -24,7 +27,17 @@ impl ReferenceBert {
         let vs = VarStore::new(Device::Cpu);
         let model = BertForSequenceClassification::new(vs.root(), &cfg.to_rust_bert())
             .map_err(|e| ModelError::Invalid(format!("rust-bert refused the config: {e}")))?;
-        Ok(ReferenceBert { vs, model })
+        Ok(ReferenceBert {
+            vs,
+            model,
+            token_types: TokenTypes::Single,
+        })
+    }
+
+    /// The same model, reading inputs whose token types are formed as `token_types` says.
+    pub fn with_token_types(mut self, token_types: TokenTypes) -> ReferenceBert {
+        self.token_types = token_types;
+        self
     }
 
     /// Copies checkpoint tensors into the variable store. Returns the names the store expects
@@ -53,8 +66,9 @@ impl ReferenceBert {
 
     /// Logits for a batch; `train` enables dropout.
     pub fn logits(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Tensor {
+        let types = self.token_types.ids(ids);
         self.model
-            .forward_t(Some(ids), Some(mask), None, None, None, train)
+            .forward_t(Some(ids), Some(mask), types.as_ref(), None, None, train)
             .logits
     }
 

@@ -190,6 +190,8 @@ pub struct TinyShape {
     pub heads: i64,
     /// Feed-forward width.
     pub intermediate: i64,
+    /// What the model reads.
+    pub input: crate::tokenize::InputFormat,
 }
 
 impl Default for TinyShape {
@@ -199,6 +201,7 @@ impl Default for TinyShape {
             layers: 2,
             heads: 4,
             intermediate: 64,
+            input: crate::tokenize::InputFormat::Text,
         }
     }
 }
@@ -229,6 +232,7 @@ pub fn write_random_model(
         source,
     })?;
     cfg.set_stance_labels();
+    cfg.stance_input = shape.input;
     tch::manual_seed(seed);
     let model = ReferenceBert::new(&cfg)?;
     // rust-bert initialises layer norms to 1/0 and linear layers uniformly; push the head's

@@ -28,7 +28,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
-use crate::classify::{classify_with_memo, ClassifyError, DocResult, Work};
+use crate::classify::{classify_with_memo, ClassifyError, DocResult, Statement, Work};
 use crate::input::{self, ChunkReader};
 use crate::labels::Label;
 use crate::language::Lang;
@@ -250,12 +250,16 @@ fn classify(
     let mut out: Vec<Option<DocResult>> = (0..docs.len()).map(|_| None).collect();
     for (lang, idx) in routes.partition(&langs) {
         let model = routes.model_for(lang)?;
-        let texts: Vec<&str> = idx.iter().map(|&i| docs[i].record.text.as_str()).collect();
+        let statements: Vec<Statement> = idx
+            .iter()
+            .map(|&i| Statement::new(&docs[i].record.text, docs[i].record.actor.as_deref()))
+            .collect();
         let memo = tally
             .memos
             .entry(model.info.sha256.clone())
             .or_insert_with(|| settings.classifier.memo());
-        let (results, w) = classify_with_memo(model, &texts, &settings.classifier, cancel, memo)?;
+        let (results, w) =
+            classify_with_memo(model, &statements, &settings.classifier, cancel, memo)?;
         tally.work.add(&w);
         for (i, r) in idx.into_iter().zip(results) {
             out[i] = Some(r);

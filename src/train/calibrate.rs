@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use super::TrainError;
-use crate::classify::{classify_in_groups, ClassifierSettings};
+use crate::classify::{classify_in_groups, ClassifierSettings, Statement};
 use crate::eval;
 use crate::input::labelled::Example;
 use crate::labels::{Label, NUM_LABELS};
@@ -76,10 +76,10 @@ pub(super) fn calibrate_staged(
     cancel: &AtomicBool,
 ) -> Result<Calibration, TrainError> {
     let uncalibrated = super::load_staged(dir)?;
-    let texts: Vec<&str> = dev.iter().map(|e| e.text.as_str()).collect();
+    let docs: Vec<Statement> = dev.iter().map(Example::statement).collect();
     let settings = ClassifierSettings::default();
     let probs: Vec<[f32; NUM_LABELS]> =
-        classify_in_groups(&uncalibrated, &texts, &settings, cancel, |_| {})?
+        classify_in_groups(&uncalibrated, &docs, &settings, cancel, |_| {})?
             .into_iter()
             .map(|r| r.probs)
             .collect();

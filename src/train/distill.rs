@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicBool;
 use serde::Serialize;
 
 use super::TrainError;
-use crate::classify::{classify_in_groups, ClassifierSettings};
+use crate::classify::{classify_in_groups, ClassifierSettings, Statement};
 use crate::labels::NUM_LABELS;
 use crate::model::{LoadOptions, StanceModel};
 use crate::report::Reporter;
@@ -32,18 +32,18 @@ pub struct Distillation {
     pub temperature: f64,
 }
 
-/// The teacher's softened reading of every text, in order.
+/// The teacher's softened reading of every statement, in order.
 pub(super) fn soft_targets(
     d: &Distillation,
-    texts: &[&str],
+    docs: &[Statement<'_>],
     reporter: &dyn Reporter,
     cancel: &AtomicBool,
 ) -> Result<Vec<[f32; NUM_LABELS]>, TrainError> {
     let teacher = StanceModel::load(&d.teacher, &LoadOptions::default())?;
-    reporter.begin("teacher", Some(texts.len() as u64));
+    reporter.begin("teacher", Some(docs.len() as u64));
     let results = classify_in_groups(
         &teacher,
-        texts,
+        docs,
         &ClassifierSettings::default(),
         cancel,
         |n| reporter.advance(n as u64),

@@ -9,19 +9,20 @@ use std::time::Instant;
 
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use tch::nn::OptimizerConfig;
 use tch::{Kind, Reduction, Tensor};
 
 use super::distill::{self, Distillation};
 use super::{EpochLog, Splits, Start, TrainError, TrainSettings};
 use crate::batch::make_batch;
+use crate::classify::Statement;
 use crate::eval::{self, Metrics};
 use crate::input::labelled::Example;
 use crate::labels::{Label, NUM_LABELS};
 use crate::model::{ModelError, ReferenceBert};
 use crate::report::Reporter;
-use crate::tokenize::TextTokenizer;
+use crate::tokenize::{InputFormat, TextTokenizer};
 
 /// What fitting produced: the epochs run and the one whose weights the model now holds.
 pub(super) struct Fitted {
@@ -45,7 +46,15 @@ pub(super) fn fit(
         .min(start.config.max_position_embeddings as usize);
     let train = training_rows(s, start, data, max_tokens, reporter, cancel)?;
     let mut trainer = Trainer::new(s, start, train)?;
-    let dev = encode(&start.tok, &data.dev, max_tokens)?;
+    let dev_docs: Vec<Statement> = data.dev.iter().map(Example::statement).collect();
+    let dev_labels = data.dev.iter().map(|e| e.label.index() as i64).collect();
+    let dev = encode(
+        &start.tok,
+        start.config.stance_input,
+        &dev_docs,
+        dev_labels,
+        max_tokens,
+    )?;
     let mut logs = Vec::new();
     let mut stop = EarlyStop::new(s.patience);
     for epoch in 1..=s.epochs {
@@ -94,28 +103,48 @@ struct Encoded {
     soft: Vec<[f32; NUM_LABELS]>,
 }
 
-fn encode(tok: &TextTokenizer, ex: &[Example], max_tokens: usize) -> Result<Encoded, ModelError> {
-    let texts: Vec<&str> = ex.iter().map(|e| e.text.as_str()).collect();
-    let labels = ex.iter().map(|e| e.label.index() as i64).collect();
-    encode_texts(tok, &texts, labels, max_tokens)
-}
-
-fn encode_texts(
+/// Classifier inputs of `docs` in the model's input format, as `stance classify` forms a
+/// whole-text unit.
+fn encode(
     tok: &TextTokenizer,
-    texts: &[&str],
+    format: InputFormat,
+    docs: &[Statement<'_>],
     labels: Vec<i64>,
     max_tokens: usize,
 ) -> Result<Encoded, ModelError> {
-    let toks = tok.tokenize(texts)?;
+    let texts: Vec<&str> = docs.iter().map(|d| d.text).collect();
+    let actors: Vec<Option<&str>> = docs.iter().map(|d| d.actor).collect();
+    let toks = tok.tokenize(&texts)?;
+    let prefixes = tok.actor_prefixes(format, &actors)?;
     Ok(Encoded {
         seqs: toks
             .iter()
-            .map(|t| tok.with_specials(&t.ids, max_tokens))
+            .zip(&prefixes)
+            .map(|(t, p)| tok.wrap(p.as_deref(), &t.ids, max_tokens))
             .collect(),
         labels,
         soft: Vec::new(),
     })
 }
+
+/// The training examples as statements, with the actor withheld from a seeded
+/// `actor_dropout` share of them (so statements without an actor still read well).
+fn training_statements<'a>(s: &TrainSettings, train: &'a [Example]) -> Vec<Statement<'a>> {
+    let mut rng = StdRng::seed_from_u64(s.seed ^ ACTOR_DROPOUT_STREAM);
+    train
+        .iter()
+        .map(|e| {
+            let mut st = e.statement();
+            if rng.gen::<f64>() < s.actor_dropout {
+                st.actor = None;
+            }
+            st
+        })
+        .collect()
+}
+
+/// Mixed into the seed so actor dropout draws differ from the shuffling's.
+const ACTOR_DROPOUT_STREAM: u64 = 0xac70_d50f;
 
 /// The rows the epochs run over: the training examples, then the pool (empty unless
 /// distilling), with the teacher's soft targets for all of them when distilling.
@@ -127,11 +156,10 @@ fn training_rows(
     reporter: &dyn Reporter,
     cancel: &AtomicBool,
 ) -> Result<Encoded, TrainError> {
-    let texts: Vec<&str> = data
-        .train
-        .iter()
-        .map(|e| e.text.as_str())
-        .chain(data.pool.iter().map(String::as_str))
+    let pool = data.pool.iter().map(|t| Statement::text(t));
+    let docs: Vec<Statement> = training_statements(s, &data.train)
+        .into_iter()
+        .chain(pool.clone())
         .collect();
     let labels = data
         .train
@@ -139,9 +167,17 @@ fn training_rows(
         .map(|e| e.label.index() as i64)
         .chain(std::iter::repeat_n(UNLABELLED, data.pool.len()))
         .collect();
-    let mut enc = encode_texts(&start.tok, &texts, labels, max_tokens)?;
+    let format = start.config.stance_input;
+    let mut enc = encode(&start.tok, format, &docs, labels, max_tokens)?;
     if let Some(d) = &s.distill {
-        enc.soft = distill::soft_targets(d, &texts, reporter, cancel)?;
+        // The teacher reads every statement as it is, actor included.
+        let whole: Vec<Statement> = data
+            .train
+            .iter()
+            .map(Example::statement)
+            .chain(pool)
+            .collect();
+        enc.soft = distill::soft_targets(d, &whole, reporter, cancel)?;
     }
     Ok(enc)
 }

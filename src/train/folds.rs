@@ -29,7 +29,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{train, TrainError, TrainSettings};
-use crate::classify::{classify_in_groups, ClassifierSettings};
+use crate::classify::{classify_in_groups, ClassifierSettings, Statement};
 use crate::eval::{compute, Metrics};
 use crate::input::labelled::{read_labelled, Example};
 use crate::labels::{Label, NUM_LABELS};
@@ -352,14 +352,10 @@ impl FoldPlan {
         };
         let report = train(&settings, reporter, cancel)?;
         let model = StanceModel::load(&settings.out, &LoadOptions::default())?;
-        let texts: Vec<&str> = self
-            .held
-            .iter()
-            .map(|&i| examples[i].text.as_str())
-            .collect();
+        let docs: Vec<Statement> = self.held.iter().map(|&i| examples[i].statement()).collect();
         let results = classify_in_groups(
             &model,
-            &texts,
+            &docs,
             &ClassifierSettings::default(),
             cancel,
             |_| {},

@@ -23,9 +23,11 @@ use serde::Serialize;
 use crate::classify::{ClassifierSettings, ClassifyError};
 use crate::eval::{self, Metrics};
 use crate::input::labelled::{read_labelled, read_texts, Example, LabelledError};
-use crate::model::{BertConfig, LoadOptions, ModelError, ReferenceBert, StanceModel, Weights};
+use crate::model::{
+    BertConfig, LoadOptions, ModelError, ReferenceBert, StanceModel, TokenTypes, Weights,
+};
 use crate::report::Reporter;
-use crate::tokenize::TextTokenizer;
+use crate::tokenize::{InputFormat, TextTokenizer};
 
 /// Where the weights to start from come from.
 #[derive(Debug, Clone)]
@@ -87,6 +89,13 @@ pub struct TrainSettings {
     /// Knowledge distillation from a teacher model, if any.
     #[serde(default)]
     pub distill: Option<distill::Distillation>,
+    /// What the model reads; `None` keeps the starting model's format (a pretrained encoder's
+    /// is the text alone).
+    #[serde(default)]
+    pub input: Option<InputFormat>,
+    /// Share of training rows read without their actor (models that read actors only).
+    #[serde(default)]
+    pub actor_dropout: f64,
 }
 
 /// Why training failed.
@@ -219,9 +228,24 @@ fn load_start(s: &TrainSettings) -> Result<Start, TrainError> {
         crate::model::verify_dir(&dir, false)?;
     }
     config.set_stance_labels();
+    if let Some(format) = s.input {
+        if matches!(s.init, Init::FineTuned(_)) && format != config.stance_input {
+            return Err(TrainError::Output(format!(
+                "{} reads {:?} inputs; a model continued from it cannot read {:?} ones (start from a base encoder instead)",
+                dir.display(),
+                config.stance_input,
+                format
+            )));
+        }
+        config.stance_input = format;
+        config.check()?;
+    }
     let tok = TextTokenizer::from_file(&dir.join("tokenizer.json")).map_err(ModelError::from)?;
     tch::manual_seed(s.seed as i64);
-    let mut model = ReferenceBert::new(&config)?;
+    tok.check_format(config.stance_input)
+        .map_err(ModelError::from)?;
+    let types = TokenTypes::of(config.stance_input, tok.sep_id());
+    let mut model = ReferenceBert::new(&config)?.with_token_types(types);
     let weights = Weights::read(&dir)?;
     let (missing, _unused) = model.load(&weights)?;
     // A pretrained encoder may come without the pooler (sentence-embedding encoders such as
@@ -273,6 +297,12 @@ fn check_settings(s: &TrainSettings) -> Result<(), TrainError> {
     }
     if s.train.is_empty() {
         return Err(TrainError::Output("no training data given".into()));
+    }
+    if !(0.0..=1.0).contains(&s.actor_dropout) {
+        return Err(TrainError::Output(format!(
+            "the actor dropout must be between 0 and 1 (got {})",
+            s.actor_dropout
+        )));
     }
     if let Some(d) = &s.distill {
         if !(0.0..=1.0).contains(&d.weight) || d.temperature.is_nan() || d.temperature <= 0.0 {

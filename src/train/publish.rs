@@ -10,6 +10,7 @@ use super::{EpochLog, Init, Splits, TrainError, TrainSettings};
 use crate::eval::Metrics;
 use crate::model::manifest::sha256_file;
 use crate::model::{BertConfig, Calibration, Manifest};
+use crate::tokenize::InputFormat;
 
 /// A model folder under construction, beside the folder it will be published as.
 pub(super) struct Staging {
@@ -167,6 +168,22 @@ fn provenance(r: &Record) -> serde_json::Map<String, serde_json::Value> {
     info
 }
 
+/// The card's note on what the model reads (nothing for text-only models).
+fn input_note(format: InputFormat, actor_dropout: f64) -> String {
+    match format {
+        InputFormat::Text => String::new(),
+        InputFormat::ActorText => format!(
+            "\n## Input\n\nThis model reads whose words a statement records: `config.json` has \
+             `\"stance_input\": \"actor_text\"`, and each input is the pair \
+             `[CLS] actor [SEP] text [SEP]` (the `actor` column first, at most 16 tokens; an \
+             empty first segment when there is none). `stance` forms the pair itself; with \
+             `transformers`, call the tokenizer as `tok(actors, texts)`. {:.0}% of the training \
+             rows were read without their actor.\n",
+            100.0 * actor_dropout
+        ),
+    }
+}
+
 /// A short model card (README.md in the model folder).
 fn model_card(r: &Record) -> String {
     let s = r.settings;
@@ -214,6 +231,7 @@ fn model_card(r: &Record) -> String {
     if let Some(m) = r.test {
         t.push_str(&row("test", m));
     }
+    t.push_str(&input_note(r.config.stance_input, s.actor_dropout));
     t.push_str(&format!(
         "\n## Training\n\n- data: `{}` (train), `{}` (dev){}\n- epochs run: {} (kept epoch {best_epoch} by dev macro-F1), \
          lr {}, batch {}, warmup {}, weight decay {}, clip {}, max tokens {}, seed {}, \

@@ -38,6 +38,23 @@ pub fn tiny_model() -> PathBuf {
     .clone()
 }
 
+/// A tiny random model that reads actor–text pairs (`stance_input` = `actor_text`).
+pub fn tiny_actor_model() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("tiny-actor-model-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let shape = TinyShape {
+            input: strait_stance::tokenize::InputFormat::ActorText,
+            ..TinyShape::default()
+        };
+        write_random_model(&dir, &tokenizer_dir(), shape, 7).expect("tiny actor model");
+        dir
+    })
+    .clone()
+}
+
 /// A fresh copy of the tiny model that a test may damage.
 pub fn tiny_model_copy(dest: &Path) -> PathBuf {
     std::fs::create_dir_all(dest).unwrap();

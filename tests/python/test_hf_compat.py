@@ -5,7 +5,8 @@ For each model folder: loads it with `transformers.AutoModelForSequenceClassific
 `AutoTokenizer` (unchanged, offline), computes logits for English, Simplified and Traditional
 Chinese statements, applies the model's calibration temperature, and checks the probabilities
 equal those `stance classify --segmentation truncate` writes (within 1e-5) — same weights, same
-tokenizer, same arithmetic, no Python in the Rust path. A packed folder (with assembly.json)
+tokenizer, same arithmetic, no Python in the Rust path. A model that reads the actor
+(`"stance_input": "actor_text"`) is given each statement's actor as the pair's first segment. A packed folder (with assembly.json)
 must be assembled, its model.safetensors the sha256 the manifest lists.
 
 Without folders it checks the shipped model and a tiny packed multilingual model built here:
@@ -43,6 +44,13 @@ TEXTS = [
     "美方不支持“台独”，反对任何一方单方面改变现状。",
     "中華民國是主權獨立的國家，與中華人民共和國互不隸屬。",
     "台灣的前途應由兩千三百萬台灣人民共同決定。",
+]
+# Whose words each text records: a model with `"stance_input": "actor_text"` in its config.json
+# reads (actor, text) as a sentence pair, which `transformers` encodes as `tok(actors, texts)`.
+ACTORS = [
+    "PRC Ministry of Foreign Affairs", "U.S. Department of State", "G7 Foreign Ministers",
+    "Government of Paraguay", "Reuters", "Government of Japan", "中华人民共和国外交部",
+    "", "中華民國外交部", "民主進步黨",
 ]
 LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
 MULTILINGUAL_BASE = ROOT / "models/multilingual-e5-small"
@@ -118,8 +126,13 @@ def check_folder(model_dir: str, stance_bin: str, check) -> None:
     check(f"{name}: config id2label is the six stance labels",
           [model.config.id2label[i] for i in range(6)] == LABELS)
     temperature = json.loads((Path(model_dir) / "calibration.json").read_text())["temperature"]
+    pair = json.loads((Path(model_dir) / "config.json").read_text()).get("stance_input") == "actor_text"
     with torch.no_grad():
-        enc = tok(TEXTS, padding=True, truncation=True, max_length=256, return_tensors="pt")
+        if pair:
+            enc = tok(ACTORS, TEXTS, padding=True, truncation="only_second", max_length=256,
+                      return_tensors="pt")
+        else:
+            enc = tok(TEXTS, padding=True, truncation=True, max_length=256, return_tensors="pt")
         logits = model(**enc).logits
         hf = torch.softmax(logits.double() / temperature, dim=-1).numpy()
     if tok.unk_token_id is not None and "<s>" in tok.get_vocab():
@@ -127,8 +140,8 @@ def check_folder(model_dir: str, stance_bin: str, check) -> None:
         check(f"{name}: the XLM-R tokenizer reads the Chinese statements without <unk>", unk == 0,
               f"{unk} <unk> tokens")
 
-    lines = "\n".join(json.dumps({"id": f"t{i}", "text": t}, ensure_ascii=False)
-                      for i, t in enumerate(TEXTS)) + "\n"
+    lines = "\n".join(json.dumps({"id": f"t{i}", "text": t, "actor": a}, ensure_ascii=False)
+                      for i, (t, a) in enumerate(zip(TEXTS, ACTORS))) + "\n"
     out = subprocess.run(
         [stance_bin, "classify", "-", "--out", "-", "--model", model_dir, "--quiet",
          "--segmentation", "truncate"],
