@@ -187,15 +187,9 @@ fn checkpoint_round_trip_gives_identical_logits() {
 
 /// The label `stance classify` gives each line of `data` with `model`.
 fn labels_by(model: &str, data: &str) -> Vec<String> {
-    let o = run(&["classify", "--model", model, data, "--out", "-"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    String::from_utf8(o.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            v["label"].as_str().unwrap().to_string()
-        })
+    classify_jsonl(model, data)
+        .iter()
+        .map(|v| v["label"].as_str().unwrap().to_string())
         .collect()
 }
 

@@ -27,32 +27,29 @@ pub fn tokenizer_dir() -> PathBuf {
 /// A tiny random six-label model (built once per test binary).
 pub fn tiny_model() -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        // Under target/tmp, so test runs leave nothing in the system temp folder.
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("tiny-model-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        write_random_model(&dir, &tokenizer_dir(), TinyShape::default(), 7).expect("tiny model");
-        dir
-    })
-    .clone()
+    DIR.get_or_init(|| write_tiny("tiny-model", TinyShape::default()))
+        .clone()
 }
 
 /// A tiny random model that reads actor–text pairs (`stance_input` = `actor_text`).
 pub fn tiny_actor_model() -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("tiny-actor-model-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let shape = TinyShape {
-            input: strait_stance::tokenize::InputFormat::ActorText,
-            ..TinyShape::default()
-        };
-        write_random_model(&dir, &tokenizer_dir(), shape, 7).expect("tiny actor model");
-        dir
-    })
-    .clone()
+    let shape = TinyShape {
+        input: strait_stance::tokenize::InputFormat::ActorText,
+        ..TinyShape::default()
+    };
+    DIR.get_or_init(|| write_tiny("tiny-actor-model", shape))
+        .clone()
+}
+
+/// Writes a tiny random model of `shape` (seed 7) under target/tmp, so test runs leave nothing
+/// in the system temp folder; one folder per test process.
+fn write_tiny(name: &str, shape: TinyShape) -> PathBuf {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    write_random_model(&dir, &tokenizer_dir(), shape, 7).expect(name);
+    dir
 }
 
 /// A fresh copy of the tiny model that a test may damage.
@@ -86,6 +83,17 @@ pub fn run(args: &[&str]) -> Output {
 /// Text of stderr.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// `stance classify --model MODEL DATA --out -`: one JSON object per output row.
+pub fn classify_jsonl(model: &str, data: &str) -> Vec<serde_json::Value> {
+    let o = run(&["classify", "--model", model, data, "--out", "-"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 /// The run manifest in `out/_runs` of a dataset written by one run (the first `.json` there).
