@@ -8,7 +8,9 @@ already, with 4-120 words. Only training text is read, so no dev or test stateme
 the pool; as a guard, any sentence whose normalised form occurs inside a dev or test file
 (real, synthetic, long-document, behaviour suite, bundled sample) is dropped too. The teacher
 labels the pool at training time; the student learns its readings of single sentences, which
-is what `stance classify` sends it from long documents.
+is what `stance classify` sends it from long documents. Each sentence keeps its passage's
+`actor`, which a teacher and student reading actor-text pairs (`--input actor_text`) use and
+text-only models ignore.
 
     python3 scripts/distill_pool.py [--out target/distill-pool.jsonl]
 
@@ -69,7 +71,10 @@ def main():
             if k in held:
                 dropped += 1
                 continue
-            pool.append({"id": f"pool-{len(pool) + 1:05d}", "text": s, "from": r.get("id")})
+            row = {"id": f"pool-{len(pool) + 1:05d}", "text": s, "from": r.get("id")}
+            if r.get("actor"):
+                row["actor"] = r["actor"]  # a teacher that reads actor-text pairs needs it
+            pool.append(row)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     with open(a.out, "w", encoding="utf-8") as f:
         for p in pool:

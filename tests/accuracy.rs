@@ -11,7 +11,7 @@ use common::*;
 use strait_stance::classify::{classify_documents, ClassifierSettings, Statement};
 use strait_stance::defaults::FAST_TIER_PRECISION;
 use strait_stance::eval::{evaluate, render};
-use strait_stance::input::labelled::read_labelled;
+use strait_stance::input::labelled::{read_labelled, Example};
 use strait_stance::model::{fast_model_dir, LoadOptions, Precision, Routes, StanceModel};
 use strait_stance::report::Silent;
 use strait_stance::Label;
@@ -63,6 +63,12 @@ const ZH_SCRIPT_F1: f64 = 0.70;
 const FAST_REAL_GAP: f64 = 0.015;
 const FAST_REAL_FLIPS: f64 = 0.095;
 const FAST_SYNTH_F1: f64 = 0.93;
+/// A model that reads the actor must not let an actor's usual line decide a stance: with each
+/// stance-bearing real test passage attributed to an actor from the other side of neutral, its
+/// polarity flips may exceed those it makes reading the text alone by at most this much
+/// (README, "Two levers": an actor prior hides exactly the switches the product exists to
+/// catch). A text-only model reads all three alike.
+const ACTOR_SWAP_FLIP_MARGIN: f64 = 0.015;
 const SUITE_OVERALL: f64 = 0.84;
 const SUITE_CAPABILITY: f64 = 0.68;
 
@@ -129,6 +135,63 @@ fn shipped_model_on_the_real_test_split() {
     assert!(
         mae <= REAL_MAE,
         "real stance-score MAE {mae:.4} > {REAL_MAE}"
+    );
+}
+
+/// Polarity flips of `model` on the stance-bearing passages of the real test split read with
+/// their own actors, with none, and each with an actor from the other side of neutral (taken
+/// in turn from the real train split's passages on that side; what scripts/actor_swap_probe.py
+/// writes with a seeded draw).
+fn flips_with_own_no_and_swapped_actors(model: &Routes) -> [f64; 3] {
+    let read = |rel: &str| read_labelled(&root().join(rel), "text", "label").unwrap();
+    let side = |l: Label| l.score().map_or(0.0, f32::signum);
+    let (mut below, mut above) = (Vec::new(), Vec::new());
+    for e in read("datasets/real/train.jsonl") {
+        match (side(e.label), e.actor) {
+            (s, Some(a)) if s < 0.0 => below.push(a),
+            (s, Some(a)) if s > 0.0 => above.push(a),
+            _ => {}
+        }
+    }
+    let own: Vec<_> = read("datasets/real/test.jsonl")
+        .into_iter()
+        .filter(|e| side(e.label) != 0.0)
+        .collect();
+    let none: Vec<_> = own
+        .iter()
+        .map(|e| Example {
+            actor: None,
+            ..e.clone()
+        })
+        .collect();
+    let swapped: Vec<_> = own
+        .iter()
+        .enumerate()
+        .map(|(k, e)| {
+            let from = if side(e.label) < 0.0 { &above } else { &below };
+            let actor = Some(from[k * 7919 % from.len()].clone());
+            Example { actor, ..e.clone() }
+        })
+        .collect();
+    [own, none, swapped].map(|ex| {
+        let settings = ClassifierSettings::default();
+        let r = evaluate(model, &ex, &settings, &AtomicBool::new(false), &Silent).unwrap();
+        r.metrics.polarity_flip_rate
+    })
+}
+
+#[test]
+fn a_change_of_line_is_read_from_the_text_not_from_the_actor() {
+    let [own, none, swapped] = flips_with_own_no_and_swapped_actors(&Routes::single(shipped()));
+    println!("polarity flips: own actors {own:.4}, none {none:.4}, swapped {swapped:.4}");
+    assert!(
+        swapped <= none + ACTOR_SWAP_FLIP_MARGIN,
+        "actors from the other side of neutral flip {swapped:.4} of stance passages against \
+         {none:.4} read without an actor: the actor overrides the text"
+    );
+    assert!(
+        own <= REAL_FLIPS,
+        "own actors: flips {own:.4} > {REAL_FLIPS}"
     );
 }
 

@@ -1,6 +1,7 @@
 //! Models that read whose words a statement records (`stance_input` = `actor_text`): the pair
 //! input and its token types, both engines alike, the actor reaching every unit (long documents
-//! too) and the memo, training that learns from the actor, and text-only models unchanged.
+//! too) and the memo, training (and distilling) that learns from the actor, and text-only models
+//! unchanged.
 
 mod common;
 
@@ -192,9 +193,14 @@ fn every_sentence_of_a_long_document_is_read_with_the_documents_actor() {
 
 /// The same sentence, labelled by who says it: only a model that reads the actor can learn it.
 fn write_actor_task(path: &std::path::Path, copies: usize) {
+    write_actor_rows(path, copies, ["opposes", "supports"]);
+}
+
+/// `copies` pairs of one sentence, Beijing's then Taipei's, labelled `labels`.
+fn write_actor_rows(path: &std::path::Path, copies: usize, labels: [&str; 2]) {
     let lines: Vec<String> = (0..copies)
         .flat_map(|i| {
-            [("Beijing", "opposes"), ("Taipei", "supports")].map(|(actor, label)| {
+            [("Beijing", labels[0]), ("Taipei", labels[1])].map(|(actor, label)| {
                 serde_json::json!({
                     "id": format!("{actor}-{i}"),
                     "text": format!("Our position on this question is clear ({i})."),
@@ -208,39 +214,73 @@ fn write_actor_task(path: &std::path::Path, copies: usize) {
     std::fs::write(path, lines.join("\n") + "\n").unwrap();
 }
 
+/// `stance train` on the tiny model in `dir`: files named relative to it, 20 epochs at a high
+/// learning rate, actors never withheld, plus `extra`.
+fn train_tiny(
+    dir: &std::path::Path,
+    train: &str,
+    out: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let p = |n: &str| dir.join(n).to_str().unwrap().to_string();
+    let (data, dev, out, base) = (p(train), p("dev.jsonl"), p(out), tiny_model());
+    let mut args = vec![
+        "train",
+        "--train",
+        &data,
+        "--dev",
+        &dev,
+        "--base",
+        base.to_str().unwrap(),
+        "--actor-dropout",
+        "0",
+        "--out",
+        &out,
+        "--epochs",
+        "20",
+        "--patience",
+        "20",
+        "--lr",
+        "1e-3",
+        "--batch-size",
+        "8",
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// (p_opposes, p_supports) per row of `data` as `stance classify` reads it with `model`.
+fn readings(model: &str, data: &str) -> Vec<(f64, f64)> {
+    classify_jsonl(model, data)
+        .iter()
+        .map(|v| {
+            let p = |k: &str| v[k].as_f64().unwrap();
+            (p("p_opposes"), p("p_supports"))
+        })
+        .collect()
+}
+
+/// Each dev pair (one sentence, Beijing's then Taipei's) read apart: Beijing opposes more,
+/// Taipei supports more.
+fn assert_tells_the_actors_apart(pairs: &[(f64, f64)], model: &str) {
+    for (k, w) in pairs.chunks(2).enumerate() {
+        let (beijing, taipei) = (w[0], w[1]);
+        assert!(
+            beijing.0 > taipei.0 + 0.2 && taipei.1 > beijing.1 + 0.2,
+            "{model}, dev pair {k}: Beijing {beijing:?}, Taipei {taipei:?}"
+        );
+    }
+}
+
 #[test]
 fn training_with_actor_input_learns_what_the_text_alone_cannot_tell() {
     let dir = tempfile::tempdir().unwrap();
     let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
     write_actor_task(&dir.path().join("train.jsonl"), 16);
     write_actor_task(&dir.path().join("dev.jsonl"), 3);
-    let train = |out: &str, input: &str| {
-        let (data, dev, out, base) = (p("train.jsonl"), p("dev.jsonl"), p(out), tiny_model());
-        run(&[
-            "train",
-            "--train",
-            &data,
-            "--dev",
-            &dev,
-            "--base",
-            base.to_str().unwrap(),
-            "--input",
-            input,
-            "--actor-dropout",
-            "0",
-            "--out",
-            &out,
-            "--epochs",
-            "20",
-            "--patience",
-            "20",
-            "--lr",
-            "1e-3",
-            "--batch-size",
-            "8",
-            "--quiet",
-        ])
-    };
+    let train =
+        |out: &str, input: &str| train_tiny(dir.path(), "train.jsonl", out, &["--input", input]);
     for (out, input) in [("pair", "actor_text"), ("text", "text")] {
         let o = train(out, input);
         assert!(o.status.success(), "{input}: {}", stderr(&o));
@@ -257,35 +297,8 @@ fn training_with_actor_input_learns_what_the_text_alone_cannot_tell() {
     );
     // `stance classify` reads the actor column: the pair model tells the two apart (each dev
     // pair is one sentence, Beijing's then Taipei's); the text model cannot.
-    let readings = |model: &str| {
-        let o = run(&[
-            "classify",
-            "--model",
-            &p(model),
-            &p("dev.jsonl"),
-            "--out",
-            "-",
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        String::from_utf8(o.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                let p = |k: &str| v[k].as_f64().unwrap();
-                (p("p_opposes"), p("p_supports"))
-            })
-            .collect::<Vec<_>>()
-    };
-    let pair = readings("pair");
-    for (k, w) in pair.chunks(2).enumerate() {
-        let (beijing, taipei) = (w[0], w[1]);
-        assert!(
-            beijing.0 > taipei.0 + 0.2 && taipei.1 > beijing.1 + 0.2,
-            "dev pair {k}: Beijing {beijing:?}, Taipei {taipei:?}"
-        );
-    }
-    let text = readings("text");
+    assert_tells_the_actors_apart(&readings(&p("pair"), &p("dev.jsonl")), "pair");
+    let text = readings(&p("text"), &p("dev.jsonl"));
     for (k, w) in text.chunks(2).enumerate() {
         let d = (w[0].0 - w[1].0).abs().max((w[0].1 - w[1].1).abs());
         assert!(
@@ -312,4 +325,67 @@ fn training_with_actor_input_learns_what_the_text_alone_cannot_tell() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cannot read"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_distilled_student_learns_the_actor_from_an_unlabelled_pool() {
+    // The teacher learns the actor task; the student's labelled rows say nothing about actors
+    // (the tiny templates), so what it knows of them comes from the teacher's readings of the
+    // pool, which must reach both with each row's actor.
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    write_actor_task(&dir.path().join("task.jsonl"), 16);
+    write_actor_task(&dir.path().join("dev.jsonl"), 3);
+    write_tiny_examples(&dir.path().join("templates.jsonl"), 4);
+    let pool: Vec<String> = std::fs::read_to_string(p("task.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            serde_json::json!({"text": v["text"], "actor": v["actor"]}).to_string()
+        })
+        .collect();
+    std::fs::write(p("pool.jsonl"), pool.join("\n") + "\n").unwrap();
+    let o = train_tiny(
+        dir.path(),
+        "task.jsonl",
+        "teacher",
+        &["--input", "actor_text"],
+    );
+    assert!(o.status.success(), "teacher: {}", stderr(&o));
+    let (teacher, pool) = (p("teacher"), p("pool.jsonl"));
+    let extra = [
+        "--input",
+        "actor_text",
+        "--teacher",
+        &teacher,
+        "--pool",
+        &pool,
+        "--distill-weight",
+        "1",
+        "--distill-temperature",
+        "1",
+    ];
+    let o = train_tiny(dir.path(), "templates.jsonl", "student", &extra);
+    assert!(o.status.success(), "student: {}", stderr(&o));
+    assert_tells_the_actors_apart(&readings(&p("student"), &p("dev.jsonl")), "student");
+}
+
+#[test]
+fn an_actor_swap_share_of_one_reads_every_row_with_an_actor_from_the_other_side() {
+    // Every Beijing row (`opposes`) is read with Taipei, the only actor above neutral, and every
+    // Taipei row (`supports`) with Beijing, labels kept: the model learns the task the other
+    // way round. Dev is written that way too, so the epoch kept is the one that learnt it.
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    write_actor_task(&dir.path().join("train.jsonl"), 16);
+    write_actor_rows(&dir.path().join("dev.jsonl"), 3, ["supports", "opposes"]);
+    let extra = ["--input", "actor_text", "--actor-swap", "1"];
+    let o = train_tiny(dir.path(), "train.jsonl", "swapped", &extra);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let taipei_first: Vec<(f64, f64)> = readings(&p("swapped"), &p("dev.jsonl"))
+        .chunks(2)
+        .flat_map(|w| [w[1], w[0]])
+        .collect();
+    assert_tells_the_actors_apart(&taipei_first, "swapped (each pair read Taipei first)");
 }

@@ -151,6 +151,11 @@ pub struct HyperArgs {
     /// statements without one still read well.
     #[arg(long, default_value_t = defaults::ACTOR_DROPOUT)]
     actor_dropout: f64,
+    /// With --input actor_text: share of training rows read with another row's actor (for a
+    /// stance-bearing row, one from the other side of neutral), label unchanged, so the text
+    /// outweighs an actor's usual line.
+    #[arg(long, default_value_t = defaults::ACTOR_SWAP)]
+    actor_swap: f64,
     /// Keep the word-embedding table at the base model's weights (for large multilingual
     /// vocabularies: faster steps, and the shipped folder can omit the table).
     #[arg(long)]
@@ -183,6 +188,9 @@ impl HyperArgs {
         }
         if !(0.0..=1.0).contains(&self.actor_dropout) {
             bail!("--actor-dropout must be in [0, 1]");
+        }
+        if !(0.0..=1.0).contains(&self.actor_swap) {
+            bail!("--actor-swap must be in [0, 1]");
         }
         super::set_threads(self.threads);
         Ok(())
@@ -227,6 +235,7 @@ impl HyperArgs {
             distill: None,
             input: self.input,
             actor_dropout: self.actor_dropout,
+            actor_swap: self.actor_swap,
         }
     }
 }

@@ -187,9 +187,25 @@ pub fn read_labelled(
     Ok(out)
 }
 
-/// Reads the texts of `path` (an unlabelled pool: labels, if any, are ignored); any bad record
-/// is an error.
-pub fn read_texts(path: &Path, text_col: &str) -> Result<Vec<String>, LabelledError> {
+/// One unlabelled statement (a distillation pool row): its text and, if given, its actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unlabelled {
+    /// The statement.
+    pub text: String,
+    /// Whose words they are, if given.
+    pub actor: Option<String>,
+}
+
+impl Unlabelled {
+    /// The row as classifier input.
+    pub fn statement(&self) -> crate::classify::Statement<'_> {
+        crate::classify::Statement::new(&self.text, self.actor.as_deref())
+    }
+}
+
+/// Reads the statements of `path` (an unlabelled pool: labels, if any, are ignored) with their
+/// actors; any bad record is an error.
+pub fn read_unlabelled(path: &Path, text_col: &str) -> Result<Vec<Unlabelled>, LabelledError> {
     let spec = InputSpec::parse(path)?;
     let columns = ColumnMap {
         text: text_col.to_string(),
@@ -206,5 +222,12 @@ pub fn read_texts(path: &Path, text_col: &str) -> Result<Vec<String>, LabelledEr
     if all.records.is_empty() {
         return Err(LabelledError::Empty(path.to_path_buf()));
     }
-    Ok(all.records.into_iter().map(|r| r.text).collect())
+    Ok(all
+        .records
+        .into_iter()
+        .map(|r| Unlabelled {
+            text: r.text,
+            actor: r.actor,
+        })
+        .collect())
 }

@@ -18,7 +18,7 @@ use super::{EpochLog, Splits, Start, TrainError, TrainSettings};
 use crate::batch::make_batch;
 use crate::classify::Statement;
 use crate::eval::{self, Metrics};
-use crate::input::labelled::Example;
+use crate::input::labelled::{Example, Unlabelled};
 use crate::labels::{Label, NUM_LABELS};
 use crate::model::{ModelError, ReferenceBert};
 use crate::report::Reporter;
@@ -127,21 +127,78 @@ fn encode(
     })
 }
 
-/// The training examples as statements, with the actor withheld from a seeded
-/// `actor_dropout` share of them (so statements without an actor still read well).
-fn training_statements<'a>(s: &TrainSettings, train: &'a [Example]) -> Vec<Statement<'a>> {
+/// The training examples then the pool rows as statements. A seeded `actor_swap` share of
+/// the labelled rows is read with another row's actor ([`ActorSwaps`]), and a seeded
+/// `actor_dropout` share of all rows without one, so the text outweighs an actor's usual line
+/// and statements without an actor still read well. Text-only models ignore both.
+fn training_statements<'a>(
+    s: &TrainSettings,
+    train: &'a [Example],
+    pool: &'a [Unlabelled],
+) -> Vec<Statement<'a>> {
     let mut rng = StdRng::seed_from_u64(s.seed ^ ACTOR_DROPOUT_STREAM);
-    train
-        .iter()
-        .map(|e| {
-            let mut st = e.statement();
-            if rng.gen::<f64>() < s.actor_dropout {
-                st.actor = None;
-            }
-            st
-        })
-        .collect()
+    let mut swap_rng = StdRng::seed_from_u64(s.seed ^ ACTOR_SWAP_STREAM);
+    let swaps = ActorSwaps::of(train);
+    let labelled = train.iter().map(|e| {
+        let mut st = e.statement();
+        // No draw at all when swapping is off, so runs without it stay as they were.
+        if s.actor_swap > 0.0 && swap_rng.gen::<f64>() < s.actor_swap {
+            st.actor = swaps.draw(e.label, &mut swap_rng).or(st.actor);
+        }
+        st
+    });
+    let rows = labelled.chain(pool.iter().map(Unlabelled::statement));
+    rows.map(|mut st| {
+        if rng.gen::<f64>() < s.actor_dropout {
+            st.actor = None;
+        }
+        st
+    })
+    .collect()
 }
+
+/// Where a swapped actor comes from: for a row below neutral, the actors of the training rows
+/// above it, and the other way round; for a neutral or off-topic row, any row's actor.
+struct ActorSwaps<'a> {
+    below: Vec<&'a str>,
+    above: Vec<&'a str>,
+    any: Vec<&'a str>,
+}
+
+impl<'a> ActorSwaps<'a> {
+    fn of(train: &'a [Example]) -> ActorSwaps<'a> {
+        let mut out = ActorSwaps {
+            below: Vec::new(),
+            above: Vec::new(),
+            any: Vec::new(),
+        };
+        for e in train {
+            let Some(actor) = e.statement().actor else {
+                continue;
+            };
+            match e.label.score() {
+                Some(x) if x < 0.0 => out.below.push(actor),
+                Some(x) if x > 0.0 => out.above.push(actor),
+                _ => {}
+            }
+            out.any.push(actor);
+        }
+        out
+    }
+
+    /// Another actor for a row labelled `label` (`None` when there is none to draw from).
+    fn draw(&self, label: Label, rng: &mut StdRng) -> Option<&'a str> {
+        let from = match label.score() {
+            Some(x) if x < 0.0 => &self.above,
+            Some(x) if x > 0.0 => &self.below,
+            _ => &self.any,
+        };
+        from.choose(rng).copied()
+    }
+}
+
+/// Mixed into the seed so actor swap draws differ from the dropout's and the shuffling's.
+const ACTOR_SWAP_STREAM: u64 = 0x5a4b_ac70;
 
 /// Mixed into the seed so actor dropout draws differ from the shuffling's.
 const ACTOR_DROPOUT_STREAM: u64 = 0xac70_d50f;
@@ -156,11 +213,7 @@ fn training_rows(
     reporter: &dyn Reporter,
     cancel: &AtomicBool,
 ) -> Result<Encoded, TrainError> {
-    let pool = data.pool.iter().map(|t| Statement::text(t));
-    let docs: Vec<Statement> = training_statements(s, &data.train)
-        .into_iter()
-        .chain(pool.clone())
-        .collect();
+    let docs = training_statements(s, &data.train, &data.pool);
     let labels = data
         .train
         .iter()
@@ -175,7 +228,7 @@ fn training_rows(
             .train
             .iter()
             .map(Example::statement)
-            .chain(pool)
+            .chain(data.pool.iter().map(Unlabelled::statement))
             .collect();
         enc.soft = distill::soft_targets(d, &whole, reporter, cancel)?;
     }

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::classify::{ClassifierSettings, ClassifyError};
 use crate::eval::{self, Metrics};
-use crate::input::labelled::{read_labelled, read_texts, Example, LabelledError};
+use crate::input::labelled::{read_labelled, read_unlabelled, Example, LabelledError, Unlabelled};
 use crate::model::{
     BertConfig, LoadOptions, ModelError, ReferenceBert, StanceModel, TokenTypes, Weights,
 };
@@ -96,6 +96,11 @@ pub struct TrainSettings {
     /// Share of training rows read without their actor (models that read actors only).
     #[serde(default)]
     pub actor_dropout: f64,
+    /// Share of training rows read with another row's actor, drawn from the rows on the other
+    /// side of neutral for a stance-bearing row (models that read actors only): the label stays,
+    /// so the text outweighs whoever is said to speak.
+    #[serde(default)]
+    pub actor_swap: f64,
 }
 
 /// Why training failed.
@@ -175,8 +180,8 @@ struct Splits {
     dev: Vec<Example>,
     /// Test examples, when a test file was given.
     test: Option<Vec<Example>>,
-    /// Unlabelled texts for distillation (empty without a pool).
-    pool: Vec<String>,
+    /// Unlabelled statements for distillation (empty without a pool).
+    pool: Vec<Unlabelled>,
 }
 
 impl Splits {
@@ -193,7 +198,7 @@ impl Splits {
         };
         let mut pool = Vec::new();
         for p in s.distill.iter().flat_map(|d| &d.pool) {
-            pool.extend(read_texts(p, &s.text_col)?);
+            pool.extend(read_unlabelled(p, &s.text_col)?);
         }
         Ok(Splits {
             train,
@@ -298,11 +303,12 @@ fn check_settings(s: &TrainSettings) -> Result<(), TrainError> {
     if s.train.is_empty() {
         return Err(TrainError::Output("no training data given".into()));
     }
-    if !(0.0..=1.0).contains(&s.actor_dropout) {
-        return Err(TrainError::Output(format!(
-            "the actor dropout must be between 0 and 1 (got {})",
-            s.actor_dropout
-        )));
+    for (what, share) in [("dropout", s.actor_dropout), ("swap", s.actor_swap)] {
+        if !(0.0..=1.0).contains(&share) {
+            return Err(TrainError::Output(format!(
+                "the actor {what} share must be between 0 and 1 (got {share})"
+            )));
+        }
     }
     if let Some(d) = &s.distill {
         if !(0.0..=1.0).contains(&d.weight) || d.temperature.is_nan() || d.temperature <= 0.0 {

@@ -169,7 +169,7 @@ fn provenance(r: &Record) -> serde_json::Map<String, serde_json::Value> {
 }
 
 /// The card's note on what the model reads (nothing for text-only models).
-fn input_note(format: InputFormat, actor_dropout: f64) -> String {
+fn input_note(format: InputFormat, actor_dropout: f64, actor_swap: f64) -> String {
     match format {
         InputFormat::Text => String::new(),
         InputFormat::ActorText => format!(
@@ -178,8 +178,9 @@ fn input_note(format: InputFormat, actor_dropout: f64) -> String {
              `[CLS] actor [SEP] text [SEP]` (the `actor` column first, at most 16 tokens; an \
              empty first segment when there is none). `stance` forms the pair itself; with \
              `transformers`, call the tokenizer as `tok(actors, texts)`. {:.0}% of the training \
-             rows were read without their actor.\n",
-            100.0 * actor_dropout
+             rows were read without their actor and {:.0}% with another row's (label kept).\n",
+            100.0 * actor_dropout,
+            100.0 * actor_swap
         ),
     }
 }
@@ -231,7 +232,11 @@ fn model_card(r: &Record) -> String {
     if let Some(m) = r.test {
         t.push_str(&row("test", m));
     }
-    t.push_str(&input_note(r.config.stance_input, s.actor_dropout));
+    t.push_str(&input_note(
+        r.config.stance_input,
+        s.actor_dropout,
+        s.actor_swap,
+    ));
     t.push_str(&format!(
         "\n## Training\n\n- data: `{}` (train), `{}` (dev){}\n- epochs run: {} (kept epoch {best_epoch} by dev macro-F1), \
          lr {}, batch {}, warmup {}, weight decay {}, clip {}, max tokens {}, seed {}, \
