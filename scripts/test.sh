@@ -35,6 +35,7 @@ py=.venv/bin/python
 $py tests/python/test_hf_compat.py
 $py tests/python/test_encoder_probe.py
 $py tests/python/test_actor_swap_probe.py
+$py tests/python/test_teacher_readings.py
 $py tests/python/test_readers.py
 $py tests/python/test_spark.py
 echo "test.sh: all tests passed"

@@ -291,3 +291,113 @@ fn a_distilled_student_follows_its_teacher_over_wrong_gold_labels() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("weight in [0, 1]"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_student_learns_from_a_readings_file_a_teacher_wrote_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    write_tiny_examples(&dir.path().join("train.jsonl"), 8);
+    write_tiny_examples(&dir.path().join("dev.jsonl"), 2);
+    // The "teacher" (e.g. an encoder fine-tuned in Python) reads every text as the next label
+    // round from its gold one: a student with the whole weight on these readings learns them
+    // over the (correct) gold labels; the control, with none, learns the gold labels.
+    let labels = strait_stance::Label::ALL;
+    let mut readings = Vec::new();
+    let mut rotated = Vec::new();
+    for line in std::fs::read_to_string(p("train.jsonl")).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let gold: strait_stance::Label = v["label"].as_str().unwrap().parse().unwrap();
+        let next = labels[(gold.index() + 1) % labels.len()];
+        let probs: serde_json::Map<String, serde_json::Value> = labels
+            .iter()
+            .map(|l| {
+                (
+                    l.as_str().to_string(),
+                    if *l == next { 0.95 } else { 0.01 }.into(),
+                )
+            })
+            .collect();
+        readings.push(serde_json::json!({"text": v["text"], "probs": probs}).to_string());
+        rotated.push(next.as_str().to_string());
+    }
+    std::fs::write(p("readings.jsonl"), readings.join("\n") + "\n").unwrap();
+    // Dev follows the readings too, so the epoch kept is the one nearest the teacher's world.
+    let dev: Vec<String> = std::fs::read_to_string(p("dev.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let gold: strait_stance::Label = v["label"].as_str().unwrap().parse().unwrap();
+            v["label"] = labels[(gold.index() + 1) % labels.len()].as_str().into();
+            v.to_string()
+        })
+        .collect();
+    std::fs::write(p("dev-rotated.jsonl"), dev.join("\n") + "\n").unwrap();
+    let student = |out: &str, readings: &str, weight: &str| {
+        let (data, out, dev, base) = (
+            p("train.jsonl"),
+            p(out),
+            p("dev-rotated.jsonl"),
+            tiny_model(),
+        );
+        run(&[
+            "train",
+            "--train",
+            &data,
+            "--dev",
+            &dev,
+            "--out",
+            &out,
+            "--quiet",
+            "--base",
+            base.to_str().unwrap(),
+            "--lr",
+            "1e-3",
+            "--batch-size",
+            "8",
+            "--epochs",
+            "30",
+            "--patience",
+            "30",
+            "--teacher-readings",
+            readings,
+            "--distill-weight",
+            weight,
+            "--distill-temperature",
+            "1",
+        ])
+    };
+    let agreement = |out: &str| {
+        let got = labels_by(&p(out), &p("train.jsonl"));
+        got.iter().zip(&rotated).filter(|(a, b)| a == b).count() as f64 / got.len() as f64
+    };
+    for (out, weight) in [("student", "1"), ("control", "0")] {
+        let o = student(out, &p("readings.jsonl"), weight);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (distilled, control) = (agreement("student"), agreement("control"));
+    assert!(
+        distilled >= control + 0.3,
+        "agreement with the readings: distilled {distilled:.2}, control {control:.2}"
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p("student/manifest.json")).unwrap())
+            .unwrap();
+    assert!(
+        m["info"]["teacher"]["readings"]["sha256"].is_string(),
+        "{m}"
+    );
+    assert!(std::fs::read_to_string(p("student/README.md"))
+        .unwrap()
+        .contains("a teacher's readings in"));
+
+    // A statement the readings do not cover is refused, naming the file.
+    std::fs::write(p("partial.jsonl"), readings[..3].join("\n") + "\n").unwrap();
+    let o = student("partial", &p("partial.jsonl"), "1");
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("partial.jsonl") && err.contains("no reading of the statement"),
+        "{err}"
+    );
+}

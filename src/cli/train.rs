@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use strait_stance::defaults;
 use strait_stance::model::DEFAULT_MODEL_NAME;
 use strait_stance::tokenize::InputFormat;
-use strait_stance::train::distill::Distillation;
+use strait_stance::train::distill::{Distillation, Teacher};
 use strait_stance::train::folds::{cross_fit, FoldSettings};
 use strait_stance::train::{train, Init, TrainSettings};
 
@@ -67,28 +67,39 @@ pub struct Args {
 /// Knowledge distillation from a teacher model.
 #[derive(clap::Args)]
 #[command(next_help_heading = "Distillation")]
+#[command(group(clap::ArgGroup::new("teacher_source").args(["teacher", "teacher_readings"])))]
 pub struct DistillArgs {
     /// Fine-tuned stance model whose softened readings become a second target (e.g. the
     /// default model, to train a smaller student).
     #[arg(long, value_name = "DIR", conflicts_with = "folds")]
     teacher: Option<PathBuf>,
+    /// Instead of --teacher: a teacher's readings computed elsewhere (e.g. a bigger encoder
+    /// fine-tuned in Python), JSONL rows {"text": ..., "probs": {"opposes": p, ...}} covering
+    /// every training and pool statement (scripts/teacher_readings.py writes them).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["folds", "teacher"])]
+    teacher_readings: Option<PathBuf>,
     /// Unlabelled statements (JSONL, CSV or Parquet with a text column) the teacher also
     /// labels; repeatable.
-    #[arg(long, value_name = "FILE", requires = "teacher")]
+    #[arg(long, value_name = "FILE", requires = "teacher_source")]
     pool: Vec<PathBuf>,
     /// Weight of the teacher's term for labelled rows (0-1).
-    #[arg(long, default_value_t = defaults::DISTILL_WEIGHT, requires = "teacher")]
+    #[arg(long, default_value_t = defaults::DISTILL_WEIGHT, requires = "teacher_source")]
     distill_weight: f64,
     /// Softening temperature of the teacher's and the student's readings.
-    #[arg(long, default_value_t = defaults::DISTILL_TEMPERATURE, requires = "teacher")]
+    #[arg(long, default_value_t = defaults::DISTILL_TEMPERATURE, requires = "teacher_source")]
     distill_temperature: f64,
 }
 
 impl DistillArgs {
     /// The distillation settings, if a teacher was named.
     fn settings(&self) -> Option<Distillation> {
-        self.teacher.as_ref().map(|t| Distillation {
-            teacher: t.clone(),
+        let teacher = match (&self.teacher, &self.teacher_readings) {
+            (Some(dir), _) => Teacher::Model(dir.clone()),
+            (None, Some(file)) => Teacher::Readings(file.clone()),
+            (None, None) => return None,
+        };
+        Some(Distillation {
+            teacher,
             pool: self.pool.clone(),
             weight: self.distill_weight,
             temperature: self.distill_temperature,

@@ -118,6 +118,16 @@ pub enum TrainError {
     /// Output folder problems.
     #[error("{0}")]
     Output(String),
+    /// A teacher's readings file is malformed or lacks a statement.
+    #[error("{}{}: {message}", path.display(), line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    Readings {
+        /// The readings file.
+        path: PathBuf,
+        /// 1-based line, when one line is at fault.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
     /// Filesystem.
     #[error("cannot access {}", path.display())]
     Io {

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::distill::Teacher;
 use super::{EpochLog, Init, Splits, TrainError, TrainSettings};
 use crate::eval::Metrics;
 use crate::model::manifest::sha256_file;
@@ -128,12 +129,17 @@ fn teacher_info(r: &Record) -> serde_json::Value {
     let Some(d) = &r.settings.distill else {
         return serde_json::Value::Null;
     };
-    let manifest = Manifest::read(&d.teacher).ok();
-    serde_json::json!({
-        "dir": d.teacher.display().to_string(),
-        "name": manifest.map(|m| m.name),
-        "weights": file_info(&d.teacher.join(crate::model::WEIGHTS_FILE)),
-    })
+    match &d.teacher {
+        Teacher::Model(dir) => {
+            let manifest = Manifest::read(dir).ok();
+            serde_json::json!({
+                "dir": dir.display().to_string(),
+                "name": manifest.map(|m| m.name),
+                "weights": file_info(&dir.join(crate::model::WEIGHTS_FILE)),
+            })
+        }
+        Teacher::Readings(file) => serde_json::json!({"readings": file_info(file)}),
+    }
 }
 
 /// The `info` of the manifest: the full training record.
@@ -208,8 +214,12 @@ fn model_card(r: &Record) -> String {
     };
     let base = match &s.distill {
         Some(d) => format!(
-            "{base}, distilled from `{}` (weight {}, temperature {}, {} pool statements)",
-            d.teacher.display(),
+            "{base}, distilled from {} `{}` (weight {}, temperature {}, {} pool statements)",
+            match d.teacher {
+                Teacher::Model(_) => "the model",
+                Teacher::Readings(_) => "a teacher's readings in",
+            },
+            d.teacher.path().display(),
             d.weight,
             d.temperature,
             r.data.pool.len()
