@@ -193,6 +193,44 @@ fn labels_by(model: &str, data: &str) -> Vec<String> {
         .collect()
 }
 
+/// `stance train` from the tiny model in batches of 8; files are named relative to `dir`.
+fn train_tiny(
+    dir: &std::path::Path,
+    data: &str,
+    dev: &str,
+    out: &str,
+    lr: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let p = |n: &str| dir.join(n).to_str().unwrap().to_string();
+    let (data, dev, out, base) = (p(data), p(dev), p(out), tiny_model());
+    let mut args = vec![
+        "train",
+        "--train",
+        &data,
+        "--dev",
+        &dev,
+        "--out",
+        &out,
+        "--quiet",
+        "--base",
+        base.to_str().unwrap(),
+        "--lr",
+        lr,
+        "--batch-size",
+        "8",
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// The label after a row's gold label, round the fixed order (a consistent wrong reading).
+fn next_label(gold: &serde_json::Value) -> strait_stance::Label {
+    let gold: strait_stance::Label = gold.as_str().unwrap().parse().unwrap();
+    let all = strait_stance::Label::ALL;
+    all[(gold.index() + 1) % all.len()]
+}
+
 #[test]
 fn a_distilled_student_follows_its_teacher_over_wrong_gold_labels() {
     let dir = tempfile::tempdir().unwrap();
@@ -200,25 +238,7 @@ fn a_distilled_student_follows_its_teacher_over_wrong_gold_labels() {
     write_tiny_examples(&dir.path().join("train.jsonl"), 8);
     write_tiny_examples(&dir.path().join("dev.jsonl"), 2);
     let train = |data: &str, out: &str, lr: &str, extra: &[&str]| {
-        let (data, out, dev, base) = (p(data), p(out), p("dev.jsonl"), tiny_model());
-        let mut args = vec![
-            "train",
-            "--train",
-            &data,
-            "--dev",
-            &dev,
-            "--out",
-            &out,
-            "--quiet",
-            "--base",
-            base.to_str().unwrap(),
-            "--lr",
-            lr,
-            "--batch-size",
-            "8",
-        ];
-        args.extend_from_slice(extra);
-        run(&args)
+        train_tiny(dir.path(), data, "dev.jsonl", out, lr, extra)
     };
     let o = train(
         "train.jsonl",
@@ -230,16 +250,12 @@ fn a_distilled_student_follows_its_teacher_over_wrong_gold_labels() {
     // The student's gold labels are all wrong (each label moved to the next one). With the
     // whole weight on the teacher it learns the teacher's readings; with none (the control),
     // the wrong labels. The pool is the training texts again, unlabelled.
-    let rotate = |l: &str| {
-        let l: strait_stance::Label = l.parse().unwrap();
-        strait_stance::Label::ALL[(l.index() + 1) % strait_stance::Label::ALL.len()].as_str()
-    };
     let mut wrong = Vec::new();
     let mut pool = Vec::new();
     for line in std::fs::read_to_string(p("train.jsonl")).unwrap().lines() {
         let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
         pool.push(serde_json::json!({"text": v["text"]}).to_string());
-        v["label"] = rotate(v["label"].as_str().unwrap()).into();
+        v["label"] = next_label(&v["label"]).as_str().into();
         wrong.push(v.to_string());
     }
     std::fs::write(p("wrong.jsonl"), wrong.join("\n") + "\n").unwrap();
@@ -301,14 +317,12 @@ fn a_student_learns_from_a_readings_file_a_teacher_wrote_elsewhere() {
     // The "teacher" (e.g. an encoder fine-tuned in Python) reads every text as the next label
     // round from its gold one: a student with the whole weight on these readings learns them
     // over the (correct) gold labels; the control, with none, learns the gold labels.
-    let labels = strait_stance::Label::ALL;
     let mut readings = Vec::new();
     let mut rotated = Vec::new();
     for line in std::fs::read_to_string(p("train.jsonl")).unwrap().lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let gold: strait_stance::Label = v["label"].as_str().unwrap().parse().unwrap();
-        let next = labels[(gold.index() + 1) % labels.len()];
-        let probs: serde_json::Map<String, serde_json::Value> = labels
+        let next = next_label(&v["label"]);
+        let probs: serde_json::Map<String, serde_json::Value> = strait_stance::Label::ALL
             .iter()
             .map(|l| {
                 (
@@ -327,34 +341,13 @@ fn a_student_learns_from_a_readings_file_a_teacher_wrote_elsewhere() {
         .lines()
         .map(|line| {
             let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
-            let gold: strait_stance::Label = v["label"].as_str().unwrap().parse().unwrap();
-            v["label"] = labels[(gold.index() + 1) % labels.len()].as_str().into();
+            v["label"] = next_label(&v["label"]).as_str().into();
             v.to_string()
         })
         .collect();
     std::fs::write(p("dev-rotated.jsonl"), dev.join("\n") + "\n").unwrap();
     let student = |out: &str, readings: &str, weight: &str| {
-        let (data, out, dev, base) = (
-            p("train.jsonl"),
-            p(out),
-            p("dev-rotated.jsonl"),
-            tiny_model(),
-        );
-        run(&[
-            "train",
-            "--train",
-            &data,
-            "--dev",
-            &dev,
-            "--out",
-            &out,
-            "--quiet",
-            "--base",
-            base.to_str().unwrap(),
-            "--lr",
-            "1e-3",
-            "--batch-size",
-            "8",
+        let extra = [
             "--epochs",
             "30",
             "--patience",
@@ -365,7 +358,15 @@ fn a_student_learns_from_a_readings_file_a_teacher_wrote_elsewhere() {
             weight,
             "--distill-temperature",
             "1",
-        ])
+        ];
+        train_tiny(
+            dir.path(),
+            "train.jsonl",
+            "dev-rotated.jsonl",
+            out,
+            "1e-3",
+            &extra,
+        )
     };
     let agreement = |out: &str| {
         let got = labels_by(&p(out), &p("train.jsonl"));
