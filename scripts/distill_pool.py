@@ -32,6 +32,7 @@ HELD_OUT = [
     "datasets/stance/dev.jsonl", "datasets/stance/test.jsonl",
     "datasets/longdocs/dev.jsonl", "datasets/longdocs/test.jsonl",
     "datasets/suite/behaviour.jsonl", "datasets/samples/statements.jsonl",
+    "datasets/contrast/dev.jsonl",
 ]
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before
 # whitespace and an upper-case letter, a digit or an opening quote.
