@@ -94,6 +94,9 @@ pub const DISTILL_TEMPERATURE: f64 = 2.0;
 /// Routing: share of a statement's letters that must be Han characters for it to be read as
 /// Chinese (by the multilingual model) rather than English.
 pub const HAN_SHARE: f64 = 0.3;
+/// The English model folder in `models/` read when no model is named (`--model`,
+/// `$STANCE_MODEL`), and the default `--name` of a trained model.
+pub const DEFAULT_MODEL_NAME: &str = "stance-minilm-v3";
 /// The fast tier's model folder in `models/` (`classify --fast`): a 3-layer student distilled
 /// from the default model.
 pub const FAST_MODEL_NAME: &str = "stance-minilm-fast-v3";

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use strait_stance::defaults;
-use strait_stance::model::DEFAULT_MODEL_NAME;
 use strait_stance::tokenize::InputFormat;
 use strait_stance::train::distill::{Distillation, Teacher};
 use strait_stance::train::folds::{cross_fit, FoldSettings};
@@ -219,7 +218,7 @@ impl HyperArgs {
         let name = self.name.clone().unwrap_or_else(|| {
             out.file_name()
                 .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_else(|| DEFAULT_MODEL_NAME.into())
+                .unwrap_or_else(|| defaults::DEFAULT_MODEL_NAME.into())
         });
         TrainSettings {
             train,

@@ -43,9 +43,6 @@ pub const PREDICTIVE_FILES: [&str; 4] = [
 /// File name of the temperature-scaling calibration.
 pub const CALIBRATION_FILE: &str = "calibration.json";
 
-/// Name of the model folder shipped in `models/`.
-pub const DEFAULT_MODEL_NAME: &str = "stance-minilm-v3";
-
 /// Everything that can go wrong loading or running a model.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
@@ -426,6 +423,6 @@ fn shipped_model_dir(name: &str) -> PathBuf {
 pub fn default_model_dir() -> PathBuf {
     match std::env::var_os("STANCE_MODEL") {
         Some(p) => PathBuf::from(p),
-        None => shipped_model_dir(DEFAULT_MODEL_NAME),
+        None => shipped_model_dir(crate::defaults::DEFAULT_MODEL_NAME),
     }
 }
