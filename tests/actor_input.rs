@@ -216,38 +216,23 @@ fn write_actor_rows(path: &std::path::Path, copies: usize, labels: [&str; 2]) {
 
 /// `stance train` on the tiny model in `dir`: files named relative to it, 20 epochs at a high
 /// learning rate, actors never withheld, plus `extra`.
-fn train_tiny(
+fn train_actor(
     dir: &std::path::Path,
     train: &str,
     out: &str,
     extra: &[&str],
 ) -> std::process::Output {
-    let p = |n: &str| dir.join(n).to_str().unwrap().to_string();
-    let (data, dev, out, base) = (p(train), p("dev.jsonl"), p(out), tiny_model());
-    let mut args = vec![
-        "train",
-        "--train",
-        &data,
-        "--dev",
-        &dev,
-        "--base",
-        base.to_str().unwrap(),
+    let fixed = [
         "--actor-dropout",
         "0",
-        "--out",
-        &out,
         "--epochs",
         "20",
         "--patience",
         "20",
         "--lr",
         "1e-3",
-        "--batch-size",
-        "8",
-        "--quiet",
     ];
-    args.extend_from_slice(extra);
-    run(&args)
+    train_tiny(dir, train, "dev.jsonl", out, &[&fixed[..], extra].concat())
 }
 
 /// (p_opposes, p_supports) per row of `data` as `stance classify` reads it with `model`.
@@ -280,7 +265,7 @@ fn training_with_actor_input_learns_what_the_text_alone_cannot_tell() {
     write_actor_task(&dir.path().join("train.jsonl"), 16);
     write_actor_task(&dir.path().join("dev.jsonl"), 3);
     let train =
-        |out: &str, input: &str| train_tiny(dir.path(), "train.jsonl", out, &["--input", input]);
+        |out: &str, input: &str| train_actor(dir.path(), "train.jsonl", out, &["--input", input]);
     for (out, input) in [("pair", "actor_text"), ("text", "text")] {
         let o = train(out, input);
         assert!(o.status.success(), "{input}: {}", stderr(&o));
@@ -346,7 +331,7 @@ fn a_distilled_student_learns_the_actor_from_an_unlabelled_pool() {
         })
         .collect();
     std::fs::write(p("pool.jsonl"), pool.join("\n") + "\n").unwrap();
-    let o = train_tiny(
+    let o = train_actor(
         dir.path(),
         "task.jsonl",
         "teacher",
@@ -366,7 +351,7 @@ fn a_distilled_student_learns_the_actor_from_an_unlabelled_pool() {
         "--distill-temperature",
         "1",
     ];
-    let o = train_tiny(dir.path(), "templates.jsonl", "student", &extra);
+    let o = train_actor(dir.path(), "templates.jsonl", "student", &extra);
     assert!(o.status.success(), "student: {}", stderr(&o));
     assert_tells_the_actors_apart(&readings(&p("student"), &p("dev.jsonl")), "student");
 }
@@ -381,7 +366,7 @@ fn an_actor_swap_share_of_one_reads_every_row_with_an_actor_from_the_other_side(
     write_actor_task(&dir.path().join("train.jsonl"), 16);
     write_actor_rows(&dir.path().join("dev.jsonl"), 3, ["supports", "opposes"]);
     let extra = ["--input", "actor_text", "--actor-swap", "1"];
-    let o = train_tiny(dir.path(), "train.jsonl", "swapped", &extra);
+    let o = train_actor(dir.path(), "train.jsonl", "swapped", &extra);
     assert!(o.status.success(), "{}", stderr(&o));
     let taipei_first: Vec<(f64, f64)> = readings(&p("swapped"), &p("dev.jsonl"))
         .chunks(2)

@@ -193,37 +193,6 @@ fn labels_by(model: &str, data: &str) -> Vec<String> {
         .collect()
 }
 
-/// `stance train` from the tiny model in batches of 8; files are named relative to `dir`.
-fn train_tiny(
-    dir: &std::path::Path,
-    data: &str,
-    dev: &str,
-    out: &str,
-    lr: &str,
-    extra: &[&str],
-) -> std::process::Output {
-    let p = |n: &str| dir.join(n).to_str().unwrap().to_string();
-    let (data, dev, out, base) = (p(data), p(dev), p(out), tiny_model());
-    let mut args = vec![
-        "train",
-        "--train",
-        &data,
-        "--dev",
-        &dev,
-        "--out",
-        &out,
-        "--quiet",
-        "--base",
-        base.to_str().unwrap(),
-        "--lr",
-        lr,
-        "--batch-size",
-        "8",
-    ];
-    args.extend_from_slice(extra);
-    run(&args)
-}
-
 /// The label after a row's gold label, round the fixed order (a consistent wrong reading).
 fn next_label(gold: &serde_json::Value) -> strait_stance::Label {
     let gold: strait_stance::Label = gold.as_str().unwrap().parse().unwrap();
@@ -238,7 +207,8 @@ fn a_distilled_student_follows_its_teacher_over_wrong_gold_labels() {
     write_tiny_examples(&dir.path().join("train.jsonl"), 8);
     write_tiny_examples(&dir.path().join("dev.jsonl"), 2);
     let train = |data: &str, out: &str, lr: &str, extra: &[&str]| {
-        train_tiny(dir.path(), data, "dev.jsonl", out, lr, extra)
+        let args = [&["--lr", lr], extra].concat();
+        train_tiny(dir.path(), data, "dev.jsonl", out, &args)
     };
     let o = train(
         "train.jsonl",
@@ -359,14 +329,8 @@ fn a_student_learns_from_a_readings_file_a_teacher_wrote_elsewhere() {
             "--distill-temperature",
             "1",
         ];
-        train_tiny(
-            dir.path(),
-            "train.jsonl",
-            "dev-rotated.jsonl",
-            out,
-            "1e-3",
-            &extra,
-        )
+        let args = [&["--lr", "1e-3"][..], &extra].concat();
+        train_tiny(dir.path(), "train.jsonl", "dev-rotated.jsonl", out, &args)
     };
     let agreement = |out: &str| {
         let got = labels_by(&p(out), &p("train.jsonl"));

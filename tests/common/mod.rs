@@ -80,6 +80,29 @@ pub fn run(args: &[&str]) -> Output {
     stance(args).output().expect("run stance")
 }
 
+/// `stance train` from the tiny model in batches of 8, quiet; `train`, `dev` and `out` are
+/// named relative to `dir`, and `extra` adds the rest (learning rate, epochs, ...).
+pub fn train_tiny(dir: &Path, train: &str, dev: &str, out: &str, extra: &[&str]) -> Output {
+    let p = |n: &str| dir.join(n).to_str().unwrap().to_string();
+    let (train, dev, out, base) = (p(train), p(dev), p(out), tiny_model());
+    let mut args = vec![
+        "train",
+        "--train",
+        &train,
+        "--dev",
+        &dev,
+        "--out",
+        &out,
+        "--quiet",
+        "--base",
+        base.to_str().unwrap(),
+        "--batch-size",
+        "8",
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 /// Text of stderr.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
