@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the long-document sets datasets/longdocs/test.jsonl and dev.jsonl (standard library only).
 
-    python3 scripts/build_longdocs.py            # needs datasets/stance/{test,dev}.jsonl (build_corpus.py first)
+    python3 scripts/build_longdocs.py            # rebuilds the stance splits it draws from in memory
 
 Each document is a realistic press-conference transcript, communique or news article of 150 to
 1,500 words made of off-topic sentences (trade, logistics, climate, health, visits, culture,
@@ -11,7 +11,7 @@ corpus.  Two stance sentences in one document always share a label, so the docum
 that label; documents without a stance sentence (about 15%) are labelled off_topic.  Stance
 sentences are placed at varied depths, including near the end and beyond the first 512 tokens.
 
-* ``test.jsonl`` (140 documents, seed 20240520): stance sentences from the TEST split, off-topic
+* ``test.jsonl`` (140 documents, seed 20240520): stance sentences from the first TEST split (now retired_test.jsonl), off-topic
   sentences from ``POOL_TEMPLATES`` and the structural lines of ``TEST_STYLE``.  Unchanged since
   it was first built; the script reproduces it byte for byte.
 * ``dev.jsonl`` (120 documents, seed 20240521): the same recipe and length distribution, stance
@@ -30,6 +30,7 @@ the statements used), doc_type, position (where the first stance sentence starts
 fraction of the document's words).  Deterministic (seeded); offsets are verified with asserts.
 """
 import collections
+import functools
 import itertools
 import json
 import os
@@ -41,8 +42,6 @@ import unicodedata
 SEED = 20240520
 DEV_SEED = 20240521
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TEST_PATH = os.path.join(ROOT, "datasets", "stance", "test.jsonl")
-DEV_PATH = os.path.join(ROOT, "datasets", "stance", "dev.jsonl")
 OUT_PATH = os.path.join(ROOT, "datasets", "longdocs", "test.jsonl")
 DEV_OUT_PATH = os.path.join(ROOT, "datasets", "longdocs", "dev.jsonl")
 README = os.path.join(ROOT, "datasets", "README.md")
@@ -552,13 +551,30 @@ def words(s):
 # The two sets: seed, source split, size, length bins (the dev bins scale the test bins 42/40/36/22
 # to 120 documents), filler templates and structural lines.
 SETS = collections.OrderedDict([
-    ("test", {"seed": SEED, "src": TEST_PATH, "out": OUT_PATH, "n": N_DOCS,
+    ("test", {"seed": SEED, "src": "test", "out": OUT_PATH, "n": N_DOCS,
               "bins": [(150, 400)] * 42 + [(400, 600)] * 40 + [(600, 1200)] * 36 + [(1200, 1500)] * 22,
               "templates": POOL_TEMPLATES, "style": TEST_STYLE, "readme": "LONGDOCS STATS"}),
-    ("dev", {"seed": DEV_SEED, "src": DEV_PATH, "out": DEV_OUT_PATH, "n": N_DEV_DOCS,
+    ("dev", {"seed": DEV_SEED, "src": "dev", "out": DEV_OUT_PATH, "n": N_DEV_DOCS,
              "bins": [(150, 400)] * 36 + [(400, 600)] * 34 + [(600, 1200)] * 31 + [(1200, 1500)] * 19,
              "templates": DEV_POOL_TEMPLATES, "style": DEV_STYLE, "readme": "LONGDOCS DEV STATS"}),
 ])
+
+
+@functools.lru_cache(maxsize=None)
+def corpus_as_first_built():
+    """build_corpus.py's splits as they stood when these sets were built: before its December
+    2026 defect fixes (which rewrote or dropped some rows) and before the first test split was
+    retired (2026-12-04, now stance/retired_test.jsonl); rebuilt in memory, so this script
+    reproduces both sets byte for byte whatever the committed stance files hold."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import build_corpus
+    return build_corpus.add_generic(build_corpus.build(random.Random(build_corpus.SEED)))
+
+
+def source_rows(split):
+    return corpus_as_first_built()[split]
 
 
 def is_candidate(r):
@@ -576,7 +592,7 @@ def build(which="test"):
     n_docs = cfg["n"]
     n_pool = sum(len(v) for v in pool.values())
     assert n_pool >= 300, n_pool
-    test = [json.loads(l) for l in open(cfg["src"], encoding="utf-8") if l.strip()]
+    test = source_rows(cfg["src"])
     cands = collections.defaultdict(list)
     for r in test:
         if is_candidate(r):
@@ -793,8 +809,7 @@ def stats(docs, pool):
 
 
 def check(docs, pool, which="test"):
-    src = SETS[which]["src"]
-    src_ids = {json.loads(l)["id"]: json.loads(l) for l in open(src, encoding="utf-8") if l.strip()}
+    src_ids = {r["id"]: r for r in source_rows(SETS[which]["src"])}
     assert len(docs) >= (120 if which == "test" else 100)
     assert sum(len(v) for v in pool.values()) >= 300
     lens = [d["n_words"] for d in docs]
@@ -901,10 +916,6 @@ def replace_block(path, name, content):
 
 
 def main():
-    for which, cfg in SETS.items():
-        if not os.path.exists(cfg["src"]):
-            print("missing %s: run scripts/build_corpus.py first" % cfg["src"], file=sys.stderr)
-            return 1
     shared, shared_sh = pool_overlap()
     print("test vs dev filler pools (all slot expansions and structural lines): %d shared sentences, "
           "%d shared 8-word shingles" % (len(shared), len(shared_sh)))
