@@ -1340,48 +1340,58 @@ def weighted_choice(rng, items, weights):
     return items[-1]
 
 
+def make_group(rng, gid, label, expr, is_held, pools=None):
+    """One group around ``expr``: an eligible actor, maybe a mixed secondary clause (from
+    ``pools``, held-out expressions only in held-out groups), distractors and slot values;
+    ``None`` when no actor may say it."""
+    pools = pools or POOLS
+    actors = eligible_actors(expr, label)
+    if not actors:
+        return None
+    actor = weighted_choice(rng, actors, [a.weights[label] for a in actors])
+    rules = [r for r in MIX_RULES if r[0] == label]
+    secondary, order, connector = None, "gs", ", and "
+    if (rules and not expr.full and set(expr.tags) <= MIX_SAFE_TAGS and rng.random() < P_MIX):
+        rule = rng.choice(rules)
+        sec_pool = [e for e in pools[rule[1]]
+                    if not e.full and set(e.tags) <= {"status_quo", "negation"}
+                    and (set(actor.bloc) & e.blocs) and (is_held or not e.held_out)
+                    and "{TARGET}" not in e.text]
+        if sec_pool:
+            secondary = rng.choice(sec_pool)
+            order = rng.choice(rule[2])
+            if rule[1] == "leans_supports" and label == "does_not_support":
+                connector = rng.choice([", but ", ", but ", "; however, "])
+            else:
+                connector = rng.choice([", and ", ", and ", "; ", ", while "])
+    distractors = []
+    if rng.random() < P_DISTRACTOR and not expr.full:
+        distractors = rng.sample(DISTRACTORS, rng.choice([1, 1, 2]))
+    slots = {k: rng.choice(v) for k, v in SLOTS.items()}
+    if actor.name in HOST_TARGETS:
+        slots["TARGET"] = rng.choice(HOST_TARGETS[actor.name])
+    return Group(gid, label, actor, expr, secondary, order, connector, distractors, slots)
+
+
+def least_used(rng, cand, usage):
+    """An expression among the least-used ones, so every expression gets exercised."""
+    m = min(usage[e.id] for e in cand)
+    return rng.choice([e for e in cand if usage[e.id] <= m + 2])
+
+
 def make_groups(rng):
     groups = []
-    counter = 0
     usage = collections.Counter()
     for label in LABELS:
         pool = POOLS[label]
         seen = [e for e in pool if not e.held_out]
         held = [e for e in pool if e.held_out]
-        rules = [r for r in MIX_RULES if r[0] == label]
         for _ in range(GROUPS_PER_LABEL + EXTRA_GROUPS.get(label, 0)):
             is_held = rng.random() < HELD_OUT_GROUP_RATE
-            cand = held if is_held else seen
-            # prefer the least-used expressions so every expression gets exercised
-            m = min(usage[e.id] for e in cand)
-            cand2 = [e for e in cand if usage[e.id] <= m + 2]
-            expr = rng.choice(cand2)
-            actors = eligible_actors(expr, label)
-            if not actors:
+            expr = least_used(rng, held if is_held else seen, usage)
+            g = make_group(rng, "g-%05d" % (len(groups) + 1), label, expr, is_held)
+            if g is None:
                 continue
-            actor = weighted_choice(rng, actors, [a.weights[label] for a in actors])
-            secondary, order, connector = None, "gs", ", and "
-            if (rules and not expr.full and set(expr.tags) <= MIX_SAFE_TAGS and rng.random() < P_MIX):
-                rule = rng.choice(rules)
-                sec_pool = [e for e in POOLS[rule[1]]
-                            if not e.full and set(e.tags) <= {"status_quo", "negation"}
-                            and (set(actor.bloc) & e.blocs) and (is_held or not e.held_out)
-                            and "{TARGET}" not in e.text]
-                if sec_pool:
-                    secondary = rng.choice(sec_pool)
-                    order = rng.choice(rule[2])
-                    if rule[1] == "leans_supports" and label == "does_not_support":
-                        connector = rng.choice([", but ", ", but ", "; however, "])
-                    else:
-                        connector = rng.choice([", and ", ", and ", "; ", ", while "])
-            distractors = []
-            if rng.random() < P_DISTRACTOR and not expr.full:
-                distractors = rng.sample(DISTRACTORS, rng.choice([1, 1, 2]))
-            slots = {k: rng.choice(v) for k, v in SLOTS.items()}
-            if actor.name in HOST_TARGETS:
-                slots["TARGET"] = rng.choice(HOST_TARGETS[actor.name])
-            counter += 1
-            g = Group("g-%05d" % counter, label, actor, expr, secondary, order, connector, distractors, slots)
             usage[expr.id] += 1
             groups.append(g)
     return groups
@@ -2749,9 +2759,9 @@ P_NUMBERED = 0.30       # of stance rows in the communique register
 P_POSITION_CLEAR = 0.08  # of off_topic rows that start with "The"/"We"/"Our"
 
 
-def fix_defects(data):
-    rng = random.Random(DEFECT_SEED)
-    for sp in ("train", "dev", "test"):
+def fix_defects(data, rng=None, splits=("train", "dev", "test")):
+    rng = rng or random.Random(DEFECT_SEED)
+    for sp in splits:
         kept = []
         for r in data[sp]:
             syn = r["origin"] == "synthetic"
@@ -2772,6 +2782,213 @@ def fix_defects(data):
             kept.append(r)
         data[sp] = kept
     return data
+
+
+# --------------------------------------------------------------------------------------------
+# The fresh test split (2026-12-04)
+# --------------------------------------------------------------------------------------------
+# The first test split (now retired_test.jsonl, byte-identical) was read while a later training
+# set was designed (README, "The verb-polarity contrast set": a held-out test row informed the
+# contrast set's object family), so it no longer measures unseen text.  The fresh split is built
+# last, with its own RNG, from two kinds of groups:
+# * held out: FRESH_POOLS, expressions written for this split from GUIDE.md and used nowhere
+#   else (no 8-word run of their words occurs in train, dev or the retired split; --check);
+# * seen: new groups (actor, frame, slots, mixing) of the train split's expressions.
+# Train and dev are untouched, so every model trained before keeps its training data.
+FRESH_SEED = 20261204
+FRESH_GROUPS = {"held": 26, "seen": 24}     # groups per stance label and kind
+FRESH_OFF_TOPIC_GROUPS = {"held": 40, "seen": 40}
+SHINGLE = 8
+
+FRESH_POOLS = {
+    "opposes": _pool("opposes", [
+        ("{S} [hold] that Taiwan's status as part of China was settled long ago and is not up for debate", "PA"),
+        ("separatist schemes for the island are doomed, since Taiwan belongs to China", "P"),
+        ("{S} [stand] behind Beijing's view that Taiwan is one of China's provinces", "A"),
+        ("{S} [refuse] to accept any scheme that would turn Taiwan into a separate country", "PAK", "negation"),
+        ("{S} [look] forward to the day when both sides of the Strait are reunited as one country", "P", "reunification"),
+        ("{S} [warn] that nobody should underestimate {its} resolve to keep Taiwan within China", "P", "negation"),
+        ("{S} [side] with Beijing against those who would break Taiwan away from China", "A"),
+        ("the separatist agenda of the authorities in Taipei runs against the will of all Chinese people", "P"),
+        ("{S} [be] strongly against the island breaking away from China", "PAK"),
+        ("{S} [pledge] to keep working with Beijing against any separatist move concerning Taiwan", "A"),
+        F("Q: Is Taiwan a country? A: No. Taiwan is a part of China, and we reject every form of separatism.", "P", "question", "briefing"),
+    ]),
+    "does_not_support": _pool("does_not_support", [
+        ("{S} [be] not backing calls in Taipei for a declaration of independence", "WNM"),
+        ("independence for Taiwan is not something {S} [endorse]", "WNMK"),
+        ("{S} [withhold] support from any campaign for Taiwanese independence", "WNG"),
+        ("{S} [offer] no support to the cause of formal independence for Taiwan", "WNM", "negation"),
+        ("{S} [be] unwilling to throw {its} weight behind Taiwan independence", "WN"),
+        ("{S} [have] never been a supporter of a separate Taiwanese state", "WNMK", "negation"),
+        ("{S} [make] no secret that {it} [do] not favour independence for Taiwan", "WNM"),
+        ("{S} [have] declined to back Taipei on the question of formal independence", "WN"),
+        ("{S} [be] not in the business of supporting Taiwan independence", "WN"),
+        ("were Taipei to push for formal independence, {S} would not stand behind it", "WN", "hypothetical"),
+        F("Q: Would {S} back a declaration of independence by Taiwan? A: No, that is not our policy. Independence for Taiwan is not something we support.", "WN", "question", "briefing"),
+    ]),
+    "neutral": _pool("neutral", [
+        ("{S} [want] disputes across the Strait settled through talks rather than force", "WNUL"),
+        ("{S} [take] no position on the island's sovereignty and [urge] calm on all sides", "WN"),
+        ("stability between Beijing and Taipei serves the interests of the whole region", "WNULG"),
+        ("{S} [caution] both Beijing and Taipei against steps that would upset the present situation", "WNU", "status_quo"),
+        ("{S} [stick] to {its} existing One China policy and [seek] no change to it", "WN"),
+        ("{S} [have] no view of {its} own on Taiwan's final status and [favour] a peaceful settlement", "WN"),
+        ("{S} [pledge] to work for calm in the waters between Taiwan and the mainland", "WNUL"),
+        ("{S} [object] to any effort by Beijing or Taipei to alter the current arrangement on its own", "WNG", "status_quo"),
+        ("{S} [be] keen to see the Taiwan Strait stay calm and free of conflict", "WNULA"),
+        ("{S} [urge] Beijing and Taipei to keep their channels of communication open", "WNUL"),
+        F("Asked where {S} stands on Taiwan's status, {intro} said {it} [want] the matter worked out without force and to the satisfaction of both sides.", "WN", "question", "briefing"),
+    ]),
+    "leans_supports": _pool("leans_supports", [
+        ("{S} [back] a bigger role for Taiwan in global health and aviation bodies", "WGL"),
+        ("{S} [be] determined to help protect Taiwan's democratic way of life", "WGL"),
+        ("the people of Taiwan alone should shape the island's future", "TDGLM"),
+        ("{S} [endorse] Taiwan's request to attend the INTERPOL General Assembly", "WGL"),
+        ("{S} will keep helping Taiwan build up its capacity to defend itself", "SG"),
+        ("{S} [applaud] Taiwan as a beacon of democracy in Asia and [pledge] closer ties", "WGL"),
+        ("{S} [refuse] to let Beijing decide who represents the people of Taiwan abroad", "WGLTD", "negation"),
+        ("{S} [argue] that Taiwan should have a voice at the World Meteorological Organization", "WGL"),
+        ("{S} [say] no to the \"one country, two systems\" arrangement Beijing proposes for Taiwan", "TDM"),
+        ("if Beijing tried to blockade Taiwan, {S} would stand by the island's people", "SGL", "hypothetical"),
+        ("{S} [want] Taiwan's people to be free to choose their future without intimidation", "WGLM"),
+    ]),
+    "supports": _pool("supports", [
+        ("Taiwan is a nation in its own right and has never been governed from Beijing", "TDGL", "negation historical"),
+        ("{S} [deal] with Taipei exactly as with any other sovereign capital", "L", "recognition"),
+        ("{S} [call] for Taiwan to be accepted into the United Nations as a state", "GLD"),
+        ("{S} [want] Taiwan to declare formal independence", "D"),
+        ("{S} [count] the sovereign Republic of China (Taiwan) among {its} closest diplomatic partners", "L", "recognition"),
+        ("Taiwan is a state in its own right, and Beijing has no claim to it", "TDG"),
+        ("{S} [keep] diplomatic ties with Taipei as the capital of a sovereign country", "L", "recognition"),
+        ("{S} [maintain] that Taiwan and the People's Republic are two distinct sovereign states", "TDG"),
+        ("{S} [press] the government to open full diplomatic relations with Taiwan", "G", "recognition"),
+        ("Taiwan has been a sovereign country for decades and needs no one's permission to remain one", "TDG", "historical"),
+        F("Q: Is Taiwan an independent country? A: Yes. Taiwan is a sovereign state, and it has been one for a long time.", "TDL", "question", "briefing"),
+    ]),
+    "off_topic": _pool("off_topic", [
+        O("{S} [plan] a festival of film and music from Taiwan next autumn", "WNLG", "distractor", "cultural exchanges"),
+        O("a cold front will bring the lowest temperatures of the winter to northern Taiwan this weekend", "T", "distractor", "the weather"),
+        O("{S} [welcome] a delegation of Taiwanese farmers who came to study irrigation methods", "LWN", "distractor", "agriculture"),
+        O("shipping costs across the Taiwan Strait eased once the holiday season was over", ALLB, "distractor", "shipping"),
+        O("{S} [have] opened a new consular section to speed up visa processing", "AXLWSN", "", "consular services"),
+        O("{S} will host a regional conference on flood prevention next month", "AXLWSN", "", "the conference"),
+        O("{S} [announce] a scholarship scheme for students from the Pacific islands", "WNLT", "", "scholarships"),
+        O("spending by Chinese tourists abroad rose sharply over the Golden Week holiday", "PWN", "distractor", "tourism"),
+        O("a Taiwanese youth orchestra will tour {COUNTRY} in the summer", "TLWN", "distractor", "the concert tour"),
+        O("{S} [express] condolences over the bus crash in Guangxi", "WNUAPL", "distractor", "the accident"),
+        O("{S} [be] reviewing {its} tariffs on electric vehicles made in China", "WN", "distractor", "trade"),
+        O("the minister will return from Taipei on Friday after talks on semiconductor supply chains", "WNL", "distractor", "the minister's schedule"),
+        O("{S} [respect] the independence of the courts and will not comment on a case under way", "WNLT", "distractor", "the court case"),
+    ]),
+}
+
+
+def fresh_groups(rng):
+    """Held-out groups on FRESH_POOLS and seen groups on the train split's expressions."""
+    for label, pool in FRESH_POOLS.items():
+        for i, e in enumerate(pool):
+            e.id, e.held_out = "fresh-%s-%02d" % (label, i), True
+    groups, usage = [], collections.Counter()
+    for label in LABELS:
+        counts = FRESH_OFF_TOPIC_GROUPS if label == "off_topic" else FRESH_GROUPS
+        for kind in ("held", "seen"):
+            cand = FRESH_POOLS[label] if kind == "held" else [e for e in POOLS[label] if not e.held_out]
+            pools = FRESH_POOLS if kind == "held" else POOLS
+            made = 0
+            while made < counts[kind]:
+                expr = least_used(rng, cand, usage)
+                usage[expr.id] += 1
+                g = make_group(rng, "g-f%04d" % (len(groups) + 1), label, expr, kind == "held", pools)
+                if g is not None:
+                    groups.append(g)
+                    made += 1
+    return groups
+
+
+def add_fresh_test(data):
+    """Retire the test split and build the fresh one; ids continue the sequence."""
+    rng = random.Random(FRESH_SEED)
+    data["retired_test"] = data.pop("test")
+    existing = [r for sp in ("train", "dev", "retired_test") for r in data[sp]]
+    before = set(norm_text(r["text"]) for r in existing)
+    rows = render_groups(fresh_groups(rng), rng, set(before))
+    rng.shuffle(rows)
+    fixed = fix_defects({"test": rows}, rng, ("test",))["test"]
+    # the format cues change some texts: keep each text once and none already in another split
+    fixed = [r for r in fixed if norm_text(r["text"]) not in before and not before.add(norm_text(r["text"]))]
+    n = max(int(r["id"].split("-")[1]) for r in existing)
+    data["test"] = []
+    for r in fixed:
+        n += 1
+        o = collections.OrderedDict(id="st-%06d" % n)
+        for f in FIELDS[1:]:
+            o[f] = r[f]
+        o["phrasing"] = "held_out" if r["_held"] else "seen"
+        data["test"].append(o)
+    return data
+
+
+def shingles(text, n=SHINGLE):
+    w = norm_text(text).split()
+    return {" ".join(w[i:i + n]) for i in range(len(w) - n + 1)}
+
+
+def literal_runs(template):
+    """The literal word runs of a template (slots, verbs and alternations cut it)."""
+    return [p for p in re.split(r"\{[^}]*\}|\[[^\]]*\]|<[^>]*>", template) if p.strip()]
+
+
+def fresh_stats_markdown(test):
+    c = collections.Counter((r["label"], r["phrasing"]) for r in test)
+    rows = [["test (fresh)"] + ["%d / %d" % (c[(l, "held_out")], c[(l, "seen")]) for l in LABELS]
+            + ["%d / %d" % (sum(c[(l, "held_out")] for l in LABELS), sum(c[(l, "seen")] for l in LABELS))]]
+    n_expr = {l: len(FRESH_POOLS[l]) for l in LABELS}
+    return ("**The fresh test split (2026-12-04; held_out / seen)**: %d rows, %d groups, %d actors; "
+            "held-out rows use %s expressions written for it (%s).\n\n" % (
+                len(test), len(set(r["group"] for r in test)), len(set(r["actor"] for r in test)),
+                sum(n_expr.values()), ", ".join("%s %d" % (l, n_expr[l]) for l in LABELS))
+            + md_table(["split"] + LABELS + ["all"], rows) + "\n")
+
+
+def check_fresh(data):
+    """Rules of the fresh test split; the other splits are checked by check()."""
+    errors = []
+    test = data["test"]
+    before = [r for sp in ("train", "dev", "retired_test") for r in data[sp]]
+    norms = set(norm_text(r["text"]) for r in before)
+    old_shingles = set().union(*(shingles(r["text"]) for r in before))
+    old_groups = set(r["group"] for r in before)
+    old_ids = set(r["id"] for r in before)
+    for label, pool in FRESH_POOLS.items():
+        for e in pool:
+            for run in literal_runs(e.text):
+                hit = shingles(run) & old_shingles
+                if hit:
+                    errors.append("fresh %s expression repeats train/dev words: %r" % (label, sorted(hit)[0]))
+    for r in test:
+        rid = r["id"]
+        if list(r.keys()) != FIELDS + ["phrasing"]:
+            errors.append("%s: bad field order" % rid)
+        if r["label"] not in LABELS or r["register"] not in REGISTERS or any(t not in TAGS for t in r["tags"]):
+            errors.append("%s: bad label, register or tag" % rid)
+        if not 5 <= word_count(r["text"]) <= 120:
+            errors.append("%s: %d words" % (rid, word_count(r["text"])))
+        if norm_text(r["text"]) in norms:
+            errors.append("%s: text already in train, dev or the retired split" % rid)
+        if r["group"] in old_groups or rid in old_ids:
+            errors.append("%s: group or id already used" % rid)
+        if r["phrasing"] not in ("seen", "held_out"):
+            errors.append("%s: bad phrasing" % rid)
+        for q in re.findall(r'"([^"]*)"', r["text"]):
+            if q not in QUOTE_OK:
+                errors.append("%s: quoted words %r" % (rid, q))
+    counts = collections.Counter((r["label"], r["phrasing"]) for r in test)
+    for label in LABELS:
+        for ph in ("held_out", "seen"):
+            if counts[(label, ph)] < 30:
+                errors.append("fresh test: %s %s only %d rows" % (label, ph, counts[(label, ph)]))
+    return errors
 
 
 # --------------------------------------------------------------------------------------------
@@ -2812,7 +3029,7 @@ def leakage_report(data):
         filler_5 |= bl.shingles(x, 5)
     examples = []
     shared = set()
-    for sp in ("train", "dev", "test"):
+    for sp in data:
         for r in data[sp]:
             new = r["group"].startswith(("g-gen-", "g-otm-"))
             sents = [norm_text(s) for s in bl.split_sentences(r["text"])]
@@ -2949,6 +3166,8 @@ def check(data, samples=None, leak=None):
             err("%d corpus sentences equal a long-document filler sentence" % leak["corpus_sentence_in_filler"])
         if leak["new_sentence_in_struct"]:
             err("%d new sentences equal a long-document structural line" % leak["new_sentence_in_struct"])
+        if leak["old_shingle_rows_filler"]:
+            err("%d rows share an 8-word shingle with the long-document filler" % leak["old_shingle_rows_filler"])
         if leak["new_shingle_rows_filler"] or leak["new_shingle_rows_struct"]:
             err("%d/%d new rows share an 8-word shingle with the long-document filler/structural lines" % (
                 leak["new_shingle_rows_filler"], leak["new_shingle_rows_struct"]))
@@ -3145,11 +3364,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true", help="only validate the committed files")
     args = ap.parse_args()
+    splits = ("train", "dev", "retired_test", "test")
     if args.check:
         # rebuild the expression pools' held-out flags deterministically for the statistics
         assign_expression_ids_and_holdout(random.Random(SEED))
         assign_generic_ids_and_holdout(random.Random(GENERIC_SEED))
-        data = {sp: read_jsonl(os.path.join(STANCE_DIR, sp + ".jsonl")) for sp in ("train", "dev", "test")}
     else:
         rng = random.Random(SEED)
         data = build(rng)
@@ -3157,20 +3376,24 @@ def main():
         data = add_generic(data)
         # fixes of known defects: a deterministic last pass, so every other row stays as it was
         data = fix_defects(data)
-        for sp in ("train", "dev", "test"):
+        # the first test split retires unchanged; a fresh one is built with its own RNG
+        data = add_fresh_test(data)
+        for sp in splits:
             write_jsonl(os.path.join(STANCE_DIR, sp + ".jsonl"), data[sp])
-        # round-trip through disk so the checks see exactly what was written
-        data = {sp: read_jsonl(os.path.join(STANCE_DIR, sp + ".jsonl")) for sp in ("train", "dev", "test")}
+    # (re)read from disk so the checks see exactly what was written
+    data = {sp: read_jsonl(os.path.join(STANCE_DIR, sp + ".jsonl")) for sp in splits}
+    # the corpus as first split (test = the retired split) keeps its own checks and tables
+    first = {"train": data["train"], "dev": data["dev"], "test": data["retired_test"]}
     leak, leak_examples = leakage_report(data)
-    errors = check(data, None, leak)
-    md = stats_markdown(data, leak)
+    errors = check(first, None, leak) + check_fresh(data)
+    md = stats_markdown(first, leak) + "\n" + fresh_stats_markdown(data["test"])
     print(md)
     print("leakage check against the long-document filler: " + ", ".join("%s=%d" % kv for kv in leak.items()))
     for x in leak_examples[:5]:
         print("  overlap example:", x[:100])
     if not args.check and replace_block(README, "CORPUS STATS", md):
         print("updated statistics block in datasets/README.md")
-    if not args.check and replace_block(README, "PUBLIC RECORD SOURCES", public_record_markdown(data)):
+    if not args.check and replace_block(README, "PUBLIC RECORD SOURCES", public_record_markdown(first)):
         print("updated public-record source list in datasets/README.md")
     if errors:
         for e in errors[:50]:

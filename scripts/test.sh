@@ -22,6 +22,7 @@ cargo fmt --check
 python3 scripts/real_corpus.py check
 python3 tests/python/test_real_corpus.py
 python3 scripts/build_corpus.py --check >/dev/null
+python3 tests/python/test_build_corpus.py
 python3 scripts/build_suite.py --check
 python3 scripts/build_contrast.py --check
 python3 tests/python/test_build_contrast.py

@@ -31,11 +31,16 @@ def test_labels_and_texts():
     assert len({r["id"] for r in rows}) == len(rows), "an id is written twice"
 
 
-def test_each_verb_group_changes_only_the_verb():
+def train_groups(prefix):
     groups = collections.defaultdict(list)
     for r in read("train.jsonl"):
-        if r["group"].startswith("ct-g"):
+        if r["group"].startswith(prefix):
             groups[r["group"]].append(r)
+    return groups
+
+
+def test_each_verb_group_changes_only_the_verb():
+    groups = train_groups("ct-g")
     assert len(groups) == 126
     for rows in groups.values():
         assert len({r["object"] for r in rows}) == 1 and len({r["frame"] for r in rows}) == 1
@@ -51,10 +56,7 @@ def test_each_verb_group_changes_only_the_verb():
 
 
 def test_each_object_group_changes_only_the_object():
-    groups = collections.defaultdict(list)
-    for r in read("train.jsonl"):
-        if r["group"].startswith("ct-o"):
-            groups[r["group"]].append(r)
+    groups = train_groups("ct-o")
     assert len(groups) == 100
     for rows in groups.values():
         assert len({r["verb"] for r in rows}) == 1 and len({r["frame"] for r in rows}) == 1
