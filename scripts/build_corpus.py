@@ -2798,7 +2798,6 @@ def fix_defects(data, rng=None, splits=("train", "dev", "test")):
 FRESH_SEED = 20261204
 FRESH_GROUPS = {"held": 26, "seen": 24}     # groups per stance label and kind
 FRESH_OFF_TOPIC_GROUPS = {"held": 40, "seen": 40}
-SHINGLE = 8
 
 FRESH_POOLS = {
     "opposes": _pool("opposes", [
@@ -2915,11 +2914,14 @@ def add_fresh_test(data):
     rows = render_groups(fresh_groups(rng), rng, set(before))
     rng.shuffle(rows)
     fixed = fix_defects({"test": rows}, rng, ("test",))["test"]
-    # the format cues change some texts: keep each text once and none already in another split
-    fixed = [r for r in fixed if norm_text(r["text"]) not in before and not before.add(norm_text(r["text"]))]
     n = max(int(r["id"].split("-")[1]) for r in existing)
     data["test"] = []
     for r in fixed:
+        # the format cues change some texts: keep each text once and none already in another split
+        key = norm_text(r["text"])
+        if key in before:
+            continue
+        before.add(key)
         n += 1
         o = collections.OrderedDict(id="st-%06d" % n)
         for f in FIELDS[1:]:
@@ -2927,11 +2929,6 @@ def add_fresh_test(data):
         o["phrasing"] = "held_out" if r["_held"] else "seen"
         data["test"].append(o)
     return data
-
-
-def shingles(text, n=SHINGLE):
-    w = norm_text(text).split()
-    return {" ".join(w[i:i + n]) for i in range(len(w) - n + 1)}
 
 
 def literal_runs(template):
@@ -2957,6 +2954,7 @@ def check_fresh(data):
     test = data["test"]
     before = [r for sp in ("train", "dev", "retired_test") for r in data[sp]]
     norms = set(norm_text(r["text"]) for r in before)
+    shingles = longdocs_module().shingles  # 8-word runs of normalised words
     old_shingles = set().union(*(shingles(r["text"]) for r in before))
     old_groups = set(r["group"] for r in before)
     old_ids = set(r["id"] for r in before)
@@ -2965,24 +2963,14 @@ def check_fresh(data):
             for run in literal_runs(e.text):
                 hit = shingles(run) & old_shingles
                 if hit:
-                    errors.append("fresh %s expression repeats train/dev words: %r" % (label, sorted(hit)[0]))
+                    errors.append("fresh %s expression repeats train/dev words: %r" % (label, " ".join(min(hit))))
     for r in test:
         rid = r["id"]
-        if list(r.keys()) != FIELDS + ["phrasing"]:
-            errors.append("%s: bad field order" % rid)
-        if r["label"] not in LABELS or r["register"] not in REGISTERS or any(t not in TAGS for t in r["tags"]):
-            errors.append("%s: bad label, register or tag" % rid)
-        if not 5 <= word_count(r["text"]) <= 120:
-            errors.append("%s: %d words" % (rid, word_count(r["text"])))
+        errors.extend(row_errors(r))
         if norm_text(r["text"]) in norms:
             errors.append("%s: text already in train, dev or the retired split" % rid)
         if r["group"] in old_groups or rid in old_ids:
             errors.append("%s: group or id already used" % rid)
-        if r["phrasing"] not in ("seen", "held_out"):
-            errors.append("%s: bad phrasing" % rid)
-        for q in re.findall(r'"([^"]*)"', r["text"]):
-            if q not in QUOTE_OK:
-                errors.append("%s: quoted words %r" % (rid, q))
     counts = collections.Counter((r["label"], r["phrasing"]) for r in test)
     for label in LABELS:
         for ph in ("held_out", "seen"):
@@ -3087,6 +3075,43 @@ QUOTE_OK = {"Taiwan independence", "one China", "status quo", "1992 Consensus", 
             "one China, one Taiwan", "one country, two systems"}
 
 
+def row_errors(r):
+    """The rules every corpus row follows, whichever split and family it belongs to."""
+    errors = []
+
+    def err(msg):
+        errors.append(msg)
+
+    if list(r.keys()) != FIELDS + ["phrasing"]:
+        err("%s: bad field order %s" % (r["id"], list(r.keys())))
+    if r["label"] not in LABELS:
+        err("%s: bad label" % r["id"])
+    if r["register"] not in REGISTERS:
+        err("%s: bad register" % r["id"])
+    if any(t not in TAGS for t in r["tags"]):
+        err("%s: bad tag" % r["id"])
+    n = word_count(r["text"])
+    lo = GENERIC_MIN_WORDS if (r["label"] == "off_topic" and "generic" in r["tags"]) else 5
+    if not lo <= n <= 120:
+        err("%s: %d words" % (r["id"], n))
+    if r["origin"] not in ("public_record", "synthetic"):
+        err("%s: bad origin" % r["id"])
+    if r["origin"] == "public_record" and not r["source"]:
+        err("%s: public_record without source" % r["id"])
+    if r["origin"] == "synthetic" and r["source"] is not None:
+        err("%s: synthetic with source" % r["id"])
+    if r["date"] is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["date"]):
+        err("%s: bad date %r" % (r["id"], r["date"]))
+    if r["phrasing"] not in ("seen", "held_out"):
+        err("%s: bad phrasing" % r["id"])
+    for q in re.findall(r'"([^"]*)"', r["text"]):
+        if q not in QUOTE_OK:
+            err("%s: quoted words %r" % (r["id"], q))
+    if r["text"] != r["text"].strip() or "  " in r["text"]:
+        err("%s: whitespace" % r["id"])
+    return errors
+
+
 def check(data, samples=None, leak=None):
     errors = []
 
@@ -3101,18 +3126,7 @@ def check(data, samples=None, leak=None):
     if len(ids) != len(set(ids)):
         err("duplicate ids")
     for r in allrows:
-        if list(r.keys()) != FIELDS + ["phrasing"]:
-            err("%s: bad field order %s" % (r["id"], list(r.keys())))
-        if r["label"] not in LABELS:
-            err("%s: bad label" % r["id"])
-        if r["register"] not in REGISTERS:
-            err("%s: bad register" % r["id"])
-        if any(t not in TAGS for t in r["tags"]):
-            err("%s: bad tag" % r["id"])
-        n = word_count(r["text"])
-        lo = GENERIC_MIN_WORDS if (r["label"] == "off_topic" and "generic" in r["tags"]) else 5
-        if not lo <= n <= 120:
-            err("%s: %d words" % (r["id"], n))
+        errors.extend(row_errors(r))
         new_group = r["group"].startswith(("g-gen-", "g-otm-"))
         if "generic" in r["tags"] or r["group"].startswith("g-gen-"):
             if not (r["group"].startswith("g-gen-") and "generic" in r["tags"]):
@@ -3128,21 +3142,6 @@ def check(data, samples=None, leak=None):
             err("%s: new row with an original id" % r["id"])
         if not new_group and int(r["id"].split("-")[1]) > ORIGINAL_ROWS:
             err("%s: original row with a new id" % r["id"])
-        if r["origin"] not in ("public_record", "synthetic"):
-            err("%s: bad origin" % r["id"])
-        if r["origin"] == "public_record" and not r["source"]:
-            err("%s: public_record without source" % r["id"])
-        if r["origin"] == "synthetic" and r["source"] is not None:
-            err("%s: synthetic with source" % r["id"])
-        if r["date"] is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["date"]):
-            err("%s: bad date %r" % (r["id"], r["date"]))
-        if r["phrasing"] not in ("seen", "held_out"):
-            err("%s: bad phrasing" % r["id"])
-        for q in re.findall(r'"([^"]*)"', r["text"]):
-            if q not in QUOTE_OK:
-                err("%s: quoted words %r" % (r["id"], q))
-        if r["text"] != r["text"].strip() or "  " in r["text"]:
-            err("%s: whitespace" % r["id"])
     labels = collections.Counter(r["label"] for r in allrows)
     for l in LABELS:
         if labels[l] < 350:
