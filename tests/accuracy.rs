@@ -25,8 +25,9 @@ use strait_stance::Label;
 // 2026-12-04; the first one, read while a training set was designed, is retired): 0.932,
 // held-out 0.868, swaps 2.1%, ECE 0.113, MAE 0.249 (on the retired split 0.955, 0.913, 4.0%,
 // 0.113, 0.198); long documents 0.951, evidence 0.941 (v2: 0.950 and 0.992; the evidence gate
-// was lowered with v3, README "The model"); int8 real 0.755 (1.0 point under fp32; on real dev
-// 1.5 under, as for v2) and fresh synthetic 0.914 (1.7 under, 98.4% of labels agreeing);
+// was lowered with v3, README "The model"); int8 (7-bit per-channel weights, FFN outlier
+// channels in fp32, 2026-12-05) real 0.771 (0.7 above fp32) and fresh synthetic 0.925 (0.7
+// under; before: 0.761 and 0.914);
 // suite 86.7% overall, lowest capability (verb) 71.7%.
 const REAL_F1: f64 = 0.75;
 const REAL_FLIPS: f64 = 0.075;
@@ -41,14 +42,13 @@ const SYNTH_MAE: f64 = 0.28;
 const LONGDOC_F1: f64 = 0.93;
 const LONGDOC_EVIDENCE: f64 = 0.93;
 /// Per split: the share of labels int8 and fp32 must agree on, and how far int8's macro-F1 may
-/// trail fp32's. Real passages sit near label boundaries far more often than template
-/// sentences: int8 costs v3 1.0 point on the fresh real test split and 1.5 on real dev (v2: 1.7
-/// on real dev). Issue 15's half-point bound held on the retired synthetic split (int8 0.956
-/// against 0.955) but not on the fresh one: 1.7 points (0.914 against 0.932), with 98.4% of
-/// labels agreeing (10 of 617 differ).
+/// trail fp32's. Measured here with 7-bit per-channel weights and the FFN outlier channels in
+/// fp32 (2026-12-05): real test 97.6% agreeing, macro-F1 0.771 against fp32's 0.764; fresh
+/// synthetic 99.4%, 0.925 against 0.932 (issue 15 asks for half a point). Before, with 8-bit
+/// per-matrix weights and a range guard: 1.7 points under on the synthetic split, 98.4% agreeing.
 const INT8_GATES: [(&str, f64, f64); 2] = [
-    ("datasets/real/test.jsonl", 0.90, 0.015),
-    ("datasets/stance/test.jsonl", 0.97, 0.025),
+    ("datasets/real/test.jsonl", 0.965, 0.01),
+    ("datasets/stance/test.jsonl", 0.985, 0.01),
 ];
 // Chinese, through the default routes (stance-multilingual-v3), on the 424-passage test split
 // (420 since four passages left with their page on 2026-12-04: 0.812, flips 4.1%):
@@ -63,12 +63,12 @@ const ZH_FLIPS: f64 = 0.055;
 const ZH_SCRIPT_F1: f64 = 0.70;
 // The fast tier (models/stance-minilm-fast-v3, 3 layers distilled from the default model), as
 // `--fast` runs it (int8 weights), with the default two streams: on the fresh real test split
-// macro-F1 0.755, 1.0 point under the default model (the goal: at most 1.5 under), polarity flips
-// 6.3%; fresh synthetic test 0.889 (the retired split: 0.934). The student in fp32: 0.761 (0.4
-// under), 7.1%, fresh synthetic 0.900.
+// macro-F1 0.761, 0.4 points under the default model (the goal: at most 1.5 under); fresh
+// synthetic test 0.902 (with the int8 of before 2026-12-05: 0.755 and 0.889). The student in
+// fp32: 0.760, 7.1%, fresh synthetic 0.900.
 const FAST_REAL_GAP: f64 = 0.015;
 const FAST_REAL_FLIPS: f64 = 0.095;
-const FAST_SYNTH_F1: f64 = 0.87;
+const FAST_SYNTH_F1: f64 = 0.89;
 /// A model that reads the actor must not let an actor's usual line decide a stance: with each
 /// stance-bearing real test passage attributed to an actor from the other side of neutral, its
 /// polarity flips may exceed those it makes reading the text alone by at most this much

@@ -288,13 +288,21 @@ impl StanceModel {
             return Err(ModelError::MissingTensors(missing));
         }
         let engine = match opts.engine {
-            EngineKind::Fast => Engine::Fast(FastBert::new(
-                &config,
-                &weights,
-                NUM_LABELS as i64,
-                opts.precision,
-                token_types,
-            )?),
+            EngineKind::Fast => {
+                let mut engine = FastBert::new(
+                    &config,
+                    &weights,
+                    NUM_LABELS as i64,
+                    opts.precision,
+                    token_types,
+                )?;
+                if opts.precision == Precision::Int8 {
+                    let inputs =
+                        int8::calibration_inputs(&tokenizer, config.max_position_embeddings)?;
+                    engine.calibrate(&weights, &inputs)?;
+                }
+                Engine::Fast(engine)
+            }
             EngineKind::RustBert => {
                 if opts.precision != Precision::Fp32 {
                     return Err(ModelError::Invalid(
