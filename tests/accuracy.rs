@@ -56,6 +56,9 @@ const INT8_GATES: [(&str, f64, f64); 2] = [
 // 0.861; one false `supports` where the Simplified test has no `supports` passage costs that
 // label's F1 in full). v2: 0.751, 7.7%.
 const ZH_F1: f64 = 0.79;
+/// The Chinese model in int8 against itself in fp32 on the Chinese test split: label agreement
+/// at least, macro-F1 drop at most (`chinese_int8_tracks_fp32_on_the_chinese_test_split`).
+const ZH_INT8_GATE: (f64, f64) = (0.95, 0.025);
 const ZH_FLIPS: f64 = 0.055;
 /// Each script (Simplified, Traditional) on its own. Kept at 0.70: on the 108 Simplified passages
 /// one passage moves macro-F1 by up to 0.15 (a label with one or two passages), so a tighter gate
@@ -300,53 +303,60 @@ fn shipped_model_on_the_long_document_test_set() {
 /// split (`INT8_GATES`), and the same label for nearly every statement.
 #[test]
 fn int8_tracks_fp32_on_the_test_splits() {
-    let fp = Routes::single(shipped());
-    let q = Routes::single(
-        StanceModel::load(
-            &shipped_model(),
-            &LoadOptions {
-                precision: Precision::Int8,
-                ..Default::default()
-            },
-        )
-        .unwrap(),
-    );
     for (rel, min_agreement, max_drop) in INT8_GATES {
-        let ex = read_labelled(&root().join(rel), "text", "label").unwrap();
-        let docs: Vec<Statement> = ex.iter().map(|e| e.statement()).collect();
-        let settings = ClassifierSettings::default();
-        let cancel = AtomicBool::new(false);
-        let label_of = |m: &Routes| -> Vec<Label> {
-            strait_stance::classify::classify_in_groups(
-                m.primary(),
-                &docs,
-                &settings,
-                &cancel,
-                |_| {},
-            )
+        int8_tracks_fp32(&shipped_model(), rel, min_agreement, max_drop);
+    }
+}
+
+/// The Chinese model in int8 on the real Chinese test split: measured (2026-12-05, 7-bit
+/// per-channel weights, FFN outlier channels in fp32) 96.9% of labels agreeing with fp32,
+/// macro-F1 0.797 against 0.812; with the int8 of before, 88.8% and 0.775.
+#[test]
+fn chinese_int8_tracks_fp32_on_the_chinese_test_split() {
+    let (min_agreement, max_drop) = ZH_INT8_GATE;
+    int8_tracks_fp32(
+        &strait_stance::model::default_chinese_model_dir(),
+        "datasets/real/zh/test.jsonl",
+        min_agreement,
+        max_drop,
+    );
+}
+
+fn int8_tracks_fp32(dir: &std::path::Path, rel: &str, min_agreement: f64, max_drop: f64) {
+    let load = |precision| {
+        let opts = LoadOptions {
+            precision,
+            ..Default::default()
+        };
+        Routes::single(StanceModel::load(dir, &opts).expect("the model loads"))
+    };
+    let (fp, q) = (load(Precision::Fp32), load(Precision::Int8));
+    let ex = read_labelled(&root().join(rel), "text", "label").unwrap();
+    let docs: Vec<Statement> = ex.iter().map(|e| e.statement()).collect();
+    let settings = ClassifierSettings::default();
+    let cancel = AtomicBool::new(false);
+    let label_of = |m: &Routes| -> Vec<Label> {
+        strait_stance::classify::classify_in_groups(m.primary(), &docs, &settings, &cancel, |_| {})
             .unwrap()
             .iter()
             .map(|r| strait_stance::labels::argmax(&r.probs).0)
             .collect()
-        };
-        let (a, b) = (label_of(&fp), label_of(&q));
-        let agree = a.iter().zip(&b).filter(|(x, y)| x == y).count() as f64 / a.len() as f64;
-        let (f_fp, f_q) = (
-            eval_file(&fp, rel).metrics.macro_f1,
-            eval_file(&q, rel).metrics.macro_f1,
-        );
-        println!(
-            "{rel}: int8 agrees with fp32 on {agree:.4}; macro-F1 fp32 {f_fp:.4} int8 {f_q:.4}"
-        );
-        assert!(
-            agree >= min_agreement,
-            "{rel}: int8 label agreement {agree:.4} < {min_agreement}"
-        );
-        assert!(
-            f_fp - f_q <= max_drop,
-            "{rel}: int8 macro-F1 {f_q:.4} trails fp32 {f_fp:.4} by more than {max_drop}"
-        );
-    }
+    };
+    let (a, b) = (label_of(&fp), label_of(&q));
+    let agree = a.iter().zip(&b).filter(|(x, y)| x == y).count() as f64 / a.len() as f64;
+    let (f_fp, f_q) = (
+        eval_file(&fp, rel).metrics.macro_f1,
+        eval_file(&q, rel).metrics.macro_f1,
+    );
+    println!("{rel}: int8 agrees with fp32 on {agree:.4}; macro-F1 fp32 {f_fp:.4} int8 {f_q:.4}");
+    assert!(
+        agree >= min_agreement,
+        "{rel}: int8 label agreement {agree:.4} < {min_agreement}"
+    );
+    assert!(
+        f_fp - f_q <= max_drop,
+        "{rel}: int8 macro-F1 {f_q:.4} trails fp32 {f_fp:.4} by more than {max_drop}"
+    );
 }
 
 #[test]
