@@ -5,7 +5,8 @@
 //! - one fused QKV projection per layer instead of three GEMMs;
 //! - `scaled_dot_product_attention` (libtorch's fused CPU kernel) instead of
 //!   matmul → softmax → matmul, with the padding mask always passed;
-//! - the last layer only computes the `[CLS]` row, the only one the classifier reads;
+//! - the last layer only computes the `[CLS]` row, the only one the classifier reads (its
+//!   query projection included: keys and values still need every row);
 //! - optionally, int8 weights with fp32 activations (fbgemm, dynamic activation quantisation;
 //!   [`super::int8`]), calibrated once at load on fixed text read in fp32.
 //!
@@ -137,8 +138,17 @@ impl LayerNorm {
     }
 }
 
+/// A layer's query/key/value projection.
+enum Qkv {
+    /// One GEMM for all three over every token row.
+    Fused(Linear),
+    /// The last layer: keys and values over every token row, the query over `[CLS]` only (the
+    /// one row the classifier reads).
+    ClsQuery { q: Linear, kv: Linear },
+}
+
 struct Layer {
-    qkv: Linear,
+    qkv: Qkv,
     attn_out: Linear,
     attn_ln: LayerNorm,
     intermediate: Linear,
@@ -186,11 +196,22 @@ impl FastBert {
             let (qw, qb) = part("query")?;
             let (kw, kb) = part("key")?;
             let (vw, vb) = part("value")?;
-            let qkv = Linear::from_parts(
-                Tensor::cat(&[qw, kw, vw], 0),
-                Tensor::cat(&[qb, kb, vb], 0),
-                precision,
-            );
+            let qkv = if i + 1 == cfg.num_hidden_layers {
+                Qkv::ClsQuery {
+                    q: Linear::from_parts(qw, qb, precision),
+                    kv: Linear::from_parts(
+                        Tensor::cat(&[kw, vw], 0),
+                        Tensor::cat(&[kb, vb], 0),
+                        precision,
+                    ),
+                }
+            } else {
+                Qkv::Fused(Linear::from_parts(
+                    Tensor::cat(&[qw, kw, vw], 0),
+                    Tensor::cat(&[qb, kb, vb], 0),
+                    precision,
+                ))
+            };
             let lin = |name: &str, out: i64, inp: i64| -> Result<Linear, ModelError> {
                 let Linear::Dense { weight, bias } =
                     Linear::dense(w, &format!("{p}.{name}"), out, inp)?
@@ -341,14 +362,21 @@ impl FastBert {
         let n = self.layers.len();
         for (i, layer) in self.layers.iter().enumerate() {
             let last = i + 1 == n;
-            let qkv = layer
-                .qkv
-                .forward(&x)
-                .reshape([b, l, 3, nh, hd])
-                .permute([2, 0, 3, 1, 4]);
-            let mut q = qkv.get(0);
-            let k = qkv.get(1);
-            let v = qkv.get(2);
+            // Heads: [rows, n · h] → n tensors [b, heads, rows per text, head size].
+            let heads = |t: Tensor, n: i64, rows: i64| {
+                t.reshape([b, rows, n, nh, hd]).permute([2, 0, 3, 1, 4])
+            };
+            let (q, k, v) = match &layer.qkv {
+                Qkv::Fused(qkv) => {
+                    let t = heads(qkv.forward(&x), 3, l);
+                    (t.get(0), t.get(1), t.get(2))
+                }
+                Qkv::ClsQuery { q, kv } => {
+                    let cls = x.reshape([b, l, h]).select(1, 0);
+                    let t = heads(kv.forward(&x), 2, l);
+                    (heads(q.forward(&cls), 1, 1).get(0), t.get(0), t.get(1))
+                }
+            };
             // Only [CLS] feeds the pooler: the last layer needs no other query row.
             let lq = if last { 1 } else { l };
             let resid = if last {
@@ -356,9 +384,6 @@ impl FastBert {
             } else {
                 x
             };
-            if last {
-                q = q.narrow(2, 0, 1);
-            }
             let ctx = Tensor::scaled_dot_product_attention(
                 &q,
                 &k,
@@ -372,11 +397,11 @@ impl FastBert {
             .reshape([b * lq, h]);
             let a = layer
                 .attn_ln
-                .forward(&(layer.attn_out.forward(&ctx) + resid));
-            let g = layer.intermediate.forward(&a).gelu("none");
+                .forward(&layer.attn_out.forward(&ctx).g_add_(&resid));
+            let g = layer.intermediate.forward(&a).gelu_("none");
             observe(i, &g);
-            let f = layer.output.forward(&g);
-            x = layer.out_ln.forward(&(f + a));
+            let mut f = layer.output.forward(&g);
+            x = layer.out_ln.forward(&f.g_add_(&a));
         }
         // After the last layer the rows are each text's [CLS].
         let pooled = self.pooler.forward(&x).tanh();
@@ -393,9 +418,12 @@ impl FastBert {
         let mut total = 0.0;
         for (i, layer) in self.layers.iter().enumerate() {
             let rows_q = if i + 1 == n { 1.0 } else { l };
-            // QKV over all rows; output projections and FFN over query rows; attention scores
-            // and context (2 matmuls of rows_q × l × h).
-            total += 2.0 * b * l * layer.qkv.macs() as f64;
+            // Keys and values over all rows; queries, output projections and FFN over query
+            // rows; attention scores and context (2 matmuls of rows_q × l × h).
+            total += match &layer.qkv {
+                Qkv::Fused(qkv) => 2.0 * b * l * qkv.macs() as f64,
+                Qkv::ClsQuery { q, kv } => 2.0 * b * (q.macs() as f64 + l * kv.macs() as f64),
+            };
             total += 2.0
                 * b
                 * rows_q
