@@ -8,7 +8,7 @@
 //! - the last layer only computes the `[CLS]` row, the only one the classifier reads (its
 //!   query projection included: keys and values still need every row);
 //! - optionally, int8 weights with fp32 activations (fbgemm, dynamic activation quantisation;
-//!   [`super::int8`]), calibrated once at load on fixed text read in fp32.
+//!   [`super::int8`]), calibrated once at load on fixed text.
 //!
 //! Tests check it against rust-bert on random weights (`tests/model_engines.rs`).
 
@@ -281,26 +281,20 @@ impl FastBert {
     /// from then on computes the outlier channels of every layer's FFN activations in fp32
     /// from `w`'s fp32 weights ([`super::int8`]). The reading itself is in int8, before any
     /// outlier is set: outlier channels stand 5–30 times above the median channel, far beyond
-    /// int8's error. Returns the number of outlier channels per layer.
-    pub fn calibrate(
-        &mut self,
-        w: &Weights,
-        inputs: &[Vec<i64>],
-    ) -> Result<Vec<usize>, ModelError> {
+    /// int8's error.
+    pub fn calibrate(&mut self, w: &Weights, inputs: &[Vec<i64>]) -> Result<(), ModelError> {
         if self.precision != Precision::Int8 || inputs.is_empty() {
-            return Ok(vec![0; self.layers.len()]);
+            return Ok(());
         }
         let maxima = tch::no_grad(|| self.ffn_activation_maxima(inputs));
-        let mut counts = Vec::with_capacity(self.layers.len());
         for (i, (layer, max)) in self.layers.iter_mut().zip(&maxima).enumerate() {
             if let Linear::Int8(q) = &mut layer.output {
                 let name = format!("bert.encoder.layer.{i}.output.dense.weight");
                 let weight = w.get(&name, &[q.out_features(), q.in_features()])?;
                 q.set_outliers(weight, &outlier_channels(max));
-                counts.push(q.outlier_count());
             }
         }
-        Ok(counts)
+        Ok(())
     }
 
     /// Each layer's largest magnitude per FFN activation channel over `inputs` (one padded

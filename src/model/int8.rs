@@ -126,7 +126,8 @@ impl Int8Linear {
         });
     }
 
-    /// The outlier channels computed in fp32 (empty when none).
+    /// How many input channels are computed in fp32.
+    #[cfg(test)]
     pub(crate) fn outlier_count(&self) -> usize {
         self.outliers
             .as_ref()
