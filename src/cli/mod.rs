@@ -61,6 +61,7 @@ enum Command {
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> i32 {
     tune_malloc();
+    limit_onednn_cache();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -141,6 +142,19 @@ fn tune_malloc() {
                 }
             }
         }
+    }
+}
+
+/// Caps oneDNN's primitive cache ([`strait_stance::defaults::ONEDNN_PRIMITIVES_PER_STREAM`])
+/// unless `ONEDNN_PRIMITIVE_CACHE_CAPACITY` is set; before any thread starts, as oneDNN reads
+/// the variable when it builds its first primitive.
+fn limit_onednn_cache() {
+    const VAR: &str = "ONEDNN_PRIMITIVE_CACHE_CAPACITY";
+    if std::env::var_os(VAR).is_none() {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let streams = cores.clamp(1, strait_stance::defaults::MAX_AUTO_STREAMS);
+        let capacity = streams * strait_stance::defaults::ONEDNN_PRIMITIVES_PER_STREAM;
+        std::env::set_var(VAR, capacity.to_string());
     }
 }
 

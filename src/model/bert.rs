@@ -7,6 +7,8 @@
 //!   matmul → softmax → matmul, with the padding mask always passed;
 //! - the last layer only computes the `[CLS]` row, the only one the classifier reads (its
 //!   query projection included: keys and values still need every row);
+//! - fp32 GEMMs through oneDNN with weights reordered once at load and the bias, GELU and
+//!   residual adds in the GEMM's epilogue ([`super::onednn`]), where libtorch has it;
 //! - optionally, int8 weights with fp32 activations (fbgemm, dynamic activation quantisation;
 //!   [`super::int8`]), calibrated once at load on fixed text.
 //!
@@ -16,6 +18,7 @@ use tch::{Kind, Tensor};
 
 use crate::model::config::BertConfig;
 use crate::model::int8::{outlier_channels, Int8Linear, QuietStderr};
+use crate::model::onednn::{self, Epilogue, PackedLinear};
 use crate::model::weights::Weights;
 use crate::model::ModelError;
 use crate::tokenize::InputFormat;
@@ -70,6 +73,9 @@ enum Linear {
         weight: Tensor,
         bias: Tensor,
     },
+    /// fp32 weights pre-packed for oneDNN, bias and GELU or residual add fused
+    /// ([`super::onednn`]).
+    Packed(PackedLinear),
     /// int8 weights ([`super::int8`]).
     Int8(Int8Linear),
 }
@@ -84,20 +90,45 @@ impl Linear {
         })
     }
 
-    fn from_parts(weight: Tensor, bias: Tensor, precision: Precision) -> Linear {
-        match precision {
+    /// An encoder layer's projection: int8, or fp32 through oneDNN where libtorch has it.
+    fn from_parts(
+        weight: Tensor,
+        bias: Tensor,
+        precision: Precision,
+    ) -> Result<Linear, ModelError> {
+        Ok(match precision {
+            Precision::Fp32 if onednn::available() => {
+                Linear::Packed(PackedLinear::new(&weight, bias)?)
+            }
             Precision::Fp32 => Linear::Dense {
                 weight: weight.contiguous(),
                 bias,
             },
             Precision::Int8 => Linear::Int8(Int8Linear::new(&weight, bias)),
-        }
+        })
     }
 
     fn forward(&self, x: &Tensor) -> Tensor {
         match self {
             Linear::Dense { weight, bias } => x.linear(weight, Some(bias)),
+            Linear::Packed(p) => p.forward(x, Epilogue::None),
             Linear::Int8(q) => q.forward(x),
+        }
+    }
+
+    /// `GELU(x Wᵀ + b)`.
+    fn forward_gelu(&self, x: &Tensor) -> Tensor {
+        match self {
+            Linear::Packed(p) => p.forward(x, Epilogue::Gelu),
+            _ => self.forward(x).gelu_("none"),
+        }
+    }
+
+    /// `x Wᵀ + b + residual`.
+    fn forward_add(&self, x: &Tensor, residual: &Tensor) -> Tensor {
+        match self {
+            Linear::Packed(p) => p.forward_add(x, residual),
+            _ => self.forward(x).g_add_(residual),
         }
     }
 
@@ -105,6 +136,7 @@ impl Linear {
     fn macs(&self) -> i64 {
         match self {
             Linear::Dense { weight, .. } => weight.size().iter().product(),
+            Linear::Packed(p) => p.macs(),
             Linear::Int8(q) => q.macs(),
         }
     }
@@ -198,19 +230,19 @@ impl FastBert {
             let (vw, vb) = part("value")?;
             let qkv = if i + 1 == cfg.num_hidden_layers {
                 Qkv::ClsQuery {
-                    q: Linear::from_parts(qw, qb, precision),
+                    q: Linear::from_parts(qw, qb, precision)?,
                     kv: Linear::from_parts(
                         Tensor::cat(&[kw, vw], 0),
                         Tensor::cat(&[kb, vb], 0),
                         precision,
-                    ),
+                    )?,
                 }
             } else {
                 Qkv::Fused(Linear::from_parts(
                     Tensor::cat(&[qw, kw, vw], 0),
                     Tensor::cat(&[qb, kb, vb], 0),
                     precision,
-                ))
+                )?)
             };
             let lin = |name: &str, out: i64, inp: i64| -> Result<Linear, ModelError> {
                 let Linear::Dense { weight, bias } =
@@ -218,7 +250,7 @@ impl FastBert {
                 else {
                     unreachable!("Linear::dense returns Dense")
                 };
-                Ok(Linear::from_parts(weight, bias, precision))
+                Linear::from_parts(weight, bias, precision)
             };
             layers.push(Layer {
                 qkv,
@@ -391,11 +423,10 @@ impl FastBert {
             .reshape([b * lq, h]);
             let a = layer
                 .attn_ln
-                .forward(&layer.attn_out.forward(&ctx).g_add_(&resid));
-            let g = layer.intermediate.forward(&a).gelu_("none");
+                .forward(&layer.attn_out.forward_add(&ctx, &resid));
+            let g = layer.intermediate.forward_gelu(&a);
             observe(i, &g);
-            let mut f = layer.output.forward(&g);
-            x = layer.out_ln.forward(&f.g_add_(&a));
+            x = layer.out_ln.forward(&layer.output.forward_add(&g, &a));
         }
         // After the last layer the rows are each text's [CLS].
         let pooled = self.pooler.forward(&x).tanh();
@@ -440,7 +471,7 @@ mod tests {
         let b = Tensor::randn([64], (Kind::Float, tch::Device::Cpu)) * 0.01;
         let x = Tensor::randn([10, 32], (Kind::Float, tch::Device::Cpu));
         let exact = x.linear(&w, Some(&b));
-        let q = Linear::from_parts(w.shallow_clone(), b.shallow_clone(), Precision::Int8);
+        let q = Linear::from_parts(w.shallow_clone(), b.shallow_clone(), Precision::Int8).unwrap();
         let approx = tch::no_grad(|| q.forward(&x));
         let diff = (&exact - &approx).abs();
         let (max, mean) = (

@@ -12,6 +12,7 @@ pub mod bert;
 pub mod config;
 pub mod int8;
 pub mod manifest;
+pub mod onednn;
 pub mod pack;
 pub mod reference;
 pub mod routes;
