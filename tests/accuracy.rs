@@ -26,8 +26,9 @@ use strait_stance::Label;
 // held-out 0.868, swaps 2.1%, ECE 0.113, MAE 0.249 (on the retired split 0.955, 0.913, 4.0%,
 // 0.113, 0.198); long documents 0.951, evidence 0.941 (v2: 0.950 and 0.992; the evidence gate
 // was lowered with v3, README "The model"); int8 (7-bit per-channel weights, FFN outlier
-// channels in fp32, 2026-12-05) real 0.771 (0.7 above fp32) and fresh synthetic 0.925 (0.7
-// under; before: 0.761 and 0.914);
+// channels in fp32, per-row ranges for the FFN input, 2026-12-05) real 0.774 (1.0 above fp32)
+// and fresh synthetic 0.934 (0.2 above; before the per-row ranges 0.771 and 0.925, with the
+// int8 of before 2026-12-05 0.761 and 0.914);
 // suite 86.7% overall, lowest capability (verb) 71.7%.
 const REAL_F1: f64 = 0.75;
 const REAL_FLIPS: f64 = 0.075;
@@ -42,13 +43,15 @@ const SYNTH_MAE: f64 = 0.28;
 const LONGDOC_F1: f64 = 0.93;
 const LONGDOC_EVIDENCE: f64 = 0.93;
 /// Per split: the share of labels int8 and fp32 must agree on, and how far int8's macro-F1 may
-/// trail fp32's. Measured here with 7-bit per-channel weights and the FFN outlier channels in
-/// fp32 (2026-12-05): real test 97.6% agreeing, macro-F1 0.771 against fp32's 0.764; fresh
-/// synthetic 99.4%, 0.925 against 0.932 (issue 15 asks for half a point). Before, with 8-bit
-/// per-matrix weights and a range guard: 1.7 points under on the synthetic split, 98.4% agreeing.
+/// trail fp32's (issue 15: half a point). Measured here with 7-bit per-channel weights, the FFN
+/// outlier channels in fp32 and per-row ranges for the FFN input projection (2026-12-05): real
+/// test 98.3% agreeing, macro-F1 0.774 against fp32's 0.764; fresh synthetic 99.8% (1 of 617
+/// labels differs), 0.934 against 0.932. Without the per-row ranges: 97.5% and 0.771; 99.4%
+/// and 0.925, 0.7 under. Before, with 8-bit per-matrix weights and a range guard: 1.7 points
+/// under on the synthetic split, 98.4% agreeing.
 const INT8_GATES: [(&str, f64, f64); 2] = [
-    ("datasets/real/test.jsonl", 0.965, 0.01),
-    ("datasets/stance/test.jsonl", 0.985, 0.01),
+    ("datasets/real/test.jsonl", 0.975, 0.005),
+    ("datasets/stance/test.jsonl", 0.99, 0.005),
 ];
 // Chinese, through the default routes (stance-multilingual-v3), on the 424-passage test split
 // (420 since four passages left with their page on 2026-12-04: 0.812, flips 4.1%):
@@ -58,7 +61,9 @@ const INT8_GATES: [(&str, f64, f64); 2] = [
 const ZH_F1: f64 = 0.79;
 /// The Chinese model in int8 against itself in fp32 on the Chinese test split: label agreement
 /// at least, macro-F1 drop at most (`chinese_int8_tracks_fp32_on_the_chinese_test_split`).
-const ZH_INT8_GATE: (f64, f64) = (0.95, 0.025);
+/// Measured 97.1% and 0.8 points (0.803 against 0.812) with per-row ranges for the FFN input
+/// projection; 96.9% and 1.5 without; 88.8% with the int8 of before 2026-12-05.
+const ZH_INT8_GATE: (f64, f64) = (0.96, 0.015);
 const ZH_FLIPS: f64 = 0.055;
 /// Each script (Simplified, Traditional) on its own. Kept at 0.70: on the 108 Simplified passages
 /// one passage moves macro-F1 by up to 0.15 (a label with one or two passages), so a tighter gate
@@ -66,8 +71,9 @@ const ZH_FLIPS: f64 = 0.055;
 const ZH_SCRIPT_F1: f64 = 0.70;
 // The fast tier (models/stance-minilm-fast-v3, 3 layers distilled from the default model), as
 // `--fast` runs it (int8 weights), with the default two streams: on the fresh real test split
-// macro-F1 0.761, 0.4 points under the default model (the goal: at most 1.5 under); fresh
-// synthetic test 0.902 (with the int8 of before 2026-12-05: 0.755 and 0.889). The student in
+// macro-F1 0.765, 0.1 points above the default model (the goal: at most 1.5 under); fresh
+// synthetic test 0.902 (before the per-row ranges: 0.761 and 0.902; with the int8 of before
+// 2026-12-05: 0.755 and 0.889). The student in
 // fp32: 0.760, 7.1%, fresh synthetic 0.900.
 const FAST_REAL_GAP: f64 = 0.015;
 const FAST_REAL_FLIPS: f64 = 0.095;

@@ -116,6 +116,15 @@ impl Linear {
         }
     }
 
+    /// int8: each input row quantised over its own range ([`Int8Linear::with_row_ranges`]);
+    /// other kinds unchanged.
+    fn with_row_ranges(self) -> Linear {
+        match self {
+            Linear::Int8(q) => Linear::Int8(q.with_row_ranges()),
+            other => other,
+        }
+    }
+
     /// `GELU(x Wᵀ + b)`.
     fn forward_gelu(&self, x: &Tensor) -> Tensor {
         match self {
@@ -256,7 +265,10 @@ impl FastBert {
                 qkv,
                 attn_out: lin("attention.output.dense", h, h)?,
                 attn_ln: LayerNorm::new(w, &format!("{p}.attention.output.LayerNorm"), h, eps)?,
-                intermediate: lin("intermediate.dense", cfg.intermediate_size, h)?,
+                // Its input is the attention block's LayerNorm output, whose token rows differ
+                // most in range: the one projection where per-row ranges paid (module docs).
+                intermediate: lin("intermediate.dense", cfg.intermediate_size, h)?
+                    .with_row_ranges(),
                 output: lin("output.dense", h, cfg.intermediate_size)?,
                 out_ln: LayerNorm::new(w, &format!("{p}.output.LayerNorm"), h, eps)?,
             });
