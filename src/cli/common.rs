@@ -21,11 +21,13 @@ pub struct ModelArgs {
     pub model: Option<PathBuf>,
     /// Use the fast tier for English statements: models/stance-minilm-fast-v3, a 3-layer student
     /// distilled from the default model, with int8 weights unless --precision says otherwise
-    /// (about 4x faster than the default model, a little less accurate; see the README).
+    /// (about 4.5x faster than the default model, about as accurate on real text; see the
+    /// README).
     #[arg(long, conflicts_with = "model")]
     pub fast: bool,
-    /// Arithmetic of the encoder's linear layers (int8: about 2.4x faster with AVX-512 VNNI, 1.6x
-    /// with AVX2; see the README). auto: int8 for the fast tier, fp32 for every other model.
+    /// Arithmetic of the encoder's linear layers (int8: about 2.1x faster than fp32 with AVX-512
+    /// VNNI, less with AVX2; see the README). auto: int8 for the fast tier, fp32 for every other
+    /// model.
     #[arg(long, value_enum, default_value_t)]
     pub precision: PrecisionChoice,
     /// Forward-pass implementation.
