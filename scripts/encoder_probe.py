@@ -6,7 +6,9 @@ architecture, e.g. all-mpnet-base-v2, which `stance` cannot load) on the given t
 files with one fixed recipe, and scores the **real dev** split after every epoch: macro-F1,
 accuracy and polarity flips, computed as `stance eval` computes them. Run it on two encoders
 with the same arguments to compare encoders rather than recipes; `--with-actor` gives the
-recorded actor as a first segment. It never reads a test split.
+recorded actor as a first segment; `--pooling mean` classifies the mean of the token states
+instead of `[CLS]`; `--freeze-word-embeddings` keeps the word-embedding table fixed (as the
+multilingual models are trained). It never reads a test split.
 
     .venv/bin/python scripts/encoder_probe.py --base models/all-minilm-l6-v2 \
         --train datasets/stance/train.jsonl --train datasets/real/train.jsonl \
@@ -25,11 +27,41 @@ import random
 import time
 
 import torch
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
 
 LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
 AGAINST = {"opposes", "does_not_support"}
 FOR = {"leans_supports", "supports"}
+
+
+class MeanPooled(torch.nn.Module):
+    """The encoder's token states averaged over the real tokens (how sentence-embedding bases
+    such as all-MiniLM-L6-v2 and multilingual-e5 were trained to be read), then BERT's
+    sequence-classification head (dense + tanh, dropout, linear) on that mean instead of on
+    [CLS]. The pooler starts from the base's when it has one."""
+
+    def __init__(self, base, num_labels):
+        super().__init__()
+        self.encoder = AutoModel.from_pretrained(base, add_pooling_layer=False)
+        h = self.encoder.config.hidden_size
+        self.pooler = torch.nn.Linear(h, h)
+        self.dropout = torch.nn.Dropout(self.encoder.config.hidden_dropout_prob)
+        self.classifier = torch.nn.Linear(h, num_labels)
+        std = self.encoder.config.initializer_range
+        for lin in (self.pooler, self.classifier):
+            torch.nn.init.normal_(lin.weight, std=std)
+            torch.nn.init.zeros_(lin.bias)
+        pretrained = AutoModel.from_pretrained(base)
+        if getattr(pretrained, "pooler", None) is not None:
+            self.pooler.load_state_dict(pretrained.pooler.dense.state_dict())
+
+    def forward(self, input_ids, attention_mask, token_type_ids=None):
+        x = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                         token_type_ids=token_type_ids).last_hidden_state
+        m = attention_mask.unsqueeze(-1).to(x.dtype)
+        mean = (x * m).sum(1) / m.sum(1).clamp(min=1.0)
+        logits = self.classifier(self.dropout(torch.tanh(self.pooler(mean))))
+        return type("Out", (), {"logits": logits})
 
 
 def read_jsonl(path):
@@ -119,7 +151,15 @@ def main():
     ap.add_argument("--with-actor", action="store_true",
                     help="give the recorded actor as the first segment of a sentence pair")
     ap.add_argument("--save", action="store_true", help="save the final model to <out>/model")
+    ap.add_argument("--freeze-word-embeddings", action="store_true",
+                    help="keep the word-embedding table as the base has it (as `stance train "
+                         "--freeze-word-embeddings` does for the multilingual models)")
+    ap.add_argument("--pooling", choices=["cls", "mean"], default="cls",
+                    help="classify [CLS] (BERT's head, the shipped models) or the mean of the "
+                         "token states")
     args = ap.parse_args()
+    if args.save and args.pooling == "mean":
+        raise SystemExit("--save: only a [CLS] model saves as a transformers folder")
     for path in args.train + [args.dev]:
         name = os.path.basename(path)
         if "test" in name and "retired" not in name:
@@ -131,13 +171,19 @@ def main():
     train = [r for path in args.train for r in read_jsonl(path)]
     dev = read_jsonl(args.dev)
     tokenizer = AutoTokenizer.from_pretrained(args.base)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        args.base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
-        label2id={l: i for i, l in enumerate(LABELS)})
+    if args.pooling == "mean":
+        model = MeanPooled(args.base, len(LABELS))
+    else:
+        model = AutoModelForSequenceClassification.from_pretrained(
+            args.base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
+            label2id={l: i for i, l in enumerate(LABELS)})
+    if args.freeze_word_embeddings:
+        encoder = model.encoder if args.pooling == "mean" else model.base_model
+        encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     model.train()
     label_id = {l: i for i, l in enumerate(LABELS)}
     steps = args.epochs * math.ceil(len(train) / args.batch_size)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
     warmup = int(0.1 * steps)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / max(warmup, 1), max(0.0, (steps - s) / max(steps - warmup, 1))))

@@ -36,12 +36,22 @@ fn max_diff(a: &[[f32; 6]], b: &[[f32; 6]]) -> f32 {
         .fold(0.0, f32::max)
 }
 
+/// Both heads: `[CLS]` through the pooler, and the mean of the token states.
+fn tiny_models() -> [std::path::PathBuf; 2] {
+    [common::tiny_model(), common::tiny_mean_model()]
+}
+
 #[test]
 fn fast_engine_matches_rust_bert_on_a_padded_batch() {
-    let dir = common::tiny_model();
-    let fast = StanceModel::load(&dir, &LoadOptions::default()).unwrap();
+    for dir in tiny_models() {
+        fast_engine_matches_rust_bert(&dir);
+    }
+}
+
+fn fast_engine_matches_rust_bert(dir: &std::path::Path) {
+    let fast = StanceModel::load(dir, &LoadOptions::default()).unwrap();
     let reference = StanceModel::load(
-        &dir,
+        dir,
         &LoadOptions {
             engine: EngineKind::RustBert,
             ..Default::default()
@@ -58,13 +68,49 @@ fn fast_engine_matches_rust_bert_on_a_padded_batch() {
     let lf = fast.logits(&b.ids, &b.mask);
     let lr = reference.logits(&b.ids, &b.mask);
     let d = (lf - lr).abs().max().double_value(&[]);
-    assert!(d < 1e-4, "fast vs rust-bert logits differ by {d}");
+    assert!(
+        d < 1e-4,
+        "{}: fast vs rust-bert logits differ by {d}",
+        dir.display()
+    );
+}
+
+#[test]
+fn the_pooling_in_config_decides_what_the_head_reads() {
+    // The mean model's weights read as a [CLS] model (the config key removed) give other
+    // probabilities: the key is what makes the engines average.
+    let dir = common::tiny_mean_model();
+    let config = std::fs::read_to_string(dir.join("config.json")).unwrap();
+    assert!(config.contains(r#""stance_pooling": "mean""#), "{config}");
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, tmp.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let cls_config = config.replace(r#""stance_pooling": "mean","#, "");
+    assert_ne!(cls_config, config);
+    std::fs::write(tmp.path().join("config.json"), cls_config).unwrap();
+    std::fs::remove_file(tmp.path().join(strait_stance::model::MANIFEST_FILE)).unwrap();
+    let unverified = LoadOptions {
+        allow_unverified: true,
+        ..Default::default()
+    };
+    let mean = StanceModel::load(&dir, &LoadOptions::default()).unwrap();
+    let cls = StanceModel::load(tmp.path(), &unverified).unwrap();
+    let s = seqs(&mean);
+    let rows: Vec<usize> = (0..s.len()).collect();
+    let b = make_batch(&s, &rows, mean.tokenizer.pad_id());
+    let pm = mean.probabilities(&b.ids, &b.mask).unwrap();
+    let pc = cls.probabilities(&b.ids, &b.mask).unwrap();
+    assert!(max_diff(&pm, &pc) > 1e-3, "{pm:?} {pc:?}");
 }
 
 #[test]
 fn a_text_scores_the_same_alone_and_inside_a_padded_batch() {
-    let dir = common::tiny_model();
-    for engine in [EngineKind::Fast, EngineKind::RustBert] {
+    for (dir, engine) in tiny_models()
+        .into_iter()
+        .flat_map(|d| [(d.clone(), EngineKind::Fast), (d, EngineKind::RustBert)])
+    {
         let m = StanceModel::load(
             &dir,
             &LoadOptions {

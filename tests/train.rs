@@ -366,3 +366,45 @@ fn a_student_learns_from_a_readings_file_a_teacher_wrote_elsewhere() {
         "{err}"
     );
 }
+
+#[test]
+fn a_mean_pooled_model_trains_records_its_pooling_and_keeps_it_when_continued() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    write_tiny_examples(&dir.path().join("train.jsonl"), 8);
+    write_tiny_examples(&dir.path().join("dev.jsonl"), 2);
+    let train = |out: &str, start: &[&str], extra: &[&str]| {
+        let (train, dev, out) = (p("train.jsonl"), p("dev.jsonl"), p(out));
+        let mut args = vec!["train", "--train", &train, "--dev", &dev, "--out", &out];
+        args.extend_from_slice(start);
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--lr", "1e-3", "--batch-size", "8", "--quiet"]);
+        run(&args)
+    };
+    let base = tiny_model().to_str().unwrap().to_string();
+    let o = train(
+        "mean",
+        &["--base", &base],
+        &["--pooling", "mean", "--epochs", "15", "--patience", "15"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let config = std::fs::read_to_string(dir.path().join("mean/config.json")).unwrap();
+    assert!(config.contains(r#""stance_pooling": "mean""#), "{config}");
+    let m: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("mean/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let card = std::fs::read_to_string(dir.path().join("mean/README.md")).unwrap();
+    assert!(card.contains("## Pooling"), "{card}");
+    let dev_f1 = m["info"]["metrics"]["dev"]["macro_f1"].as_f64().unwrap();
+    assert!(dev_f1 > 0.5, "dev macro-F1 {dev_f1}");
+    // Continued, it stays mean-pooled; asked to switch, it refuses and names both.
+    let mean = p("mean");
+    let o = train("again", &["--init-from", &mean], &["--epochs", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let config = std::fs::read_to_string(dir.path().join("again/config.json")).unwrap();
+    assert!(config.contains(r#""stance_pooling": "mean""#), "{config}");
+    let o = train("cls", &["--init-from", &mean], &["--pooling", "cls"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot pool Cls"), "{}", stderr(&o));
+}

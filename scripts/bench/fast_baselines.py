@@ -70,15 +70,42 @@ def cache_paths(model_dir, cache):
             "int8": folder / "model-opt-int8.onnx"}
 
 
+def load_classifier(model_dir):
+    """transformers' classifier for the folder, in eval mode, called as
+    ``model(input_ids=, attention_mask=, token_type_ids=)``. A model whose head reads the mean
+    of the token states (``"stance_pooling": "mean"`` in config.json) is wrapped so that the
+    call computes that head (and returns the logits tensor itself)."""
+    import torch
+    from transformers import AutoModelForSequenceClassification
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+    cfg = json.loads((pathlib.Path(model_dir) / "config.json").read_text())
+    if cfg.get("stance_pooling") != "mean":
+        return model
+
+    class MeanHead(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids=None):
+            states = self.inner.bert(input_ids=input_ids, attention_mask=attention_mask,
+                                     token_type_ids=token_type_ids).last_hidden_state
+            w = attention_mask.unsqueeze(-1).to(states.dtype)
+            mean = (states * w).sum(1) / w.sum(1)
+            return self.inner.classifier(torch.tanh(self.inner.bert.pooler.dense(mean)))
+
+    return MeanHead(model).eval()
+
+
 def prepare(model_dir, cache):
     """Exports, optimises and quantises the model into the cache (skipping files that exist)."""
     paths = cache_paths(model_dir, cache)
     paths["dir"].mkdir(parents=True, exist_ok=True)
     if not paths["raw"].exists():
         import torch
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoTokenizer
         tok = AutoTokenizer.from_pretrained(model_dir)
-        model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+        model = load_classifier(model_dir)
         enc = tok(["a short example sentence", "another one"], padding=True, return_tensors="pt")
         names = ["input_ids", "attention_mask", "token_type_ids"]
         axes = {n: {0: "batch", 1: "sequence"} for n in names}
@@ -135,10 +162,9 @@ class Engine:
         self.name = name
         if name == "torch":
             import torch
-            from transformers import AutoModelForSequenceClassification
             torch.set_num_threads(threads)
             self.torch = torch
-            self.model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+            self.model = load_classifier(model_dir)
         else:
             import onnxruntime as ort
             paths = cache_paths(model_dir, cache)
@@ -157,8 +183,8 @@ class Engine:
             t = self.torch
             with t.inference_mode():
                 out = self.model(input_ids=t.from_numpy(ids), attention_mask=t.from_numpy(mask),
-                                 token_type_ids=t.from_numpy(types)).logits
-            return out.numpy()
+                                 token_type_ids=t.from_numpy(types))
+            return getattr(out, "logits", out).numpy()
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
         return self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]
 

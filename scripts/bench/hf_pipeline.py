@@ -85,6 +85,12 @@ def main():
                     help="truncation length in tokens, specials included (default 256, as stance)")
     ap.add_argument("--out", required=True, help="result JSON path")
     args = ap.parse_args()
+    config = json.loads((pathlib.Path(args.model) / "config.json").read_text())
+    if config.get("stance_pooling") == "mean":
+        # The pipeline classifies [CLS]; it cannot compute a head over the mean of the token
+        # states, so it would time (and label with) another function than stance's.
+        sys.exit(f"{args.model}: the head reads the mean of the token states "
+                 "(stance_pooling = mean), which the transformers pipeline cannot compute")
 
     t0 = time.perf_counter()
     import torch

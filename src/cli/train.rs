@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use strait_stance::defaults;
+use strait_stance::model::config::Pooling;
 use strait_stance::tokenize::InputFormat;
 use strait_stance::train::distill::{Distillation, Teacher};
 use strait_stance::train::folds::{cross_fit, FoldSettings};
@@ -157,6 +158,11 @@ pub struct HyperArgs {
     /// encoder).
     #[arg(long, value_enum, value_name = "FORMAT")]
     input: Option<InputFormat>,
+    /// Which token states the head reads: `[CLS]` (BERT's sequence classifier; what
+    /// `transformers` loads as is) or the mean of the token states. Default: the starting
+    /// model's (`cls` for a base encoder).
+    #[arg(long, value_enum, value_name = "POOLING")]
+    pooling: Option<Pooling>,
     /// With --input actor_text: share of training rows read without their actor, so
     /// statements without one still read well.
     #[arg(long, default_value_t = defaults::ACTOR_DROPOUT)]
@@ -244,6 +250,7 @@ impl HyperArgs {
             label_col: self.label_col.clone(),
             distill: None,
             input: self.input,
+            pooling: self.pooling,
             actor_dropout: self.actor_dropout,
             actor_swap: self.actor_swap,
         }

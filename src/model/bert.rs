@@ -6,7 +6,8 @@
 //! - `scaled_dot_product_attention` (libtorch's fused CPU kernel) instead of
 //!   matmul → softmax → matmul, with the padding mask always passed;
 //! - the last layer only computes the `[CLS]` row, the only one the classifier reads (its
-//!   query projection included: keys and values still need every row);
+//!   query projection included: keys and values still need every row), unless the model
+//!   averages the token states (`stance_pooling` = `mean`);
 //! - fp32 GEMMs through oneDNN with weights reordered once at load and the bias, GELU and
 //!   residual adds in the GEMM's epilogue ([`super::onednn`]), where libtorch has it;
 //! - optionally, int8 weights with fp32 activations (fbgemm, dynamic activation quantisation;
@@ -16,7 +17,7 @@
 
 use tch::{Kind, Tensor};
 
-use crate::model::config::BertConfig;
+use crate::model::config::{BertConfig, Pooling};
 use crate::model::int8::{outlier_channels, Int8Linear, QuietStderr};
 use crate::model::onednn::{self, Epilogue, PackedLinear};
 use crate::model::weights::Weights;
@@ -207,6 +208,7 @@ pub struct FastBert {
     layers: Vec<Layer>,
     pooler: Linear,
     classifier: Linear,
+    pooling: Pooling,
     heads: i64,
     hidden: i64,
     precision: Precision,
@@ -237,7 +239,8 @@ impl FastBert {
             let (qw, qb) = part("query")?;
             let (kw, kb) = part("key")?;
             let (vw, vb) = part("value")?;
-            let qkv = if i + 1 == cfg.num_hidden_layers {
+            let cls_only = cfg.stance_pooling == Pooling::Cls;
+            let qkv = if cls_only && i + 1 == cfg.num_hidden_layers {
                 Qkv::ClsQuery {
                     q: Linear::from_parts(qw, qb, precision)?,
                     kv: Linear::from_parts(
@@ -298,6 +301,7 @@ impl FastBert {
             // The head is tiny; it stays fp32 whatever the precision.
             pooler: Linear::dense(w, "bert.pooler.dense", h, h)?,
             classifier: Linear::dense(w, "classifier", num_labels, h)?,
+            pooling: cfg.stance_pooling,
             heads: cfg.num_attention_heads,
             hidden: h,
             precision,
@@ -350,7 +354,8 @@ impl FastBert {
         let texts = inputs.len() as i64;
         let mut maxima: Vec<Tensor> = Vec::with_capacity(self.layers.len());
         let _ = self.forward(&batch.ids, &batch.mask, |_, g| {
-            // The last layer computes only each text's [CLS] row, which is never padding.
+            // With [CLS] pooling the last layer computes only each text's [CLS] row, which is
+            // never padding.
             let g = if g.size()[0] == texts {
                 g.abs()
             } else {
@@ -398,8 +403,9 @@ impl FastBert {
         // broadcasts over heads and query positions.
         let attn_mask = mask.to_kind(Kind::Bool).reshape([b, 1, 1, l]);
         let n = self.layers.len();
+        let cls_only = self.pooling == Pooling::Cls;
         for (i, layer) in self.layers.iter().enumerate() {
-            let last = i + 1 == n;
+            let last = cls_only && i + 1 == n;
             // Heads: [rows, n · h] → n tensors [b, heads, rows per text, head size].
             let heads = |t: Tensor, n: i64, rows: i64| {
                 t.reshape([b, rows, n, nh, hd]).permute([2, 0, 3, 1, 4])
@@ -415,7 +421,8 @@ impl FastBert {
                     (heads(q.forward(&cls), 1, 1).get(0), t.get(0), t.get(1))
                 }
             };
-            // Only [CLS] feeds the pooler: the last layer needs no other query row.
+            // With [CLS] pooling only [CLS] feeds the pooler: the last layer needs no other
+            // query row.
             let lq = if last { 1 } else { l };
             let resid = if last {
                 x.reshape([b, l, h]).select(1, 0)
@@ -440,7 +447,11 @@ impl FastBert {
             observe(i, &g);
             x = layer.out_ln.forward(&layer.output.forward_add(&g, &a));
         }
-        // After the last layer the rows are each text's [CLS].
+        // After the last layer the rows are each text's [CLS], or every token row to average.
+        let x = match self.pooling {
+            Pooling::Cls => x,
+            Pooling::Mean => mean_over_tokens(&x.reshape([b, l, h]), mask),
+        };
         let pooled = self.pooler.forward(&x).tanh();
         self.classifier.forward(&pooled)
     }
@@ -452,9 +463,10 @@ impl FastBert {
         let b = batch as f64;
         let h = self.hidden as f64;
         let n = self.layers.len();
+        let cls_only = self.pooling == Pooling::Cls;
         let mut total = 0.0;
         for (i, layer) in self.layers.iter().enumerate() {
-            let rows_q = if i + 1 == n { 1.0 } else { l };
+            let rows_q = if cls_only && i + 1 == n { 1.0 } else { l };
             // Keys and values over all rows; queries, output projections and FFN over query
             // rows; attention scores and context (2 matmuls of rows_q × l × h).
             total += match &layer.qkv {
@@ -470,6 +482,15 @@ impl FastBert {
         total += 2.0 * b * (self.pooler.macs() + self.classifier.macs()) as f64;
         total
     }
+}
+
+/// The mean of `states` `[batch, len, hidden]` over each text's tokens (`mask` 1), padding
+/// excluded: `[batch, hidden]`.
+pub fn mean_over_tokens(states: &Tensor, mask: &Tensor) -> Tensor {
+    let m = mask.to_kind(states.kind()).unsqueeze(-1);
+    (states * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+        / m.sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+            .clamp_min(1.0)
 }
 
 #[cfg(test)]

@@ -58,9 +58,46 @@ pub struct BertConfig {
     /// `transformers` key: Python callers pass the pair themselves.
     #[serde(default, skip_serializing_if = "InputFormat::is_text")]
     pub stance_input: InputFormat,
+    /// Which token states the head reads: `[CLS]` through BERT's pooler (every shipped model;
+    /// the key is then absent, and `transformers`' `BertForSequenceClassification` computes
+    /// the same) or the mean of the text's token states. Not a `transformers` key: Python
+    /// callers average the encoder's last hidden states themselves (`tests/python`).
+    #[serde(default, skip_serializing_if = "Pooling::is_cls")]
+    pub stance_pooling: Pooling,
     /// Everything else (`architectures`, `model_type`, `problem_type`, …), preserved.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Which token states the classification head reads (`stance_pooling` in `config.json`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
+pub enum Pooling {
+    /// The `[CLS]` state, as BERT's sequence classifier reads it.
+    #[default]
+    Cls,
+    /// The mean of the token states over the text's tokens (padding excluded), as
+    /// sentence-embedding encoders (all-MiniLM-L6-v2, multilingual-e5) were trained to be
+    /// read; BERT's pooler and classifier then read that mean.
+    Mean,
+}
+
+impl Pooling {
+    /// Whether this is [`Pooling::Cls`] (the pooling `config.json` leaves unsaid).
+    pub fn is_cls(&self) -> bool {
+        *self == Pooling::Cls
+    }
 }
 
 fn default_act() -> String {
@@ -260,5 +297,19 @@ mod tests {
         assert_eq!(back, c);
         assert!(text.contains("BertForSequenceClassification"));
         assert_eq!(back.stance_labels().unwrap(), Label::ALL);
+    }
+
+    #[test]
+    fn pooling_is_written_only_when_it_is_not_cls() {
+        let mut c = base();
+        assert_eq!(c.stance_pooling, Pooling::Cls);
+        assert!(!serde_json::to_string(&c)
+            .unwrap()
+            .contains("stance_pooling"));
+        c.stance_pooling = Pooling::Mean;
+        let text = serde_json::to_string(&c).unwrap();
+        assert!(text.contains(r#""stance_pooling":"mean""#), "{text}");
+        let back: BertConfig = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.stance_pooling, Pooling::Mean);
     }
 }

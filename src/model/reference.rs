@@ -1,13 +1,15 @@
 //! rust-bert's `BertForSequenceClassification`: the reference implementation and the model
-//! that `stance train` fine-tunes (it carries dropout and gradients).
+//! that `stance train` fine-tunes (it carries dropout and gradients). A mean-pooled model
+//! ([`Pooling::Mean`]) is rust-bert's `BertModel` with the same head over the mean of the token
+//! states, its variables named as in the `[CLS]` form.
 
-use tch::nn::VarStore;
+use tch::nn::{self, Module, VarStore};
 use tch::{Device, Tensor};
 
-use rust_bert::bert::BertForSequenceClassification;
+use rust_bert::bert::{BertEmbeddings, BertForSequenceClassification, BertModel};
 
-use crate::model::bert::TokenTypes;
-use crate::model::config::BertConfig;
+use crate::model::bert::{mean_over_tokens, TokenTypes};
+use crate::model::config::{BertConfig, Pooling};
 use crate::model::weights::Weights;
 use crate::model::ModelError;
 
@@ -15,21 +17,64 @@ use crate::model::ModelError;
 pub struct ReferenceBert {
     /// Owns every trainable tensor (names as in Hugging Face checkpoints, `bert.` prefixed).
     pub vs: VarStore,
-    /// The model; `forward_t(.., train)` switches dropout.
-    pub model: BertForSequenceClassification,
+    /// The model.
+    head: Head,
     /// How token types are formed from the ids.
     token_types: TokenTypes,
+}
+
+/// What reads the encoder's output.
+enum Head {
+    /// rust-bert's classifier: pooler over `[CLS]`, dropout, linear.
+    Cls(BertForSequenceClassification),
+    /// The same head over the mean of the token states.
+    Mean {
+        bert: BertModel<BertEmbeddings>,
+        pooler: nn::Linear,
+        classifier: nn::Linear,
+        dropout: f64,
+    },
 }
 
 impl ReferenceBert {
     /// Builds rust-bert's model (random weights, seeded by the caller through `tch::manual_seed`).
     pub fn new(cfg: &BertConfig) -> Result<ReferenceBert, ModelError> {
         let vs = VarStore::new(Device::Cpu);
-        let model = BertForSequenceClassification::new(vs.root(), &cfg.to_rust_bert())
-            .map_err(|e| ModelError::Invalid(format!("rust-bert refused the config: {e}")))?;
+        let rb = cfg.to_rust_bert();
+        let head = match cfg.stance_pooling {
+            Pooling::Cls => Head::Cls(
+                BertForSequenceClassification::new(vs.root(), &rb).map_err(|e| {
+                    ModelError::Invalid(format!("rust-bert refused the config: {e}"))
+                })?,
+            ),
+            Pooling::Mean => {
+                let root = vs.root();
+                let h = cfg.hidden_size;
+                let labels = rb.id2label.as_ref().map_or(0, |m| m.len()) as i64;
+                if labels == 0 {
+                    return Err(ModelError::Invalid("config.json has no id2label".into()));
+                }
+                Head::Mean {
+                    bert: BertModel::new_with_optional_pooler(&root / "bert", &rb, false),
+                    pooler: nn::linear(
+                        &root / "bert" / "pooler" / "dense",
+                        h,
+                        h,
+                        nn::LinearConfig::default(),
+                    ),
+                    classifier: nn::linear(
+                        &root / "classifier",
+                        h,
+                        labels,
+                        nn::LinearConfig::default(),
+                    ),
+                    dropout: cfg.hidden_dropout_prob,
+                }
+            }
+        };
         Ok(ReferenceBert {
             vs,
-            model,
+            head,
             token_types: TokenTypes::Single,
         })
     }
@@ -67,9 +112,35 @@ impl ReferenceBert {
     /// Logits for a batch; `train` enables dropout.
     pub fn logits(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Tensor {
         let types = self.token_types.ids(ids);
-        self.model
-            .forward_t(Some(ids), Some(mask), types.as_ref(), None, None, train)
-            .logits
+        match &self.head {
+            Head::Cls(model) => {
+                model
+                    .forward_t(Some(ids), Some(mask), types.as_ref(), None, None, train)
+                    .logits
+            }
+            Head::Mean {
+                bert,
+                pooler,
+                classifier,
+                dropout,
+            } => {
+                let states = bert
+                    .forward_t(
+                        Some(ids),
+                        Some(mask),
+                        types.as_ref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                        train,
+                    )
+                    .expect("ids are given, so rust-bert's shape check passes")
+                    .hidden_state;
+                let pooled = pooler.forward(&mean_over_tokens(&states, mask)).tanh();
+                classifier.forward(&pooled.dropout(*dropout, train))
+            }
+        }
     }
 
     /// All variables with canonical names, for saving a checkpoint.

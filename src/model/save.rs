@@ -192,6 +192,8 @@ pub struct TinyShape {
     pub intermediate: i64,
     /// What the model reads.
     pub input: crate::tokenize::InputFormat,
+    /// Which token states the head reads.
+    pub pooling: crate::model::config::Pooling,
 }
 
 impl Default for TinyShape {
@@ -202,6 +204,7 @@ impl Default for TinyShape {
             heads: 4,
             intermediate: 64,
             input: crate::tokenize::InputFormat::Text,
+            pooling: crate::model::config::Pooling::Cls,
         }
     }
 }
@@ -233,6 +236,7 @@ pub fn write_random_model(
     })?;
     cfg.set_stance_labels();
     cfg.stance_input = shape.input;
+    cfg.stance_pooling = shape.pooling;
     tch::manual_seed(seed);
     let model = ReferenceBert::new(&cfg)?;
     // rust-bert initialises layer norms to 1/0 and linear layers uniformly; push the head's

@@ -23,6 +23,7 @@ use serde::Serialize;
 use crate::classify::{ClassifierSettings, ClassifyError};
 use crate::eval::{self, Metrics};
 use crate::input::labelled::{read_labelled, read_unlabelled, Example, LabelledError, Unlabelled};
+use crate::model::config::Pooling;
 use crate::model::{
     BertConfig, LoadOptions, ModelError, ReferenceBert, StanceModel, TokenTypes, Weights,
 };
@@ -93,6 +94,10 @@ pub struct TrainSettings {
     /// is the text alone).
     #[serde(default)]
     pub input: Option<InputFormat>,
+    /// Which token states the head reads; `None` keeps the starting model's (`[CLS]` for a
+    /// pretrained encoder).
+    #[serde(default)]
+    pub pooling: Option<Pooling>,
     /// Share of training rows read without their actor (models that read actors only).
     #[serde(default)]
     pub actor_dropout: f64,
@@ -254,6 +259,17 @@ fn load_start(s: &TrainSettings) -> Result<Start, TrainError> {
         }
         config.stance_input = format;
         config.check()?;
+    }
+    if let Some(pooling) = s.pooling {
+        if matches!(s.init, Init::FineTuned(_)) && pooling != config.stance_pooling {
+            return Err(TrainError::Output(format!(
+                "{} pools {:?}; a model continued from it cannot pool {:?} (start from a base encoder instead)",
+                dir.display(),
+                config.stance_pooling,
+                pooling
+            )));
+        }
+        config.stance_pooling = pooling;
     }
     let tok = TextTokenizer::from_file(&dir.join("tokenizer.json")).map_err(ModelError::from)?;
     tch::manual_seed(s.seed as i64);

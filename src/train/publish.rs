@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use super::distill::Teacher;
 use super::{EpochLog, Init, Splits, TrainError, TrainSettings};
 use crate::eval::Metrics;
+use crate::model::config::Pooling;
 use crate::model::manifest::sha256_file;
 use crate::model::{BertConfig, Calibration, Manifest};
 use crate::tokenize::InputFormat;
@@ -191,6 +192,21 @@ fn input_note(format: InputFormat, actor_dropout: f64, actor_swap: f64) -> Strin
     }
 }
 
+/// The card's note on what the head reads (nothing for `[CLS]` models).
+fn pooling_note(pooling: Pooling) -> &'static str {
+    match pooling {
+        Pooling::Cls => "",
+        Pooling::Mean => {
+            "\n## Pooling\n\nThe head reads the mean of the encoder's last token states over \
+             the text's tokens (padding excluded), not `[CLS]`: `config.json` has \
+             `\"stance_pooling\": \"mean\"`. With `transformers`, load the folder as \
+             `BertForSequenceClassification` and compute \
+             `classifier(tanh(bert.pooler.dense(mean)))` from `bert(...).last_hidden_state` \
+             yourself; calling the model directly reads `[CLS]` and gives other logits.\n"
+        }
+    }
+}
+
 /// A short model card (README.md in the model folder).
 fn model_card(r: &Record) -> String {
     let s = r.settings;
@@ -247,6 +263,7 @@ fn model_card(r: &Record) -> String {
         s.actor_dropout,
         s.actor_swap,
     ));
+    t.push_str(pooling_note(r.config.stance_pooling));
     t.push_str(&format!(
         "\n## Training\n\n- data: `{}` (train), `{}` (dev){}\n- epochs run: {} (kept epoch {best_epoch} by dev macro-F1), \
          lr {}, batch {}, warmup {}, weight decay {}, clip {}, max tokens {}, seed {}, \

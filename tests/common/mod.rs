@@ -42,6 +42,18 @@ pub fn tiny_actor_model() -> PathBuf {
         .clone()
 }
 
+/// A tiny random model whose head reads the mean of the token states (`stance_pooling` =
+/// `mean`).
+pub fn tiny_mean_model() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    let shape = TinyShape {
+        pooling: strait_stance::model::config::Pooling::Mean,
+        ..TinyShape::default()
+    };
+    DIR.get_or_init(|| write_tiny("tiny-mean-model", shape))
+        .clone()
+}
+
 /// Writes a tiny random model of `shape` (seed 7) under target/tmp, so test runs leave nothing
 /// in the system temp folder; one folder per test process.
 fn write_tiny(name: &str, shape: TinyShape) -> PathBuf {

@@ -6,13 +6,16 @@ For each model folder: loads it with `transformers.AutoModelForSequenceClassific
 Chinese statements, applies the model's calibration temperature, and checks the probabilities
 equal those `stance classify --segmentation truncate` writes (within 1e-5) — same weights, same
 tokenizer, same arithmetic, no Python in the Rust path. A model that reads the actor
-(`"stance_input": "actor_text"`) is given each statement's actor as the pair's first segment. A packed folder (with assembly.json)
+(`"stance_input": "actor_text"`) is given each statement's actor as the pair's first segment. A
+model whose head reads the mean of the token states (`"stance_pooling": "mean"`) is read through
+the same transformers model: the encoder's last hidden states averaged over the real tokens,
+then its own pooler dense + tanh and classifier. A packed folder (with assembly.json)
 must be assembled, its model.safetensors the sha256 the manifest lists.
 
 Without folders it checks the shipped model and a tiny packed multilingual model built here:
 a random BERT base with the XLM-R tokenizer of models/multilingual-e5-small (written by
 transformers, tensor names without the `bert.` prefix), fine-tuned by `stance train
---freeze-word-embeddings`, packed by `stance model pack`, its model.safetensors and tokenizer
+--freeze-word-embeddings --pooling mean`, packed by `stance model pack`, its model.safetensors and tokenizer
 files deleted, and rebuilt by `stance model assemble`.
 
 Usage: .venv/bin/python tests/python/test_hf_compat.py [DIR ...] [--tiny-packed] [--stance-bin PATH]
@@ -101,7 +104,7 @@ def build_tiny_packed(work: Path, stance_bin: str) -> Path:
     model = work / "stance-multilingual-tiny"
     stance(stance_bin, "train", "--train", str(data), "--dev", str(data), "--base", str(base),
            "--out", str(model), "--epochs", "2", "--batch-size", "8", "--lr", "1e-3",
-           "--freeze-word-embeddings", "--quiet")
+           "--freeze-word-embeddings", "--pooling", "mean", "--quiet")
     stance(stance_bin, "model", "pack", str(model), "--base", str(base))
     assembly = json.loads((model / "assembly.json").read_text())
     for f in ["model.safetensors", *assembly["files_from_base"]]:
@@ -126,14 +129,22 @@ def check_folder(model_dir: str, stance_bin: str, check) -> None:
     check(f"{name}: config id2label is the six stance labels",
           [model.config.id2label[i] for i in range(6)] == LABELS)
     temperature = json.loads((Path(model_dir) / "calibration.json").read_text())["temperature"]
-    pair = json.loads((Path(model_dir) / "config.json").read_text()).get("stance_input") == "actor_text"
+    config = json.loads((Path(model_dir) / "config.json").read_text())
+    pair = config.get("stance_input") == "actor_text"
+    mean = config.get("stance_pooling") == "mean"
     with torch.no_grad():
         if pair:
             enc = tok(ACTORS, TEXTS, padding=True, truncation="only_second", max_length=256,
                       return_tensors="pt")
         else:
             enc = tok(TEXTS, padding=True, truncation=True, max_length=256, return_tensors="pt")
-        logits = model(**enc).logits
+        if mean:
+            states = model.bert(**enc).last_hidden_state
+            m = enc["attention_mask"].unsqueeze(-1).to(states.dtype)
+            pooled = torch.tanh(model.bert.pooler.dense((states * m).sum(1) / m.sum(1)))
+            logits = model.classifier(pooled)
+        else:
+            logits = model(**enc).logits
         hf = torch.softmax(logits.double() / temperature, dim=-1).numpy()
     if tok.unk_token_id is not None and "<s>" in tok.get_vocab():
         unk = sum(int((enc["input_ids"][i] == tok.unk_token_id).sum()) for i in range(len(TEXTS)))
@@ -184,8 +195,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="hf-compat-") as work:
         if tiny:
             try:
-                folders.append(str(build_tiny_packed(Path(work), a.stance_bin)))
+                tiny_dir = build_tiny_packed(Path(work), a.stance_bin)
+                folders.append(str(tiny_dir))
                 check("tiny multilingual model trained, packed, and assembled", True)
+                pooling = json.loads((tiny_dir / "config.json").read_text()).get("stance_pooling")
+                check("the tiny model's head reads the mean of the token states",
+                      pooling == "mean", f"stance_pooling = {pooling!r}")
             except Exception as e:  # reported as a failure, never skipped
                 check("tiny multilingual model trained, packed, and assembled", False, str(e))
         for folder in folders:
