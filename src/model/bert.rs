@@ -239,8 +239,7 @@ impl FastBert {
             let (qw, qb) = part("query")?;
             let (kw, kb) = part("key")?;
             let (vw, vb) = part("value")?;
-            let cls_only = cfg.stance_pooling == Pooling::Cls;
-            let qkv = if cls_only && i + 1 == cfg.num_hidden_layers {
+            let qkv = if cfg.stance_pooling.is_cls() && i + 1 == cfg.num_hidden_layers {
                 Qkv::ClsQuery {
                     q: Linear::from_parts(qw, qb, precision)?,
                     kv: Linear::from_parts(
@@ -403,9 +402,8 @@ impl FastBert {
         // broadcasts over heads and query positions.
         let attn_mask = mask.to_kind(Kind::Bool).reshape([b, 1, 1, l]);
         let n = self.layers.len();
-        let cls_only = self.pooling == Pooling::Cls;
         for (i, layer) in self.layers.iter().enumerate() {
-            let last = cls_only && i + 1 == n;
+            let last = self.pooling.is_cls() && i + 1 == n;
             // Heads: [rows, n · h] → n tensors [b, heads, rows per text, head size].
             let heads = |t: Tensor, n: i64, rows: i64| {
                 t.reshape([b, rows, n, nh, hd]).permute([2, 0, 3, 1, 4])
@@ -463,10 +461,13 @@ impl FastBert {
         let b = batch as f64;
         let h = self.hidden as f64;
         let n = self.layers.len();
-        let cls_only = self.pooling == Pooling::Cls;
         let mut total = 0.0;
         for (i, layer) in self.layers.iter().enumerate() {
-            let rows_q = if cls_only && i + 1 == n { 1.0 } else { l };
+            let rows_q = if self.pooling.is_cls() && i + 1 == n {
+                1.0
+            } else {
+                l
+            };
             // Keys and values over all rows; queries, output projections and FFN over query
             // rows; attention scores and context (2 matmuls of rows_q × l × h).
             total += match &layer.qkv {
