@@ -3,7 +3,8 @@
 #   1. scripts/setup.sh --dev   venv with torch 2.4.0 + test extras, base encoder, libtorch view
 #   2. cargo test --release     unit tests, CLI tests (tiny random model + real tokenizer),
 #                               kill/crash tests, the accuracy gates on the shipped model,
-#                               README defaults vs --help; then clippy on all targets and a
+#                               README defaults vs --help; the int8 tests again on fbgemm's
+#                               AVX2 kernels; then clippy on all targets and a
 #                               `scripts/bench.sh --quick` smoke run
 #   3. Python checks            transformers loads our checkpoints unchanged (same logits; the
 #                               shipped model and a tiny packed, then assembled, multilingual one);
@@ -28,6 +29,12 @@ python3 scripts/build_contrast.py --check
 python3 tests/python/test_build_contrast.py
 python3 scripts/build_sample.py --check
 cargo test --release
+# fbgemm picks its int8 kernels from the CPU (VNNI where it has them, AVX2 `vpmaddubsw` where it
+# does not); run the int8 tests again on the AVX2 kernels, so both paths are tested whatever CPU
+# this is (`eight_bit_codes_clip_exactly_where_fbgemm_has_no_vnni` proves the switch took).
+FBGEMM_ENABLE_INSTRUCTIONS=AVX2 cargo test --release --lib model::int8 -- --nocapture
+FBGEMM_ENABLE_INSTRUCTIONS=AVX2 cargo test --release --test model_engines int8
+FBGEMM_ENABLE_INSTRUCTIONS=AVX2 cargo test --release --test accuracy -- int8 fast_tier
 cargo build --release --bins
 # Lints on every target (tests, benches included), then a smoke run of the benchmark so the
 # bench script and its baselines keep working (numbers from --quick are not meaningful).
