@@ -332,6 +332,11 @@ mod tests {
         (exact - approx).abs().max().double_value(&[])
     }
 
+    /// [`max_error`] over the largest magnitude of `exact`.
+    fn relative_error(exact: &Tensor, approx: &Tensor) -> f64 {
+        max_error(exact, approx) / exact.abs().max().double_value(&[])
+    }
+
     #[test]
     fn seven_bit_weights_keep_every_pair_sum_inside_i16_on_any_cpu() {
         // All-equal weights: every consecutive pair (the pairs `vpmaddubsw` adds into an i16 on
@@ -392,12 +397,10 @@ mod tests {
         let x = Tensor::rand([6, 16], CPU) * 7.0 + 1.0;
         let exact = x.linear(&Tensor::full([8, 16], 127.0, CPU), None::<&Tensor>);
         let approx = tch::no_grad(|| layer.forward(&x));
-        let rel = max_error(&exact, &approx) / exact.abs().max().double_value(&[]);
-        println!(
-            "fbgemm VNNI kernels: {}; relative error {rel:.4}",
-            fbgemm_uses_vnni()
-        );
-        if fbgemm_uses_vnni() {
+        let rel = relative_error(&exact, &approx);
+        let vnni = fbgemm_uses_vnni();
+        println!("fbgemm VNNI kernels: {vnni}; relative error {rel:.4}");
+        if vnni {
             assert!(rel < 0.01, "VNNI kernel: 8-bit codes off by {rel}");
         } else {
             assert!(
@@ -425,8 +428,7 @@ mod tests {
         let exact = x.linear(&w, Some(&b));
         let approx = tch::no_grad(|| layer.forward(&x));
         for row in 0..2 {
-            let e = exact.select(1, row);
-            let rel = max_error(&e, &approx.select(1, row)) / e.abs().max().double_value(&[]);
+            let rel = relative_error(&exact.select(1, row), &approx.select(1, row));
             assert!(rel < 0.05, "output channel {row}: relative error {rel}");
         }
     }
@@ -443,8 +445,7 @@ mod tests {
         let exact = x.linear(&w, None::<&Tensor>);
         let small_row_error = |layer: &Int8Linear| {
             let y = tch::no_grad(|| layer.forward(&x)) - &b;
-            let e = exact.select(0, 2);
-            max_error(&e, &y.select(0, 2)) / e.abs().max().double_value(&[])
+            relative_error(&exact.select(0, 2), &y.select(0, 2))
         };
         let per_call = small_row_error(&Int8Linear::new(&w, b.shallow_clone()));
         let layer = Int8Linear::new(&w, b.shallow_clone()).with_row_ranges();
@@ -460,7 +461,7 @@ mod tests {
         let before = x.copy();
         let all = tch::no_grad(|| layer.forward(&x));
         let (big, big_out) = (exact.narrow(0, 0, 2), all.narrow(0, 0, 2) - &b);
-        let rel = max_error(&big, &big_out) / big.abs().max().double_value(&[]);
+        let rel = relative_error(&big, &big_out);
         println!(
             "small row: {per_row:.4} (call range {per_call:.4}); other rows {rel:.4} (absolute {:.4})",
             max_error(&big, &big_out)
