@@ -2788,7 +2788,7 @@ def fix_defects(data, rng=None, splits=("train", "dev", "test")):
 # The fresh test split (2026-12-04)
 # --------------------------------------------------------------------------------------------
 # The first test split (now retired_test.jsonl, byte-identical) was read while a later training
-# set was designed (README, "The verb-polarity contrast set": a held-out test row informed the
+# set was designed (models/EXPERIMENTS.md, "The verb-polarity contrast set": a held-out test row informed the
 # contrast set's object family), so it no longer measures unseen text.  The fresh split is built
 # last, with its own RNG, from two kinds of groups:
 # * held out: FRESH_POOLS, expressions written for this split from GUIDE.md and used nowhere

