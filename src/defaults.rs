@@ -13,7 +13,7 @@ pub const MAX_AUTO_STREAMS: usize = 4;
 
 /// Inference streams for `threads` intra-op threads: one per thread, at most
 /// [`MAX_AUTO_STREAMS`]. On 2 cores two single-threaded streams were 4–23% faster than one
-/// stream splitting every GEMM (README, Performance).
+/// stream splitting every GEMM (scripts/bench/HISTORY.md, "What changed").
 pub fn streams(threads: usize) -> usize {
     threads.clamp(1, MAX_AUTO_STREAMS)
 }
@@ -109,9 +109,10 @@ pub const DEFAULT_MODEL_NAME: &str = "stance-minilm-v3";
 /// from the default model.
 pub const FAST_MODEL_NAME: &str = "stance-minilm-fast-v3";
 /// The fast tier's arithmetic when none is named: int8 on top of the student (issue 15: "int8 on
-/// top if it pays"). On the bench's mixed corpus it doubles the student's speed (about 5x ONNX
-/// Runtime fp32 with AVX-512 VNNI, 4x with AVX2, against 2.3-2.8x in fp32) for 0.6 points of
-/// real-test macro-F1 (0.755 against 0.761; the default model scores 0.765).
+/// top if it pays"). On the bench's mixed corpus it doubles the student's speed (about 6x ONNX
+/// Runtime fp32 with AVX-512 VNNI, 4x with AVX2, against about 3x in fp32) and, since the int8
+/// of 2026-12-05, costs nothing on the real test split (macro-F1 0.765 against the student's
+/// 0.760 in fp32 and the default model's 0.764).
 pub const FAST_TIER_PRECISION: crate::model::Precision = crate::model::Precision::Int8;
 /// The model Chinese statements are routed to when no model is named.
 pub const CHINESE_MODEL_NAME: &str = "stance-multilingual-v3";
