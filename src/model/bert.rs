@@ -198,6 +198,138 @@ struct Layer {
     out_ln: LayerNorm,
 }
 
+impl Layer {
+    /// Encoder layer `i` from the checkpoint (`bert.encoder.layer.{i}.*`).
+    fn load(
+        cfg: &BertConfig,
+        w: &Weights,
+        i: i64,
+        precision: Precision,
+    ) -> Result<Layer, ModelError> {
+        let (h, eps) = (cfg.hidden_size, cfg.layer_norm_eps);
+        let p = format!("bert.encoder.layer.{i}");
+        let lin = |name: &str, out: i64, inp: i64| -> Result<Linear, ModelError> {
+            let Linear::Dense { weight, bias } =
+                Linear::dense(w, &format!("{p}.{name}"), out, inp)?
+            else {
+                unreachable!("Linear::dense returns Dense")
+            };
+            Linear::from_parts(weight, bias, precision)
+        };
+        Ok(Layer {
+            qkv: Qkv::load(cfg, w, &p, i + 1 == cfg.num_hidden_layers, precision)?,
+            attn_out: lin("attention.output.dense", h, h)?,
+            attn_ln: LayerNorm::new(w, &format!("{p}.attention.output.LayerNorm"), h, eps)?,
+            // Its input is the attention block's LayerNorm output, whose token rows differ
+            // most in range: the one projection where per-row ranges paid (module docs).
+            intermediate: lin("intermediate.dense", cfg.intermediate_size, h)?.with_row_ranges(),
+            output: lin("output.dense", h, cfg.intermediate_size)?,
+            out_ln: LayerNorm::new(w, &format!("{p}.output.LayerNorm"), h, eps)?,
+        })
+    }
+}
+
+/// The dimensions of one forward pass.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// Texts in the batch.
+    b: i64,
+    /// Tokens per text (padded).
+    l: i64,
+    /// Hidden size.
+    h: i64,
+    /// Attention heads.
+    heads: i64,
+}
+
+impl Layer {
+    /// The layer over `x` ([b · l, h] token rows). With `cls_only` (the last layer of a `[CLS]`
+    /// model) it returns only each text's `[CLS]` row, [b, h]. `observe` sees the GELU output
+    /// of the intermediate projection.
+    fn forward(
+        &self,
+        x: Tensor,
+        attn_mask: &Tensor,
+        s: Shape,
+        cls_only: bool,
+        observe: impl FnOnce(&Tensor),
+    ) -> Tensor {
+        let Shape { b, l, h, heads: nh } = s;
+        let hd = h / nh;
+        // Heads: [rows, n · h] → n tensors [b, heads, rows per text, head size].
+        let heads =
+            |t: Tensor, n: i64, rows: i64| t.reshape([b, rows, n, nh, hd]).permute([2, 0, 3, 1, 4]);
+        let (q, k, v) = match &self.qkv {
+            Qkv::Fused(qkv) => {
+                let t = heads(qkv.forward(&x), 3, l);
+                (t.get(0), t.get(1), t.get(2))
+            }
+            Qkv::ClsQuery { q, kv } => {
+                let cls = x.reshape([b, l, h]).select(1, 0);
+                let t = heads(kv.forward(&x), 2, l);
+                (heads(q.forward(&cls), 1, 1).get(0), t.get(0), t.get(1))
+            }
+        };
+        let lq = if cls_only { 1 } else { l };
+        let resid = if cls_only {
+            x.reshape([b, l, h]).select(1, 0)
+        } else {
+            x
+        };
+        let ctx =
+            Tensor::scaled_dot_product_attention(&q, &k, &v, Some(attn_mask), 0.0, false, None)
+                .transpose(1, 2)
+                .reshape([b * lq, h]);
+        let a = self
+            .attn_ln
+            .forward(&self.attn_out.forward_add(&ctx, &resid));
+        let g = self.intermediate.forward_gelu(&a);
+        observe(&g);
+        self.out_ln.forward(&self.output.forward_add(&g, &a))
+    }
+}
+
+impl Qkv {
+    /// The projections of the layer whose tensors start with `p`: fused, or, in the last layer
+    /// of a `[CLS]` model, the query apart.
+    fn load(
+        cfg: &BertConfig,
+        w: &Weights,
+        p: &str,
+        last: bool,
+        precision: Precision,
+    ) -> Result<Qkv, ModelError> {
+        let h = cfg.hidden_size;
+        let part = |n: &str| -> Result<(Tensor, Tensor), ModelError> {
+            Ok((
+                w.get(&format!("{p}.attention.self.{n}.weight"), &[h, h])?
+                    .shallow_clone(),
+                w.get(&format!("{p}.attention.self.{n}.bias"), &[h])?
+                    .shallow_clone(),
+            ))
+        };
+        let (qw, qb) = part("query")?;
+        let (kw, kb) = part("key")?;
+        let (vw, vb) = part("value")?;
+        Ok(if cfg.stance_pooling.is_cls() && last {
+            Qkv::ClsQuery {
+                q: Linear::from_parts(qw, qb, precision)?,
+                kv: Linear::from_parts(
+                    Tensor::cat(&[kw, vw], 0),
+                    Tensor::cat(&[kb, vb], 0),
+                    precision,
+                )?,
+            }
+        } else {
+            Qkv::Fused(Linear::from_parts(
+                Tensor::cat(&[qw, kw, vw], 0),
+                Tensor::cat(&[qb, kb, vb], 0),
+                precision,
+            )?)
+        })
+    }
+}
+
 /// BERT encoder + pooler + classification head, inference only.
 pub struct FastBert {
     word: Tensor,
@@ -225,56 +357,9 @@ impl FastBert {
     ) -> Result<FastBert, ModelError> {
         let h = cfg.hidden_size;
         let eps = cfg.layer_norm_eps;
-        let mut layers = Vec::with_capacity(cfg.num_hidden_layers as usize);
-        for i in 0..cfg.num_hidden_layers {
-            let p = format!("bert.encoder.layer.{i}");
-            let part = |n: &str| -> Result<(Tensor, Tensor), ModelError> {
-                Ok((
-                    w.get(&format!("{p}.attention.self.{n}.weight"), &[h, h])?
-                        .shallow_clone(),
-                    w.get(&format!("{p}.attention.self.{n}.bias"), &[h])?
-                        .shallow_clone(),
-                ))
-            };
-            let (qw, qb) = part("query")?;
-            let (kw, kb) = part("key")?;
-            let (vw, vb) = part("value")?;
-            let qkv = if cfg.stance_pooling.is_cls() && i + 1 == cfg.num_hidden_layers {
-                Qkv::ClsQuery {
-                    q: Linear::from_parts(qw, qb, precision)?,
-                    kv: Linear::from_parts(
-                        Tensor::cat(&[kw, vw], 0),
-                        Tensor::cat(&[kb, vb], 0),
-                        precision,
-                    )?,
-                }
-            } else {
-                Qkv::Fused(Linear::from_parts(
-                    Tensor::cat(&[qw, kw, vw], 0),
-                    Tensor::cat(&[qb, kb, vb], 0),
-                    precision,
-                )?)
-            };
-            let lin = |name: &str, out: i64, inp: i64| -> Result<Linear, ModelError> {
-                let Linear::Dense { weight, bias } =
-                    Linear::dense(w, &format!("{p}.{name}"), out, inp)?
-                else {
-                    unreachable!("Linear::dense returns Dense")
-                };
-                Linear::from_parts(weight, bias, precision)
-            };
-            layers.push(Layer {
-                qkv,
-                attn_out: lin("attention.output.dense", h, h)?,
-                attn_ln: LayerNorm::new(w, &format!("{p}.attention.output.LayerNorm"), h, eps)?,
-                // Its input is the attention block's LayerNorm output, whose token rows differ
-                // most in range: the one projection where per-row ranges paid (module docs).
-                intermediate: lin("intermediate.dense", cfg.intermediate_size, h)?
-                    .with_row_ranges(),
-                output: lin("output.dense", h, cfg.intermediate_size)?,
-                out_ln: LayerNorm::new(w, &format!("{p}.output.LayerNorm"), h, eps)?,
-            });
-        }
+        let layers = (0..cfg.num_hidden_layers)
+            .map(|i| Layer::load(cfg, w, i, precision))
+            .collect::<Result<Vec<_>, _>>()?;
         let model = FastBert {
             word: w
                 .get(
@@ -370,19 +455,9 @@ impl FastBert {
         self.forward(ids, mask, |_, _| {})
     }
 
-    /// The forward pass; `observe(layer, activations)` sees each layer's FFN activations (the
-    /// GELU output, `[rows, intermediate]`) before the output projection reads them.
-    /// Activations are token rows, `[batch · len, hidden]`.
-    fn forward(
-        &self,
-        ids: &Tensor,
-        mask: &Tensor,
-        mut observe: impl FnMut(usize, &Tensor),
-    ) -> Tensor {
-        let (b, l) = ids.size2().expect("ids are [batch, len]");
-        let h = self.hidden;
-        let nh = self.heads;
-        let hd = h / nh;
+    /// Word + position + token-type embeddings, layer-normed: [b · l, h] rows.
+    fn embed(&self, ids: &Tensor, s: Shape) -> Tensor {
+        let Shape { b, l, h, .. } = s;
         let types = match self.token_types.ids(ids) {
             Some(t) => self
                 .token_type
@@ -397,58 +472,40 @@ impl FastBert {
             + self.position.narrow(0, 0, l)
             + types)
             .reshape([b * l, h]);
-        let mut x = self.emb_ln.forward(&emb);
+        self.emb_ln.forward(&emb)
+    }
+
+    /// The forward pass; `observe(layer, activations)` sees each layer's FFN activations (the
+    /// GELU output, `[rows, intermediate]`) before the output projection reads them.
+    /// Activations are token rows, `[batch · len, hidden]`.
+    fn forward(
+        &self,
+        ids: &Tensor,
+        mask: &Tensor,
+        mut observe: impl FnMut(usize, &Tensor),
+    ) -> Tensor {
+        let (b, l) = ids.size2().expect("ids are [batch, len]");
+        let shape = Shape {
+            b,
+            l,
+            h: self.hidden,
+            heads: self.heads,
+        };
+        let mut x = self.embed(ids, shape);
         // SDPA takes a boolean mask where true means "may attend"; shape [b, 1, 1, l]
         // broadcasts over heads and query positions.
         let attn_mask = mask.to_kind(Kind::Bool).reshape([b, 1, 1, l]);
         let n = self.layers.len();
         for (i, layer) in self.layers.iter().enumerate() {
-            let last = self.pooling.is_cls() && i + 1 == n;
-            // Heads: [rows, n · h] → n tensors [b, heads, rows per text, head size].
-            let heads = |t: Tensor, n: i64, rows: i64| {
-                t.reshape([b, rows, n, nh, hd]).permute([2, 0, 3, 1, 4])
-            };
-            let (q, k, v) = match &layer.qkv {
-                Qkv::Fused(qkv) => {
-                    let t = heads(qkv.forward(&x), 3, l);
-                    (t.get(0), t.get(1), t.get(2))
-                }
-                Qkv::ClsQuery { q, kv } => {
-                    let cls = x.reshape([b, l, h]).select(1, 0);
-                    let t = heads(kv.forward(&x), 2, l);
-                    (heads(q.forward(&cls), 1, 1).get(0), t.get(0), t.get(1))
-                }
-            };
             // With [CLS] pooling only [CLS] feeds the pooler: the last layer needs no other
             // query row.
-            let lq = if last { 1 } else { l };
-            let resid = if last {
-                x.reshape([b, l, h]).select(1, 0)
-            } else {
-                x
-            };
-            let ctx = Tensor::scaled_dot_product_attention(
-                &q,
-                &k,
-                &v,
-                Some(&attn_mask),
-                0.0,
-                false,
-                None,
-            )
-            .transpose(1, 2)
-            .reshape([b * lq, h]);
-            let a = layer
-                .attn_ln
-                .forward(&layer.attn_out.forward_add(&ctx, &resid));
-            let g = layer.intermediate.forward_gelu(&a);
-            observe(i, &g);
-            x = layer.out_ln.forward(&layer.output.forward_add(&g, &a));
+            let cls_only = self.pooling.is_cls() && i + 1 == n;
+            x = layer.forward(x, &attn_mask, shape, cls_only, |g| observe(i, g));
         }
         // After the last layer the rows are each text's [CLS], or every token row to average.
         let x = match self.pooling {
             Pooling::Cls => x,
-            Pooling::Mean => mean_over_tokens(&x.reshape([b, l, h]), mask),
+            Pooling::Mean => mean_over_tokens(&x.reshape([b, l, self.hidden]), mask),
         };
         let pooled = self.pooler.forward(&x).tanh();
         self.classifier.forward(&pooled)
