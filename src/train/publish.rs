@@ -207,14 +207,61 @@ fn pooling_note(pooling: Pooling) -> &'static str {
     }
 }
 
-/// A short model card (README.md in the model folder).
+/// A short model card (README.md in the model folder): what it is, its metrics, what it reads,
+/// how it was trained.
 fn model_card(r: &Record) -> String {
+    let mut t = card_intro(r);
+    t.push_str(&metrics_table(r));
+    t.push_str(&input_note(
+        r.config.stance_input,
+        r.settings.actor_dropout,
+        r.settings.actor_swap,
+    ));
+    t.push_str(pooling_note(r.config.stance_pooling));
+    t.push_str(&training_section(r));
+    t
+}
+
+/// The card's title and first paragraph: the task, where the weights started, the files.
+fn card_intro(r: &Record) -> String {
+    format!(
+        "# {name}\n\nA six-way stance classifier (opposes, does_not_support, neutral, \
+         leans_supports, supports, off_topic) for statements about Taiwan independence, \
+         fine-tuned by `stance train` from the {start}. Standard Hugging Face \
+         `BertForSequenceClassification` checkpoint; `calibration.json` holds the temperature \
+         (T = {t:.3}) that `stance classify` applies; `manifest.json` lists the sha256 of every \
+         file and the full training record.\n",
+        name = r.settings.name,
+        start = starting_point(r),
+        t = r.cal.temperature
+    )
+}
+
+/// Where the weights started: the base encoder or a fine-tuned model, and the teacher if any.
+fn starting_point(r: &Record) -> String {
     let s = r.settings;
-    let best_epoch = r.best_epoch;
     let base = match &s.init {
         Init::Base(p) => format!("pretrained encoder `{}`", p.display()),
         Init::FineTuned(p) => format!("fine-tuned stance model `{}` (retraining)", p.display()),
     };
+    match &s.distill {
+        Some(d) => format!(
+            "{base}, distilled from {} `{}` (weight {}, temperature {}, {} pool statements)",
+            match d.teacher {
+                Teacher::Model(_) => "the model",
+                Teacher::Readings(_) => "a teacher's readings in",
+            },
+            d.teacher.path().display(),
+            d.weight,
+            d.temperature,
+            r.data.pool.len()
+        ),
+        None => base,
+    }
+}
+
+/// The card's metrics table: dev, and test when one was given.
+fn metrics_table(r: &Record) -> String {
     let row = |name: &str, m: &Metrics| {
         format!(
             "| {name} | {} | {:.4} | {:.4} | {:.4} | {:.2}% | {} |\n",
@@ -228,44 +275,23 @@ fn model_card(r: &Record) -> String {
                 .unwrap_or_else(|| "n/a".into())
         )
     };
-    let base = match &s.distill {
-        Some(d) => format!(
-            "{base}, distilled from {} `{}` (weight {}, temperature {}, {} pool statements)",
-            match d.teacher {
-                Teacher::Model(_) => "the model",
-                Teacher::Readings(_) => "a teacher's readings in",
-            },
-            d.teacher.path().display(),
-            d.weight,
-            d.temperature,
-            r.data.pool.len()
-        ),
-        None => base,
-    };
-    let mut t = format!(
-        "# {name}\n\nA six-way stance classifier (opposes, does_not_support, neutral, \
-         leans_supports, supports, off_topic) for statements about Taiwan independence, \
-         fine-tuned by `stance train` from the {base}. Standard Hugging Face \
-         `BertForSequenceClassification` checkpoint; `calibration.json` holds the temperature \
-         (T = {t:.3}) that `stance classify` applies; `manifest.json` lists the sha256 of every \
-         file and the full training record.\n\n## Metrics\n\n\
+    let mut t = String::from(
+        "\n## Metrics\n\n\
          | split | n | accuracy | macro-F1 | ECE | opposes↔does_not_support | stance-score MAE |\n\
          |---|---|---|---|---|---|---|\n",
-        name = s.name,
-        t = r.cal.temperature
     );
     t.push_str(&row("dev", r.dev));
     if let Some(m) = r.test {
         t.push_str(&row("test", m));
     }
-    t.push_str(&input_note(
-        r.config.stance_input,
-        s.actor_dropout,
-        s.actor_swap,
-    ));
-    t.push_str(pooling_note(r.config.stance_pooling));
-    t.push_str(&format!(
-        "\n## Training\n\n- data: `{}` (train), `{}` (dev){}\n- epochs run: {} (kept epoch {best_epoch} by dev macro-F1), \
+    t
+}
+
+/// The card's training section: data, schedule, wall time, intended use.
+fn training_section(r: &Record) -> String {
+    let s = r.settings;
+    format!(
+        "\n## Training\n\n- data: `{}` (train), `{}` (dev){}\n- epochs run: {} (kept epoch {} by dev macro-F1), \
          lr {}, batch {}, warmup {}, weight decay {}, clip {}, max tokens {}, seed {}, \
          class-balanced loss: {}, weights stored as {}\n- wall time: {:.0} s\n\n\
          Intended use: research and monitoring of diplomatic wording; labels follow \
@@ -282,6 +308,7 @@ fn model_card(r: &Record) -> String {
             .map(|p| format!(", `{}` (test)", p.display()))
             .unwrap_or_default(),
         r.logs.len(),
+        r.best_epoch,
         s.lr,
         s.batch_size,
         s.warmup,
@@ -292,6 +319,5 @@ fn model_card(r: &Record) -> String {
         s.balanced,
         if s.half { "fp16" } else { "fp32" },
         r.seconds
-    ));
-    t
+    )
 }
