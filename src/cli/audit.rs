@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, Context, Result};
 use strait_stance::defaults;
-use strait_stance::labelling::audit::{run as run_audit, AuditError, AuditSettings};
+use strait_stance::labelling::audit::{run as run_audit, AuditError, AuditReport, AuditSettings};
 
 use super::progress::Bars;
 use super::train::{cancel_on_signals, HyperArgs};
@@ -77,9 +77,14 @@ pub fn run(a: Args) -> Result<i32> {
             e => e.into(),
         })
         .with_context(|| format!("cannot audit {}", a.data.display()))?;
-    if a.quiet {
-        return Ok(super::EXIT_OK);
+    if !a.quiet {
+        print_report(&report);
     }
+    Ok(super::EXIT_OK)
+}
+
+/// The summary line, the ten highest-ranked rows and the files written.
+fn print_report(report: &AuditReport) {
     let r = &report.ranking;
     let flagged = r.findings.iter().filter(|f| f.flagged).count();
     let classes: Vec<String> = report
@@ -112,5 +117,4 @@ pub fn run(a: Args) -> Result<i32> {
     for f in &report.files {
         println!("wrote {}", f.display());
     }
-    Ok(super::EXIT_OK)
 }

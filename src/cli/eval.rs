@@ -5,9 +5,11 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
+use strait_stance::classify::ClassifierSettings;
 use strait_stance::defaults;
 use strait_stance::eval::{evaluate, render, EvalReport, Metrics};
 use strait_stance::input::labelled::read_labelled;
+use strait_stance::model::Routes;
 
 use super::common::{ClassifierArgs, ModelArgs};
 use super::progress::Bars;
@@ -67,7 +69,7 @@ struct Combined<'a> {
     suite: Option<&'a Evaluated>,
 }
 
-/// Runs `stance eval`.
+/// Runs `stance eval`: every file, then the suite, printed as tables or as JSON.
 pub fn run(a: Args) -> Result<i32> {
     super::set_threads(a.threads);
     let (routes, _, route_warning) = a.model.load_routes()?;
@@ -75,61 +77,72 @@ pub fn run(a: Args) -> Result<i32> {
         eprintln!("warning: {w}");
     }
     let settings = a.classifier.settings(routes.primary())?;
-    let quiet = a.quiet || a.json;
-    let eval_file = |path: &Path| -> Result<Evaluated> {
-        let examples = read_labelled(path, &a.text_col, &a.label_col)
-            .with_context(|| format!("cannot read labelled data from {}", path.display()))?;
-        let bars = Bars::new(quiet, "statements");
-        let report = evaluate(
-            &routes,
-            &examples,
-            &settings,
-            &AtomicBool::new(false),
-            &bars,
-        )
-        .context("evaluation failed")?;
-        Ok(Evaluated {
-            data: path.to_path_buf(),
-            report,
-        })
-    };
+    let eval_file = |path: &Path| evaluate_file(&a, &routes, &settings, path);
     let sets = a
         .data
         .iter()
         .map(|p| eval_file(p))
         .collect::<Result<Vec<_>>>()?;
     let suite = match &a.suite {
-        Some(p) => {
-            let s = eval_file(&resolve_suite(p))?;
-            if s.report.by_capability.is_empty() {
-                bail!("{} has no capability column", s.data.display());
-            }
-            Some(s)
-        }
+        Some(p) => Some(eval_file(&resolve_suite(p)).and_then(suite_with_capabilities)?),
         None => None,
     };
     if a.json {
-        if sets.len() == 1 && suite.is_none() {
-            println!("{}", serde_json::to_string_pretty(&sets[0].report)?);
-        } else {
-            let c = Combined {
-                sets: &sets,
-                suite: suite.as_ref(),
-            };
-            println!("{}", serde_json::to_string_pretty(&c)?);
-        }
-        return Ok(super::EXIT_OK);
+        print_json(&sets, suite.as_ref())?;
+    } else {
+        print_tables(&sets, suite.as_ref());
     }
-    for s in &sets {
+    Ok(super::EXIT_OK)
+}
+
+/// Reads one labelled file and evaluates the routes on it.
+fn evaluate_file(
+    a: &Args,
+    routes: &Routes,
+    settings: &ClassifierSettings,
+    path: &Path,
+) -> Result<Evaluated> {
+    let examples = read_labelled(path, &a.text_col, &a.label_col)
+        .with_context(|| format!("cannot read labelled data from {}", path.display()))?;
+    let bars = Bars::new(a.quiet || a.json, "statements");
+    let report = evaluate(routes, &examples, settings, &AtomicBool::new(false), &bars)
+        .context("evaluation failed")?;
+    Ok(Evaluated {
+        data: path.to_path_buf(),
+        report,
+    })
+}
+
+/// A suite must say which capability each item tests.
+fn suite_with_capabilities(s: Evaluated) -> Result<Evaluated> {
+    if s.report.by_capability.is_empty() {
+        bail!("{} has no capability column", s.data.display());
+    }
+    Ok(s)
+}
+
+/// One report as JSON, or every set and the suite together.
+fn print_json(sets: &[Evaluated], suite: Option<&Evaluated>) -> Result<()> {
+    let json = if sets.len() == 1 && suite.is_none() {
+        serde_json::to_string_pretty(&sets[0].report)?
+    } else {
+        serde_json::to_string_pretty(&Combined { sets, suite })?
+    };
+    println!("{json}");
+    Ok(())
+}
+
+/// Each set's report, the sets side by side when there are several, then the suite.
+fn print_tables(sets: &[Evaluated], suite: Option<&Evaluated>) {
+    for s in sets {
         print_set(s);
     }
     if sets.len() > 1 {
-        print!("{}", side_by_side(&sets));
+        print!("{}", side_by_side(sets));
     }
-    if let Some(s) = &suite {
+    if let Some(s) = suite {
         print!("{}", suite_table(s));
     }
-    Ok(super::EXIT_OK)
 }
 
 /// `--suite` without a value names the checkout's suite; found from the working directory or,
