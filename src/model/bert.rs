@@ -82,13 +82,31 @@ enum Linear {
 }
 
 impl Linear {
-    fn dense(w: &Weights, name: &str, out: i64, inp: i64) -> Result<Linear, ModelError> {
-        Ok(Linear::Dense {
-            weight: w
-                .get(&format!("{name}.weight"), &[out, inp])?
+    /// The checkpoint's `{name}.weight` [out, inp] and `{name}.bias` [out].
+    fn parts(w: &Weights, name: &str, out: i64, inp: i64) -> Result<(Tensor, Tensor), ModelError> {
+        Ok((
+            w.get(&format!("{name}.weight"), &[out, inp])?
                 .shallow_clone(),
-            bias: w.get(&format!("{name}.bias"), &[out])?.shallow_clone(),
-        })
+            w.get(&format!("{name}.bias"), &[out])?.shallow_clone(),
+        ))
+    }
+
+    /// A projection run as stored, fp32 through libtorch (the pooler and the classifier).
+    fn dense(w: &Weights, name: &str, out: i64, inp: i64) -> Result<Linear, ModelError> {
+        let (weight, bias) = Linear::parts(w, name, out, inp)?;
+        Ok(Linear::Dense { weight, bias })
+    }
+
+    /// An encoder projection from the checkpoint, in `precision` ([`Linear::from_parts`]).
+    fn encoder(
+        w: &Weights,
+        name: &str,
+        out: i64,
+        inp: i64,
+        precision: Precision,
+    ) -> Result<Linear, ModelError> {
+        let (weight, bias) = Linear::parts(w, name, out, inp)?;
+        Linear::from_parts(weight, bias, precision)
     }
 
     /// An encoder layer's projection: int8, or fp32 through oneDNN where libtorch has it.
@@ -189,6 +207,19 @@ enum Qkv {
     ClsQuery { q: Linear, kv: Linear },
 }
 
+/// The dimensions of one forward pass.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// Texts in the batch.
+    b: i64,
+    /// Tokens per text (padded).
+    l: i64,
+    /// Hidden size.
+    h: i64,
+    /// Attention heads.
+    heads: i64,
+}
+
 struct Layer {
     qkv: Qkv,
     attn_out: Linear,
@@ -208,13 +239,8 @@ impl Layer {
     ) -> Result<Layer, ModelError> {
         let (h, eps) = (cfg.hidden_size, cfg.layer_norm_eps);
         let p = format!("bert.encoder.layer.{i}");
-        let lin = |name: &str, out: i64, inp: i64| -> Result<Linear, ModelError> {
-            let Linear::Dense { weight, bias } =
-                Linear::dense(w, &format!("{p}.{name}"), out, inp)?
-            else {
-                unreachable!("Linear::dense returns Dense")
-            };
-            Linear::from_parts(weight, bias, precision)
+        let lin = |name: &str, out: i64, inp: i64| {
+            Linear::encoder(w, &format!("{p}.{name}"), out, inp, precision)
         };
         Ok(Layer {
             qkv: Qkv::load(cfg, w, &p, i + 1 == cfg.num_hidden_layers, precision)?,
@@ -227,31 +253,21 @@ impl Layer {
             out_ln: LayerNorm::new(w, &format!("{p}.output.LayerNorm"), h, eps)?,
         })
     }
-}
 
-/// The dimensions of one forward pass.
-#[derive(Clone, Copy)]
-struct Shape {
-    /// Texts in the batch.
-    b: i64,
-    /// Tokens per text (padded).
-    l: i64,
-    /// Hidden size.
-    h: i64,
-    /// Attention heads.
-    heads: i64,
-}
+    /// Whether the layer computes only each text's `[CLS]` row (the last layer of a `[CLS]`
+    /// model, decided at load: [`Qkv::ClsQuery`]).
+    fn reads_cls_only(&self) -> bool {
+        matches!(self.qkv, Qkv::ClsQuery { .. })
+    }
 
-impl Layer {
-    /// The layer over `x` ([b · l, h] token rows). With `cls_only` (the last layer of a `[CLS]`
-    /// model) it returns only each text's `[CLS]` row, [b, h]. `observe` sees the GELU output
-    /// of the intermediate projection.
+    /// The layer over `x` ([b · l, h] token rows); a [`Layer::reads_cls_only`] layer returns
+    /// only each text's `[CLS]` row, [b, h]. `observe` sees the GELU output of the intermediate
+    /// projection.
     fn forward(
         &self,
         x: Tensor,
         attn_mask: &Tensor,
         s: Shape,
-        cls_only: bool,
         observe: impl FnOnce(&Tensor),
     ) -> Tensor {
         let Shape { b, l, h, heads: nh } = s;
@@ -270,6 +286,7 @@ impl Layer {
                 (heads(q.forward(&cls), 1, 1).get(0), t.get(0), t.get(1))
             }
         };
+        let cls_only = self.reads_cls_only();
         let lq = if cls_only { 1 } else { l };
         let resid = if cls_only {
             x.reshape([b, l, h]).select(1, 0)
@@ -300,14 +317,7 @@ impl Qkv {
         precision: Precision,
     ) -> Result<Qkv, ModelError> {
         let h = cfg.hidden_size;
-        let part = |n: &str| -> Result<(Tensor, Tensor), ModelError> {
-            Ok((
-                w.get(&format!("{p}.attention.self.{n}.weight"), &[h, h])?
-                    .shallow_clone(),
-                w.get(&format!("{p}.attention.self.{n}.bias"), &[h])?
-                    .shallow_clone(),
-            ))
-        };
+        let part = |n: &str| Linear::parts(w, &format!("{p}.attention.self.{n}"), h, h);
         let (qw, qb) = part("query")?;
         let (kw, kb) = part("key")?;
         let (vw, vb) = part("value")?;
@@ -495,12 +505,10 @@ impl FastBert {
         // SDPA takes a boolean mask where true means "may attend"; shape [b, 1, 1, l]
         // broadcasts over heads and query positions.
         let attn_mask = mask.to_kind(Kind::Bool).reshape([b, 1, 1, l]);
-        let n = self.layers.len();
         for (i, layer) in self.layers.iter().enumerate() {
-            // With [CLS] pooling only [CLS] feeds the pooler: the last layer needs no other
-            // query row.
-            let cls_only = self.pooling.is_cls() && i + 1 == n;
-            x = layer.forward(x, &attn_mask, shape, cls_only, |g| observe(i, g));
+            // With [CLS] pooling only [CLS] feeds the pooler: the last layer computes no other
+            // row (Qkv::ClsQuery).
+            x = layer.forward(x, &attn_mask, shape, |g| observe(i, g));
         }
         // After the last layer the rows are each text's [CLS], or every token row to average.
         let x = match self.pooling {
@@ -517,14 +525,9 @@ impl FastBert {
         let l = padded_len as f64;
         let b = batch as f64;
         let h = self.hidden as f64;
-        let n = self.layers.len();
         let mut total = 0.0;
-        for (i, layer) in self.layers.iter().enumerate() {
-            let rows_q = if self.pooling.is_cls() && i + 1 == n {
-                1.0
-            } else {
-                l
-            };
+        for layer in &self.layers {
+            let rows_q = if layer.reads_cls_only() { 1.0 } else { l };
             // Keys and values over all rows; queries, output projections and FFN over query
             // rows; attention scores and context (2 matmuls of rows_q × l × h).
             total += match &layer.qkv {
