@@ -272,6 +272,56 @@ pub fn verify_dir(
     }
 }
 
+/// The engine that runs the loaded weights: the fast engine (int8 calibrated on the tokenizer's
+/// probe inputs) or rust-bert's reference BERT (fp32 only).
+fn build_engine(
+    config: &BertConfig,
+    weights: &Weights,
+    tokenizer: &TextTokenizer,
+    token_types: TokenTypes,
+    opts: &LoadOptions,
+) -> Result<Engine, ModelError> {
+    Ok(match opts.engine {
+        EngineKind::Fast => {
+            let mut engine = FastBert::new(
+                config,
+                weights,
+                NUM_LABELS as i64,
+                opts.precision,
+                token_types,
+            )?;
+            if opts.precision == Precision::Int8 {
+                let inputs = int8::calibration_inputs(tokenizer, config.max_position_embeddings)?;
+                engine.calibrate(weights, &inputs)?;
+            }
+            Engine::Fast(engine)
+        }
+        EngineKind::RustBert => {
+            if opts.precision != Precision::Fp32 {
+                return Err(ModelError::Invalid(
+                    "the rust-bert engine computes in fp32 only; use the fast engine for int8"
+                        .into(),
+                ));
+            }
+            let mut r = ReferenceBert::new(config)?.with_token_types(token_types);
+            let (missing, _) = r.load(weights)?;
+            if !missing.is_empty() {
+                return Err(ModelError::MissingTensors(missing));
+            }
+            Engine::Reference(r)
+        }
+    })
+}
+
+/// The manifest's model name, else the folder's.
+fn model_name(manifest: Option<&manifest::Manifest>, dir: &Path) -> String {
+    manifest.map(|m| m.name.clone()).unwrap_or_else(|| {
+        dir.file_name()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_else(|| "model".into())
+    })
+}
+
 impl StanceModel {
     /// Verifies and loads the model in `dir`.
     pub fn load(dir: &Path, opts: &LoadOptions) -> Result<StanceModel, ModelError> {
@@ -288,45 +338,8 @@ impl StanceModel {
         if !missing.is_empty() {
             return Err(ModelError::MissingTensors(missing));
         }
-        let engine = match opts.engine {
-            EngineKind::Fast => {
-                let mut engine = FastBert::new(
-                    &config,
-                    &weights,
-                    NUM_LABELS as i64,
-                    opts.precision,
-                    token_types,
-                )?;
-                if opts.precision == Precision::Int8 {
-                    let inputs =
-                        int8::calibration_inputs(&tokenizer, config.max_position_embeddings)?;
-                    engine.calibrate(&weights, &inputs)?;
-                }
-                Engine::Fast(engine)
-            }
-            EngineKind::RustBert => {
-                if opts.precision != Precision::Fp32 {
-                    return Err(ModelError::Invalid(
-                        "the rust-bert engine computes in fp32 only; use the fast engine for int8"
-                            .into(),
-                    ));
-                }
-                let mut r = ReferenceBert::new(&config)?.with_token_types(token_types);
-                let (missing, _) = r.load(&weights)?;
-                if !missing.is_empty() {
-                    return Err(ModelError::MissingTensors(missing));
-                }
-                Engine::Reference(r)
-            }
-        };
-        let name = manifest
-            .as_ref()
-            .map(|m| m.name.clone())
-            .unwrap_or_else(|| {
-                dir.file_name()
-                    .map(|s| s.to_string_lossy().to_string())
-                    .unwrap_or_else(|| "model".into())
-            });
+        let engine = build_engine(&config, &weights, &tokenizer, token_types, opts)?;
+        let name = model_name(manifest.as_ref(), dir);
         let info = ModelInfo {
             name,
             dir: dir.to_path_buf(),
