@@ -104,6 +104,52 @@ fn model_info(model: &StanceModel) -> serde_json::Value {
     })
 }
 
+/// The run's settings as the manifest records them.
+fn settings_json(settings: &RunSettings) -> serde_json::Value {
+    serde_json::json!({
+        "columns": {
+            "text": settings.columns.text, "id": settings.columns.id,
+            "date": settings.columns.date, "actor": settings.columns.actor,
+            "speaker": settings.columns.speaker, "source": settings.columns.source,
+        },
+        "max_tokens": settings.classifier.max_tokens,
+        "batch_size": settings.classifier.limits.max_rows,
+        "max_batch_tokens": settings.classifier.limits.max_tokens,
+        "segmentation": settings.classifier.segmentation,
+        "chunk_rows": settings.chunk_rows,
+        "reclassify": settings.reclassify,
+        "shard": settings.shard,
+        "granularity": settings.granularity,
+        "max_reject_rate": settings.max_reject_rate,
+        "threads": settings.threads,
+        "streams": settings.classifier.streams,
+    })
+}
+
+/// Wall-clock and throughput figures of the run.
+fn timings_json(s: &RunSummary) -> serde_json::Value {
+    let c = &s.counts;
+    let per_s = |x: f64| {
+        if s.elapsed_s > 0.0 {
+            x / s.elapsed_s
+        } else {
+            0.0
+        }
+    };
+    serde_json::json!({
+        "elapsed_s": s.elapsed_s,
+        "tokenize_s": s.work.tokenize_s,
+        "infer_s": s.work.infer_s,
+        "statements_per_s": per_s(c.predictions as f64),
+        "tokens_per_s": per_s(s.work.tokens as f64),
+        "padding_overhead": if s.work.tokens > 0 { s.work.padded_tokens as f64 / s.work.tokens as f64 - 1.0 } else { 0.0 },
+        "model_gflops": s.work.flops / 1e9,
+        "model_gflop_per_s": if s.work.infer_s > 0.0 { s.work.flops / 1e9 / s.work.infer_s } else { 0.0 },
+    })
+}
+
+/// The manifest of run `s`: model and routes, inputs, settings, counts that account for every
+/// record, timings, and the committed chunks and parts.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run_manifest(
     settings: &RunSettings,
@@ -115,13 +161,6 @@ pub(super) fn run_manifest(
     parts: &[String],
 ) -> serde_json::Value {
     let c = &s.counts;
-    let per_s = |x: f64| {
-        if s.elapsed_s > 0.0 {
-            x / s.elapsed_s
-        } else {
-            0.0
-        }
-    };
     serde_json::json!({
         "run_id": s.run_id,
         "status": if s.interrupted { "interrupted" } else { "completed" },
@@ -135,24 +174,7 @@ pub(super) fn run_manifest(
         })).collect::<Vec<_>>(),
         "chinese_model": routes.loaded_chinese().map(model_info),
         "inputs": inputs,
-        "settings": {
-            "columns": {
-                "text": settings.columns.text, "id": settings.columns.id,
-                "date": settings.columns.date, "actor": settings.columns.actor,
-                "speaker": settings.columns.speaker, "source": settings.columns.source,
-            },
-            "max_tokens": settings.classifier.max_tokens,
-            "batch_size": settings.classifier.limits.max_rows,
-            "max_batch_tokens": settings.classifier.limits.max_tokens,
-            "segmentation": settings.classifier.segmentation,
-            "chunk_rows": settings.chunk_rows,
-            "reclassify": settings.reclassify,
-            "shard": settings.shard,
-            "granularity": settings.granularity,
-            "max_reject_rate": settings.max_reject_rate,
-            "threads": settings.threads,
-            "streams": settings.classifier.streams,
-        },
+        "settings": settings_json(settings),
         "counts": c,
         "accounting": format!(
             "records_read {} = predictions {} + rejected {} + skipped {} + outside_shard {}",
@@ -161,16 +183,7 @@ pub(super) fn run_manifest(
         "labels": s.labels,
         "reject_rate": c.reject_rate(),
         "reject_rate_exceeded": s.reject_rate_exceeded,
-        "timings": {
-            "elapsed_s": s.elapsed_s,
-            "tokenize_s": s.work.tokenize_s,
-            "infer_s": s.work.infer_s,
-            "statements_per_s": per_s(c.predictions as f64),
-            "tokens_per_s": per_s(s.work.tokens as f64),
-            "padding_overhead": if s.work.tokens > 0 { s.work.padded_tokens as f64 / s.work.tokens as f64 - 1.0 } else { 0.0 },
-            "model_gflops": s.work.flops / 1e9,
-            "model_gflop_per_s": if s.work.infer_s > 0.0 { s.work.flops / 1e9 / s.work.infer_s } else { 0.0 },
-        },
+        "timings": timings_json(s),
         "work": s.work,
         "chunks_committed": chunks,
         "parts": parts,
