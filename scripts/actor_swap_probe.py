@@ -25,8 +25,7 @@ import random
 import sys
 from pathlib import Path
 
-SCORE = {"opposes": -2, "does_not_support": -1, "neutral": 0, "leans_supports": 1,
-         "supports": 2, "off_topic": 0}
+from stance_labels import score
 
 
 def read(path):
@@ -56,7 +55,7 @@ def main():
     below, above = [], []
     for p in sources:
         for r in read(p):
-            s, actor = SCORE.get(r.get("label"), 0), (r.get("actor") or "").strip()
+            s, actor = score(r.get("label")) or 0, (r.get("actor") or "").strip()
             if actor and s < 0:
                 below.append(actor)
             elif actor and s > 0:
@@ -66,7 +65,7 @@ def main():
     rng = random.Random(a.seed)
     polar, swapped = [], []
     for r in read(a.data):
-        s = SCORE.get(r.get("label"), 0)
+        s = score(r.get("label")) or 0
         if s == 0:
             continue
         polar.append(r)

@@ -29,9 +29,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NEGATIVE = ["opposes", "does_not_support"]
-POSITIVE = ["leans_supports", "supports"]
-LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
+from stance_labels import AGAINST, FOR, LABELS, side
 DEFAULT_TRAINING = [
     "--base", str(ROOT / "models/all-minilm-l6-v2"),
     "--epochs", "4",
@@ -41,14 +39,6 @@ DEFAULT_TRAINING = [
 ]
 
 
-def side(label):
-    if label in NEGATIVE:
-        return -1
-    if label in POSITIVE:
-        return 1
-    return 0
-
-
 def flip(rows, share, seed):
     """Flips round(share * len(rows)) labels: half across neutral, half not. Returns the flips."""
     rng = random.Random(seed)
@@ -56,20 +46,20 @@ def flip(rows, share, seed):
     n_cross = n // 2
     order = list(range(len(rows)))
     rng.shuffle(order)
-    polar = [i for i in order if side(rows[i]["label"]) != 0]
+    polar = [i for i in order if side(rows[i]["label"])]
     cross = polar[:n_cross]
     taken = set(cross)
     rest = [i for i in order if i not in taken][: n - n_cross]
     flips = []
     for i in cross:
         old = rows[i]["label"]
-        new = rng.choice(POSITIVE if side(old) < 0 else NEGATIVE)
+        new = rng.choice(FOR if side(old) < 0 else AGAINST)
         flips.append({"id": rows[i]["id"], "old": old, "new": new, "cross_neutral": True})
         rows[i]["label"] = new
     for i in rest:
         old = rows[i]["label"]
         # Any other label that stays on the same side (neutral and off_topic are allowed).
-        choices = [l for l in LABELS if l != old and side(l) * side(old) >= 0]
+        choices = [l for l in LABELS if l != old and (side(l) or 0) * (side(old) or 0) >= 0]
         new = rng.choice(choices)
         flips.append({"id": rows[i]["id"], "old": old, "new": new, "cross_neutral": False})
         rows[i]["label"] = new

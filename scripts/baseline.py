@@ -22,7 +22,7 @@ import re
 import signal
 import sys
 
-LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
+from stance_labels import LABELS
 
 TOPIC = re.compile(r"taiwan|taipei|strait|\bchina\b|chinese|beijing|\bROC\b|\bPRC\b|one.china|"
                    r"reunif|independen|mainland|republic of china|1992 consensus", re.I)

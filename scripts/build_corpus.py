@@ -44,9 +44,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STANCE_DIR = os.path.join(ROOT, "datasets", "stance")
 README = os.path.join(ROOT, "datasets", "README.md")
 
-LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
-SCORES = {"opposes": -2, "does_not_support": -1, "neutral": 0, "leans_supports": 1, "supports": 2,
-          "off_topic": None}
+from stance_labels import LABELS
 REGISTERS = ["communique", "briefing", "parliament", "news_lead", "social_post", "interview",
              "joint_statement", "speech"]
 TAGS = ["negation", "reported_speech", "mixed_clause", "question", "hypothetical", "historical",

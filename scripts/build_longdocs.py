@@ -45,7 +45,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_PATH = os.path.join(ROOT, "datasets", "longdocs", "test.jsonl")
 DEV_OUT_PATH = os.path.join(ROOT, "datasets", "longdocs", "dev.jsonl")
 README = os.path.join(ROOT, "datasets", "README.md")
-LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
+from stance_labels import LABELS
 N_DOCS = 140
 N_DEV_DOCS = 120
 

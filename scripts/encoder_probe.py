@@ -29,9 +29,7 @@ import time
 import torch
 from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
 
-LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
-AGAINST = {"opposes", "does_not_support"}
-FOR = {"leans_supports", "supports"}
+from stance_labels import LABELS, is_flip, side
 
 
 class MeanPooled(torch.nn.Module):
@@ -82,8 +80,8 @@ def macro_f1(gold, pred):
 
 
 def polarity_flips(gold, pred):
-    stance = [(g, p) for g, p in zip(gold, pred) if g in AGAINST or g in FOR]
-    flips = sum((g in AGAINST and p in FOR) or (g in FOR and p in AGAINST) for g, p in stance)
+    stance = [(g, p) for g, p in zip(gold, pred) if side(g)]
+    flips = sum(is_flip(g, p) for g, p in stance)
     return flips / max(len(stance), 1)
 
 

@@ -22,7 +22,7 @@ import collections
 import json
 import sys
 
-SCORES = {"opposes": -2, "does_not_support": -1, "neutral": 0, "leans_supports": 1, "supports": 2}
+from stance_labels import SCORES
 KINDS = ["off-topic boundary", "polarity flip", "neutral against a side", "same side, one step"]
 BANDS = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.0)]
 

@@ -9,8 +9,7 @@ both ways. The README ("Chinese: routing by language") reports the result for re
 Inputs: the gold JSONL (id, label, doc_id) and `stance classify --out -` lines (id, p_<label>).
 Standard library only."""
 import json, sys, math, random
-LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
-SCORE = {"opposes": -2, "does_not_support": -1, "neutral": 0, "leans_supports": 1, "supports": 2}
+from stance_labels import LABELS, is_flip, side
 
 def load(gold, pred):
     g = {}
@@ -33,9 +32,9 @@ def macro_f1(rows, b, idx=None):
         p = LABELS[max(range(6), key=lambda j: s[j])]
         if p == gold: tp[gold] += 1
         else: fp[p] += 1; fn[gold] += 1
-        if gold in SCORE and SCORE[gold] != 0:
+        if side(gold):
             nst += 1
-            if p in SCORE and SCORE[p] * SCORE[gold] < 0: flips += 1
+            if is_flip(gold, p): flips += 1
     f = []
     for k in LABELS:
         if tp[k] + fn[k] == 0 and tp[k] + fp[k] == 0: continue

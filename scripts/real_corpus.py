@@ -48,7 +48,7 @@ LANGS = {
     "en": {"dir": REAL, "extra": [], "floors": (150, 40)},
     "zh": {"dir": REAL / "zh", "extra": ["script"], "floors": (80, 20)},
 }
-LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
+from stance_labels import LABELS
 SPLITS = ["train", "dev", "test"]
 # A test split that was used for a choice is retired (kept apart, free to train on later).
 RETIRED = "retired_test"

@@ -24,7 +24,7 @@ import os
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-LABELS = ["opposes", "does_not_support", "neutral", "leans_supports", "supports", "off_topic"]
+from stance_labels import LABELS
 
 
 def distinct_texts(paths):

@@ -28,6 +28,7 @@ python3 scripts/build_suite.py --check
 python3 scripts/build_contrast.py --check
 python3 tests/python/test_build_contrast.py
 python3 tests/python/test_error_profile.py
+python3 tests/python/test_stance_labels.py
 python3 scripts/build_sample.py --check
 cargo test --release
 # fbgemm picks its int8 kernels from the CPU (VNNI where it has them, AVX2 `vpmaddubsw` where it
