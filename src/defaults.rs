@@ -94,6 +94,9 @@ pub const ACTOR_DROPOUT: f64 = 0.2;
 /// Training, for models that read the actor: share of training rows read with another row's
 /// actor (off unless asked for; see models/EXPERIMENTS.md, "Two levers").
 pub const ACTOR_SWAP: f64 = 0.0;
+/// Training: weight of the polarity-flip term (off unless asked for; see
+/// models/EXPERIMENTS.md).
+pub const FLIP_PENALTY: f64 = 0.0;
 /// Distillation: weight of the teacher's term for labelled rows.
 pub const DISTILL_WEIGHT: f64 = 0.5;
 /// Distillation: softening temperature.

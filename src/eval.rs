@@ -60,16 +60,6 @@ pub struct Metrics {
     pub polarity_flips: u64,
 }
 
-/// The side of neutral a label lies on: -1, 0 (neutral) or +1; `None` for `off_topic`.
-fn side(l: Label) -> Option<i8> {
-    // Not `f32::signum`: it gives 1.0 for 0.0.
-    l.score().map(|s| match s {
-        s if s < 0.0 => -1,
-        s if s > 0.0 => 1,
-        _ => 0,
-    })
-}
-
 /// Expected calibration error: Σ_bins (|bin| / n) · |accuracy(bin) − mean confidence(bin)|.
 pub fn expected_calibration_error(confidence: &[f32], correct: &[bool], bins: usize) -> f64 {
     let n = confidence.len();
@@ -198,13 +188,13 @@ fn polarity_flips(confusion: &[[u64; NUM_LABELS]; NUM_LABELS]) -> (u64, u64) {
     let mut sided = 0u64;
     let mut flips = 0u64;
     for g in Label::ALL {
-        let Some(gs) = side(g).filter(|s| *s != 0) else {
+        let Some(gs) = g.side().filter(|s| *s != 0) else {
             continue;
         };
         for p in Label::ALL {
             let c = confusion[g.index()][p.index()];
             sided += c;
-            if side(p) == Some(-gs) {
+            if p.side() == Some(-gs) {
                 flips += c;
             }
         }

@@ -76,6 +76,17 @@ impl Label {
         }
     }
 
+    /// Which side of neutral the label lies on: -1 (against independence), 0 (neutral), 1
+    /// (for); `None` for `off_topic`. A polarity flip is a reading on the other side of gold.
+    pub fn side(self) -> Option<i8> {
+        // Not `f32::signum`: it gives 1.0 for 0.0.
+        self.score().map(|s| match s {
+            s if s < 0.0 => -1,
+            s if s > 0.0 => 1,
+            _ => 0,
+        })
+    }
+
     /// Position in [`Label::ALL`].
     pub fn index(self) -> usize {
         self as usize

@@ -408,3 +408,60 @@ fn a_mean_pooled_model_trains_records_its_pooling_and_keeps_it_when_continued() 
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("cannot pool Cls"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_flip_penalty_enters_the_loss_and_is_recorded_and_a_negative_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    write_tiny_examples(&dir.path().join("train.jsonl"), 8);
+    write_tiny_examples(&dir.path().join("dev.jsonl"), 2);
+    let base = tiny_model().to_str().unwrap().to_string();
+    let train = |out: &str, penalty: &str| {
+        let (train, dev, out) = (p("train.jsonl"), p("dev.jsonl"), p(out));
+        let penalty = format!("--flip-penalty={penalty}");
+        run(&[
+            "train",
+            "--train",
+            &train,
+            "--dev",
+            &dev,
+            "--out",
+            &out,
+            "--base",
+            &base,
+            &penalty,
+            "--epochs",
+            "1",
+            "--lr",
+            "1e-3",
+            "--batch-size",
+            "48",
+            "--quiet",
+        ])
+    };
+    let first_loss = |out: &str| {
+        let m: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(out).join("manifest.json")).unwrap(),
+        )
+        .unwrap();
+        let loss = m["info"]["epochs"][0]["train_loss"].as_f64().unwrap();
+        (loss, m["info"]["hyperparameters"]["flip_penalty"].as_f64())
+    };
+    for (out, penalty) in [("plain", "0"), ("penalised", "5")] {
+        let o = train(out, penalty);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    // One step (48 rows, one batch), same seed: the loss is read before the update, so only
+    // the flip term can part the two.
+    let (plain, recorded_plain) = first_loss("plain");
+    let (penalised, recorded) = first_loss("penalised");
+    assert_eq!(recorded_plain, Some(0.0));
+    assert_eq!(recorded, Some(5.0));
+    assert!(penalised > plain + 1e-3, "{plain} -> {penalised}");
+    let card = std::fs::read_to_string(dir.path().join("penalised/README.md")).unwrap();
+    assert!(card.contains("polarity-flip penalty 5"), "{card}");
+    let o = train("negative", "-1");
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--flip-penalty"), "{}", stderr(&o));
+    assert!(!dir.path().join("negative").exists());
+}

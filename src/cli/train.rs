@@ -172,6 +172,10 @@ pub struct HyperArgs {
     /// outweighs an actor's usual line.
     #[arg(long, default_value_t = defaults::ACTOR_SWAP)]
     actor_swap: f64,
+    /// Weight of a second loss term against polarity flips: −log(1 − p) of the probability
+    /// on the other side of neutral, for rows whose gold stance lies on one side.
+    #[arg(long, default_value_t = defaults::FLIP_PENALTY)]
+    flip_penalty: f64,
     /// Keep the word-embedding table at the base model's weights (for large multilingual
     /// vocabularies: faster steps, and the shipped folder can omit the table).
     #[arg(long)]
@@ -207,6 +211,9 @@ impl HyperArgs {
         }
         if !(0.0..=1.0).contains(&self.actor_swap) {
             bail!("--actor-swap must be in [0, 1]");
+        }
+        if !(self.flip_penalty >= 0.0 && self.flip_penalty.is_finite()) {
+            bail!("--flip-penalty must be a finite number >= 0");
         }
         super::set_threads(self.threads);
         Ok(())
@@ -253,6 +260,7 @@ impl HyperArgs {
             pooling: self.pooling,
             actor_dropout: self.actor_dropout,
             actor_swap: self.actor_swap,
+            flip_penalty: self.flip_penalty,
         }
     }
 }

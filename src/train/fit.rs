@@ -405,10 +405,16 @@ impl<'a> Trainer<'a> {
         let s = self.s;
         let b = make_batch(&self.train.seqs, rows, self.pad);
         let logits = self.model.logits(&b.ids, &b.mask, true);
-        let loss = match &s.distill {
+        let mut loss = match &s.distill {
             None => self.hard_loss(&logits, rows),
             Some(d) => self.distilled_loss(&logits, rows, d),
         };
+        if s.flip_penalty > 0.0 {
+            let gold: Vec<i64> = rows.iter().map(|&r| self.train.labels[r]).collect();
+            if let Some(flip) = flip_loss(&logits, &gold) {
+                loss += flip * s.flip_penalty;
+            }
+        }
         let lr = self.schedule.lr_at(self.step);
         self.opt.set_lr(lr);
         self.opt.backward_step_clip_norm(&loss, s.clip_norm);
@@ -466,6 +472,52 @@ impl Trainer<'_> {
             None => soft,
         }
     }
+}
+
+/// −log(1 − p(other side of neutral)), averaged over the rows whose gold label (an index
+/// into [`Label::ALL`]; anything else counts as unlabelled) lies on one side of neutral;
+/// `None` when no row does. Zero for a reading that keeps all its weight on gold's side,
+/// neutral and `off_topic`; it grows without bound as the reading moves to the other side, so
+/// confident flips cost most.
+fn flip_loss(logits: &Tensor, gold: &[i64]) -> Option<Tensor> {
+    let masks: Vec<[f32; NUM_LABELS]> = gold
+        .iter()
+        .map(|&g| {
+            usize::try_from(g)
+                .ok()
+                .and_then(Label::from_index)
+                .map_or([0.0; NUM_LABELS], other_side_mask)
+        })
+        .collect();
+    let sided: Vec<i64> = (0..masks.len())
+        .filter(|&k| masks[k].iter().any(|&m| m > 0.0))
+        .map(|k| k as i64)
+        .collect();
+    if sided.is_empty() {
+        return None;
+    }
+    let mask = Tensor::from_slice(&masks.concat()).reshape([masks.len() as i64, NUM_LABELS as i64]);
+    let p_other = (logits.softmax(-1, Kind::Float) * mask).sum_dim_intlist(-1, false, Kind::Float);
+    let per_row = -(p_other.neg() + 1.0).clamp_min(1e-6).log();
+    Some(
+        per_row
+            .index_select(0, &Tensor::from_slice(&sided))
+            .mean(Kind::Float),
+    )
+}
+
+/// 1.0 at the labels on the other side of neutral from `gold`; all zero for a gold label
+/// without a side (neutral, `off_topic`).
+fn other_side_mask(gold: Label) -> [f32; NUM_LABELS] {
+    let mut m = [0.0; NUM_LABELS];
+    if let Some(g) = gold.side().filter(|&g| g != 0) {
+        for l in Label::ALL {
+            if l.side() == Some(-g) {
+                m[l.index()] = 1.0;
+            }
+        }
+    }
+    m
 }
 
 /// Dev metrics of the model being trained: whole texts through the reference model, no
@@ -557,5 +609,52 @@ impl EarlyStop {
             self.since_best += 1;
             self.since_best >= self.patience
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Logits putting most of the weight on `label`.
+    fn leaning(label: Label) -> Vec<f32> {
+        let mut l = vec![0.0f32; NUM_LABELS];
+        l[label.index()] = 4.0;
+        l
+    }
+
+    fn loss(rows: &[(Label, Label)]) -> Option<f64> {
+        let logits: Vec<f32> = rows.iter().flat_map(|(_, p)| leaning(*p)).collect();
+        let logits = Tensor::from_slice(&logits).reshape([rows.len() as i64, NUM_LABELS as i64]);
+        let gold: Vec<i64> = rows.iter().map(|(g, _)| g.index() as i64).collect();
+        flip_loss(&logits, &gold).map(|t| t.double_value(&[]))
+    }
+
+    #[test]
+    fn flip_loss_charges_readings_on_the_other_side_of_neutral() {
+        let flipped = loss(&[(Label::Opposes, Label::Supports)]).unwrap();
+        let same_side = loss(&[(Label::Opposes, Label::DoesNotSupport)]).unwrap();
+        let to_neutral = loss(&[(Label::LeansSupports, Label::Neutral)]).unwrap();
+        assert!(flipped > 2.0, "{flipped}");
+        assert!(
+            same_side < 0.1 && to_neutral < 0.1,
+            "{same_side} {to_neutral}"
+        );
+    }
+
+    #[test]
+    fn flip_loss_ignores_rows_without_a_side() {
+        assert!(loss(&[(Label::Neutral, Label::Supports)]).is_none());
+        assert!(loss(&[(Label::OffTopic, Label::Opposes)]).is_none());
+        let mixed = loss(&[
+            (Label::Supports, Label::Opposes),
+            (Label::Neutral, Label::Opposes),
+            (Label::OffTopic, Label::Supports),
+        ])
+        .unwrap();
+        let alone = loss(&[(Label::Supports, Label::Opposes)]).unwrap();
+        assert!((mixed - alone).abs() < 1e-6, "{mixed} {alone}");
+        let unlabelled = Tensor::from_slice(&leaning(Label::Opposes)).reshape([1, 6]);
+        assert!(flip_loss(&unlabelled, &[-100]).is_none());
     }
 }

@@ -106,6 +106,10 @@ pub struct TrainSettings {
     /// so the text outweighs whoever is said to speak.
     #[serde(default)]
     pub actor_swap: f64,
+    /// Weight of the polarity-flip term: −log(1 − p(other side of neutral)) for rows whose
+    /// gold stance lies on one side (0 = off).
+    #[serde(default)]
+    pub flip_penalty: f64,
 }
 
 /// Why training failed.

@@ -287,13 +287,26 @@ fn metrics_table(r: &Record) -> String {
     t
 }
 
+/// The loss's optional terms, as the card lists them after the class balance (empty when
+/// none is on).
+fn loss_terms(s: &TrainSettings) -> String {
+    let mut t = String::new();
+    if s.label_smoothing > 0.0 {
+        t.push_str(&format!(", label smoothing {}", s.label_smoothing));
+    }
+    if s.flip_penalty > 0.0 {
+        t.push_str(&format!(", polarity-flip penalty {}", s.flip_penalty));
+    }
+    t
+}
+
 /// The card's training section: data, schedule, wall time, intended use.
 fn training_section(r: &Record) -> String {
     let s = r.settings;
     format!(
         "\n## Training\n\n- data: `{}` (train), `{}` (dev){}\n- epochs run: {} (kept epoch {} by dev macro-F1), \
          lr {}, batch {}, warmup {}, weight decay {}, clip {}, max tokens {}, seed {}, \
-         class-balanced loss: {}, weights stored as {}\n- wall time: {:.0} s\n\n\
+         class-balanced loss: {}{}, weights stored as {}\n- wall time: {:.0} s\n\n\
          Intended use: research and monitoring of diplomatic wording; labels follow \
          `datasets/GUIDE.md`. Check predictions on your own data with `stance eval` before \
          relying on them.\n",
@@ -317,6 +330,7 @@ fn training_section(r: &Record) -> String {
         s.max_tokens,
         s.seed,
         s.balanced,
+        loss_terms(s),
         if s.half { "fp16" } else { "fp32" },
         r.seconds
     )
