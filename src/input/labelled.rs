@@ -4,9 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use polars::prelude::{DataFrame, DataType};
 use serde_json::Value;
 
-use super::{read_all, ColumnMap, InputError, InputSpec, Passthrough};
+use super::{read_all, ColumnMap, InputError, InputSpec, Passthrough, Record};
 use crate::labels::Label;
 
 /// A gold span: the sentence(s) that carry a long document's stance.
@@ -126,65 +127,81 @@ pub fn read_labelled(
         text: text_col.to_string(),
         ..ColumnMap::default()
     };
-    let super::AllRecords {
-        records,
-        rejects,
-        frame,
-    } = read_all(&spec, &columns)?;
-    if let Some(r) = rejects.first() {
-        return Err(LabelledError::Record {
-            path: path.to_path_buf(),
-            ordinal: r.ordinal,
-            message: r.message.clone(),
-        });
-    }
-    let frame_column = |name: &str| -> Option<Vec<Option<String>>> {
-        let c = frame.as_ref()?.column(name).ok()?;
-        let c = c.cast(&polars::prelude::DataType::String).ok()?;
-        let s = c.str().ok()?;
-        Some(s.iter().map(|v| v.map(str::to_string)).collect())
+    let all = read_all(&spec, &columns)?;
+    let record_error = |ordinal: u64, message: String| LabelledError::Record {
+        path: path.to_path_buf(),
+        ordinal,
+        message,
     };
-    let frame_labels = frame_column(label_col);
-    let frame_docs = frame_column(DOC_ID_COL);
-    let mut out = Vec::with_capacity(records.len());
-    for r in records {
-        let err = |message: String| LabelledError::Record {
-            path: path.to_path_buf(),
-            ordinal: r.ordinal,
-            message,
-        };
-        let Fields {
-            label,
-            evidence,
-            phrasing,
-            capability,
-            doc_id,
-        } = match &r.passthrough {
-            Passthrough::Values(v) => Fields::of_values(v, label_col),
-            Passthrough::Row(i) => Fields {
-                label: frame_labels.as_ref().and_then(|l| l[*i].clone()),
-                doc_id: frame_docs.as_ref().and_then(|l| l[*i].clone()),
-                ..Fields::default()
-            },
-        };
-        let label = label.ok_or_else(|| err(format!("no {label_col:?} field")))?;
-        let label: Label = label.trim().parse().map_err(|e| err(format!("{e}")))?;
-        out.push(Example {
-            ordinal: r.ordinal,
-            text: r.text,
-            label,
-            evidence,
-            phrasing,
-            capability,
-            id: r.id.clone(),
-            doc_id: doc_id.filter(|d| !d.trim().is_empty()),
-            actor: r.actor.clone(),
-        });
+    if let Some(r) = all.rejects.first() {
+        return Err(record_error(r.ordinal, r.message.clone()));
     }
+    let frame = FrameFields::of(all.frame.as_ref(), label_col);
+    let out = all
+        .records
+        .into_iter()
+        .map(|r| {
+            let fields = match &r.passthrough {
+                Passthrough::Values(v) => Fields::of_values(v, label_col),
+                Passthrough::Row(i) => frame.row(*i),
+            };
+            let ordinal = r.ordinal;
+            example(r, fields, label_col).map_err(|m| record_error(ordinal, m))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     if out.is_empty() {
         return Err(LabelledError::Empty(path.to_path_buf()));
     }
     Ok(out)
+}
+
+/// The label and document columns of a Parquet input's passthrough frame, as strings.
+struct FrameFields {
+    labels: Option<Vec<Option<String>>>,
+    docs: Option<Vec<Option<String>>>,
+}
+
+impl FrameFields {
+    fn of(frame: Option<&DataFrame>, label_col: &str) -> FrameFields {
+        let column = |name: &str| -> Option<Vec<Option<String>>> {
+            let c = frame?.column(name).ok()?;
+            let c = c.cast(&DataType::String).ok()?;
+            let s = c.str().ok()?;
+            Some(s.iter().map(|v| v.map(str::to_string)).collect())
+        };
+        FrameFields {
+            labels: column(label_col),
+            docs: column(DOC_ID_COL),
+        }
+    }
+
+    /// The fields of frame row `i`.
+    fn row(&self, i: usize) -> Fields {
+        Fields {
+            label: self.labels.as_ref().and_then(|l| l[i].clone()),
+            doc_id: self.docs.as_ref().and_then(|l| l[i].clone()),
+            ..Fields::default()
+        }
+    }
+}
+
+/// One record and its fields as an example; the error says what is wrong with the record.
+fn example(r: Record, fields: Fields, label_col: &str) -> Result<Example, String> {
+    let label = fields
+        .label
+        .ok_or_else(|| format!("no {label_col:?} field"))?;
+    let label: Label = label.trim().parse().map_err(|e| format!("{e}"))?;
+    Ok(Example {
+        ordinal: r.ordinal,
+        text: r.text,
+        label,
+        evidence: fields.evidence,
+        phrasing: fields.phrasing,
+        capability: fields.capability,
+        id: r.id,
+        doc_id: fields.doc_id.filter(|d| !d.trim().is_empty()),
+        actor: r.actor,
+    })
 }
 
 /// One unlabelled statement (a distillation pool row): its text and, if given, its actor.
@@ -230,4 +247,70 @@ pub fn read_unlabelled(path: &Path, text_col: &str) -> Result<Vec<Unlabelled>, L
             actor: r.actor,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use polars::prelude::{Column, DataFrame};
+
+    use super::*;
+
+    fn parquet(dir: &Path, labels: &[&str], docs: &[Option<&str>]) -> PathBuf {
+        let n = labels.len();
+        let texts: Vec<String> = (0..n).map(|i| format!("Statement {i}.")).collect();
+        let mut df = DataFrame::new(
+            n,
+            vec![
+                Column::new("text".into(), texts),
+                Column::new("label".into(), labels.to_vec()),
+                Column::new("doc_id".into(), docs.to_vec()),
+            ],
+        )
+        .unwrap();
+        let path = dir.join("labelled.parquet");
+        crate::fsio::write_parquet_file(&path, &mut df).unwrap();
+        path
+    }
+
+    #[test]
+    fn parquet_rows_give_their_label_and_document_and_a_blank_document_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = parquet(
+            dir.path(),
+            &["opposes", " supports "],
+            &[Some("page-1"), Some("  ")],
+        );
+        let ex = read_labelled(&p, "text", "label").unwrap();
+        assert_eq!(ex.len(), 2);
+        assert_eq!(
+            (ex[0].label, ex[0].doc_id.as_deref()),
+            (Label::Opposes, Some("page-1"))
+        );
+        assert_eq!(
+            (ex[1].label, ex[1].doc_id.as_deref()),
+            (Label::Supports, None)
+        );
+        assert_eq!(ex[1].ordinal, 2);
+    }
+
+    #[test]
+    fn a_parquet_row_with_an_unknown_label_is_an_error_naming_its_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = parquet(dir.path(), &["opposes", "maybe"], &[None, None]);
+        let e = read_labelled(&p, "text", "label").unwrap_err();
+        match e {
+            LabelledError::Record {
+                ordinal, message, ..
+            } => {
+                assert_eq!(ordinal, 2);
+                assert!(message.contains("maybe"), "{message}");
+            }
+            other => panic!("{other}"),
+        }
+        let e = read_labelled(&p, "text", "stance").unwrap_err();
+        assert!(
+            e.to_string().contains("record 1: no \"stance\" field"),
+            "{e}"
+        );
+    }
 }
