@@ -9,6 +9,7 @@ use super::{RunError, RunSettings, RunSummary};
 use crate::hash::sha256_file;
 use crate::input::{self, LegacyEncoding};
 use crate::model::{Routes, StanceModel};
+use crate::output::DatasetWriter;
 
 /// Input file facts for the manifest.
 #[derive(Debug, Clone, Serialize)]
@@ -149,16 +150,14 @@ fn timings_json(s: &RunSummary) -> serde_json::Value {
 }
 
 /// The manifest of run `s`: model and routes, inputs, settings, counts that account for every
-/// record, timings, and the committed chunks and parts.
-#[allow(clippy::too_many_arguments)]
+/// record, timings, and the chunks and parts `written` committed.
 pub(super) fn run_manifest(
     settings: &RunSettings,
     routes: &Routes,
     s: &RunSummary,
     inputs: &[InputInfo],
     started: DateTime<Utc>,
-    chunks: u32,
-    parts: &[String],
+    written: &DatasetWriter,
 ) -> serde_json::Value {
     let c = &s.counts;
     serde_json::json!({
@@ -185,8 +184,8 @@ pub(super) fn run_manifest(
         "reject_rate_exceeded": s.reject_rate_exceeded,
         "timings": timings_json(s),
         "work": s.work,
-        "chunks_committed": chunks,
-        "parts": parts,
+        "chunks_committed": written.chunks(),
+        "parts": written.parts,
         "abandoned_runs_recovered": s.abandoned_runs,
     })
 }

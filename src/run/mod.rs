@@ -304,8 +304,7 @@ fn finish(
     now: DateTime<Utc>,
 ) -> Result<RunSummary, RunError> {
     if let Some(w) = writer {
-        let (chunks, parts) = (w.chunks(), w.parts.clone());
-        let m = manifest::run_manifest(settings, routes, &summary, inputs, now, chunks, &parts);
+        let m = manifest::run_manifest(settings, routes, &summary, inputs, now, &w);
         summary.manifest = Some(w.finish(&m)?);
     }
     Ok(summary)
