@@ -412,32 +412,13 @@ fn a_mean_pooled_model_trains_records_its_pooling_and_keeps_it_when_continued() 
 #[test]
 fn a_flip_penalty_enters_the_loss_and_is_recorded_and_a_negative_one_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
-    write_tiny_examples(&dir.path().join("train.jsonl"), 8);
+    // One row per label: six rows, one batch of 8.
+    write_tiny_examples(&dir.path().join("train.jsonl"), 1);
     write_tiny_examples(&dir.path().join("dev.jsonl"), 2);
-    let base = tiny_model().to_str().unwrap().to_string();
     let train = |out: &str, penalty: &str| {
-        let (train, dev, out) = (p("train.jsonl"), p("dev.jsonl"), p(out));
         let penalty = format!("--flip-penalty={penalty}");
-        run(&[
-            "train",
-            "--train",
-            &train,
-            "--dev",
-            &dev,
-            "--out",
-            &out,
-            "--base",
-            &base,
-            &penalty,
-            "--epochs",
-            "1",
-            "--lr",
-            "1e-3",
-            "--batch-size",
-            "48",
-            "--quiet",
-        ])
+        let extra = [penalty.as_str(), "--epochs", "1", "--lr", "1e-3"];
+        train_tiny(dir.path(), "train.jsonl", "dev.jsonl", out, &extra)
     };
     let first_loss = |out: &str| {
         let m: serde_json::Value = serde_json::from_str(
@@ -451,7 +432,7 @@ fn a_flip_penalty_enters_the_loss_and_is_recorded_and_a_negative_one_is_refused(
         let o = train(out, penalty);
         assert!(o.status.success(), "{}", stderr(&o));
     }
-    // One step (48 rows, one batch), same seed: the loss is read before the update, so only
+    // One step (six rows, one batch), same seed: the loss is read before the update, so only
     // the flip term can part the two.
     let (plain, recorded_plain) = first_loss("plain");
     let (penalised, recorded) = first_loss("penalised");
