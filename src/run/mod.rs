@@ -117,13 +117,16 @@ pub fn run(
     let (mut sink, abandoned, existing) = open_output(settings, routes, &run_id, now, stdout)?;
     let mut router = Router::new(settings, existing);
     let mut tally = Tally::default();
-    reporter.begin("classifying", None);
-    let outcome = process(
+    let job = Job {
         settings,
         routes,
         reporter,
         cancel,
-        &ctx,
+        ctx: &ctx,
+    };
+    reporter.begin("classifying", None);
+    let outcome = process(
+        &job,
         &mut readers,
         &mut inputs,
         &mut router,
@@ -176,20 +179,31 @@ fn open_output<'a>(
     }
 }
 
+/// What stays fixed while a run reads its inputs.
+struct Job<'a> {
+    settings: &'a RunSettings,
+    routes: &'a Routes,
+    reporter: &'a dyn Reporter,
+    cancel: &'a AtomicBool,
+    ctx: &'a RowContext,
+}
+
 /// Reads every input chunk by chunk: route → classify → rows → emit.
-#[allow(clippy::too_many_arguments)]
 fn process(
-    settings: &RunSettings,
-    routes: &Routes,
-    reporter: &dyn Reporter,
-    cancel: &AtomicBool,
-    ctx: &RowContext,
+    job: &Job,
     readers: &mut [Box<dyn ChunkReader>],
     inputs: &mut [InputInfo],
     router: &mut Router,
     sink: &mut Sink,
     tally: &mut Tally,
 ) -> Result<(), RunError> {
+    let Job {
+        settings,
+        reporter,
+        cancel,
+        ctx,
+        ..
+    } = *job;
     for (k, reader) in readers.iter_mut().enumerate() {
         let names = InputNames::of(&settings.inputs[k]);
         loop {
@@ -205,7 +219,7 @@ fn process(
             inputs[k].records_read += n_items;
             inputs[k].note_not_utf8(&chunk.items);
             let routed = router.route(chunk.items, &names, &mut tally.counts);
-            let results = match classify(routes, &routed.docs, settings, cancel, tally) {
+            let results = match classify(job, &routed.docs, tally) {
                 Ok(r) => r,
                 Err(ClassifyError::Interrupted) => {
                     tally.interrupted = true;
@@ -240,12 +254,16 @@ fn process(
 /// Classifies a chunk's documents, each language group with its own model (and that model's
 /// memo), results in the documents' order.
 fn classify(
-    routes: &Routes,
+    job: &Job,
     docs: &[route::Doc],
-    settings: &RunSettings,
-    cancel: &AtomicBool,
     tally: &mut Tally,
 ) -> Result<Vec<DocResult>, ClassifyError> {
+    let Job {
+        settings,
+        routes,
+        cancel,
+        ..
+    } = *job;
     let langs: Vec<Lang> = docs.iter().map(|d| d.lang).collect();
     let mut out: Vec<Option<DocResult>> = (0..docs.len()).map(|_| None).collect();
     for (lang, idx) in routes.partition(&langs) {
