@@ -274,7 +274,6 @@ impl Reject {
     /// The reject of a record whose bytes `checked` (named by `what`: "line", "field \"text\"")
     /// are not UTF-8: the reason names the first bad byte and, when the bytes read as GB18030 or
     /// Big5, the encoding and how to convert the input.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn not_utf8(
         ordinal: u64,
         byte_offset: Option<u64>,
