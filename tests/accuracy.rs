@@ -29,7 +29,9 @@ use strait_stance::Label;
 // channels in fp32, per-row ranges for the FFN input, 2026-12-05) real 0.774 (1.0 above fp32)
 // and fresh synthetic 0.934 (0.2 above; before the per-row ranges 0.771 and 0.925, with the
 // int8 of before 2026-12-05 0.761 and 0.914);
-// suite 86.7% overall, lowest capability (verb) 71.7%.
+// suite 86.7% overall, lowest capability (verb) 71.7%. On the test labels as reviewed on
+// 2026-12-06 (27 of 705 changed, datasets/README.md): macro-F1 0.760, flips 6.4%, swaps 4.9%,
+// ECE 0.050, MAE 0.418, --fast 0.761.
 const REAL_F1: f64 = 0.75;
 const REAL_FLIPS: f64 = 0.075;
 const REAL_SWAPS: f64 = 0.06;
@@ -544,9 +546,10 @@ fn evidence_offsets_round_trip_through_the_cli() {
 }
 
 /// The bundled sample through the nightly job's two commands (classify, then yearly trends with
-/// 2 statements a side): exactly the shifts the README shows — the four documented ones and the
-/// model's two known errors (Paraguay 2018 → 2023, Nauru 2022 → 2023) — and the labels agree
-/// with the gold labels on at least 295 of 325 statements (README: 304).
+/// 2 statements a side): exactly the shifts the README shows — the four of history, Paraguay
+/// 2018 → 2023 (a change of wording the gold labels show too) and the model's one error (Nauru
+/// 2022 → 2023) — and the labels agree with the gold labels on at least 275 of 325 statements
+/// (README: 283 since the label review of 2026-12-06; 304 on the labels before it).
 #[test]
 fn bundled_sample_nightly_output_matches_the_readme() {
     let tmp = tempfile::tempdir().unwrap();
@@ -640,7 +643,7 @@ fn bundled_sample_nightly_output_matches_the_readme() {
     println!("sample: {agree} of {} labels agree with gold", ids.len());
     assert_eq!(ids.len(), 325);
     assert!(
-        agree >= 295,
+        agree >= 275,
         "only {agree} of 325 sample labels agree with gold"
     );
 }
