@@ -31,7 +31,8 @@ use strait_stance::Label;
 // int8 of before 2026-12-05 0.761 and 0.914);
 // suite 86.7% overall, lowest capability (verb) 71.7%. On the test labels as reviewed on
 // 2026-12-06 (27 of 705 changed, datasets/README.md): macro-F1 0.760, flips 6.4%, swaps 4.9%,
-// ECE 0.050, MAE 0.418, --fast 0.761.
+// ECE 0.050, MAE 0.418, --fast 0.761; after the adjudication of the review passes' disagreements
+// (2 of 705 changed): 0.760, flips 6.2%, swaps 5.0%, ECE 0.050, MAE 0.410, --fast 0.759.
 const REAL_F1: f64 = 0.75;
 const REAL_FLIPS: f64 = 0.075;
 const REAL_SWAPS: f64 = 0.06;
@@ -60,8 +61,12 @@ const INT8_GATES: [(&str, f64, f64); 2] = [
 // measured macro-F1 0.808, polarity flips 4.0%; Traditional 0.796, Simplified 0.738 (accuracy
 // 0.861; one false `supports` where the Simplified test has no `supports` passage costs that
 // label's F1 in full). v2: 0.751, 7.7%. On the test labels as reviewed on 2026-12-06 (22 of 420
-// changed, datasets/README.md): 0.801, flips 3.8%; Traditional 0.789, Simplified 0.736.
-const ZH_F1: f64 = 0.79;
+// changed, datasets/README.md): 0.801, flips 3.8%; Traditional 0.789, Simplified 0.736; after the
+// adjudication (4 of 420 changed): 0.796, flips 3.8%; Traditional 0.781, Simplified 0.738.
+// Gate 0.785 since the adjudication (0.79 before): it keeps the 1.1-point margin of before over
+// the 0.796 measured on today's labels, so that one passage read differently by another CPU's
+// kernels does not fail it.
+const ZH_F1: f64 = 0.785;
 /// The Chinese model in int8 against itself in fp32 on the Chinese test split: label agreement
 /// at least, macro-F1 drop at most (`chinese_int8_tracks_fp32_on_the_chinese_test_split`).
 /// Measured 97.1% and 0.8 points (0.803 against 0.812) with per-row ranges for the FFN input
@@ -550,7 +555,7 @@ fn evidence_offsets_round_trip_through_the_cli() {
 /// 2 statements a side): exactly the shifts the README shows — the four of history, Paraguay
 /// 2018 → 2023 (a change of wording the gold labels show too) and the model's one error (Nauru
 /// 2022 → 2023) — and the labels agree with the gold labels on at least 275 of 325 statements
-/// (README: 283 since the label review of 2026-12-06; 304 on the labels before it).
+/// (README: 282 since the adjudication of 2026-12-06, 283 after the review, 304 before it).
 #[test]
 fn bundled_sample_nightly_output_matches_the_readme() {
     let tmp = tempfile::tempdir().unwrap();
