@@ -118,7 +118,7 @@ pub const FAST_MODEL_NAME: &str = "stance-minilm-fast-v3";
 /// 0.760 in fp32 and the default model's 0.764).
 pub const FAST_TIER_PRECISION: crate::model::Precision = crate::model::Precision::Int8;
 /// The model Chinese statements are routed to when no model is named.
-pub const CHINESE_MODEL_NAME: &str = "stance-multilingual-v3";
+pub const CHINESE_MODEL_NAME: &str = "stance-multilingual-v7";
 /// Packing: the tensor a packed model folder must take from its base (the word-embedding table
 /// that `--freeze-word-embeddings` keeps at the base weights).
 pub const PACK_FROM_BASE: &str = crate::train::WORD_EMBEDDINGS;

@@ -37,7 +37,7 @@ pub struct ModelArgs {
     #[arg(long)]
     pub allow_unverified_model: bool,
     /// Model for Chinese statements (mostly Han script). Default: the shipped
-    /// models/stance-multilingual-v3 when installed and --model is not given (--model alone
+    /// models/stance-multilingual-v7 when installed and --model is not given (--model alone
     /// reads every statement).
     #[arg(long, value_name = "DIR")]
     pub chinese_model: Option<PathBuf>,

@@ -29,7 +29,7 @@ enum Command {
 /// Arguments of `stance model pack`.
 #[derive(clap::Args)]
 #[command(after_long_help = "Example:
-  stance model pack models/stance-multilingual-v3 --base models/multilingual-e5-small")]
+  stance model pack models/stance-multilingual-v7 --base models/multilingual-e5-small")]
 pub struct PackArgs {
     /// Fine-tuned model folder (with manifest.json).
     #[arg(value_name = "DIR")]
@@ -47,7 +47,7 @@ pub struct PackArgs {
 #[derive(clap::Args)]
 #[command(
     after_long_help = "Example (scripts/setup.sh runs this for every models/*/assembly.json):
-  stance model assemble models/stance-multilingual-v3"
+  stance model assemble models/stance-multilingual-v7"
 )]
 pub struct AssembleArgs {
     /// Packed model folder(s) (with assembly.json).

@@ -19,7 +19,7 @@ transformers, tensor names without the `bert.` prefix), fine-tuned by `stance tr
 files deleted, and rebuilt by `stance model assemble`.
 
 Usage: .venv/bin/python tests/python/test_hf_compat.py [DIR ...] [--tiny-packed] [--stance-bin PATH]
-       (e.g. tests/python/test_hf_compat.py models/stance-multilingual-v3)
+       (e.g. tests/python/test_hf_compat.py models/stance-multilingual-v7)
 Prints `hf_compat: N passed, M failed` last.
 """
 
