@@ -11,7 +11,9 @@ Traditional passages as written, and 0.722 with 5.5% on the same passages conver
 Simplified characters. This script writes each training passage once more in the other script
 (OpenCC's `t2s` for Traditional, `s2t` for Simplified: a character and phrase mapping, the same
 words in the other script, not a translation), with the same label, so the script stops
-predicting the label.
+predicting the label. Measured on 2026-12-06 with v7's recipe: the model then reads both
+scripts alike, but 4 points under v7 on the dev split as written, so it did not ship
+(models/EXPERIMENTS.md, "The other-script mirror").
 
 What it is not. The mirror is derived text for training only: it is written under `target/`,
 never into `datasets/real/`, never used as a dev or test passage, and it carries no claim
