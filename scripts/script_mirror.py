@@ -37,23 +37,19 @@ CONVERSIONS = {"traditional": ("t2s", "simplified"), "simplified": ("s2t", "trad
 
 
 def mirror_rows(rows):
-    """Yield the mirror of each row that has a known script; count the others."""
+    """The mirror of each row that has a known script, and how many rows had none."""
     converters = {name: OpenCC(name) for name, _ in CONVERSIONS.values()}
-    skipped = 0
+    mirrored, skipped = [], 0
     for row in rows:
         script = row.get("script")
         if script not in CONVERSIONS:
             skipped += 1
             continue
         name, target = CONVERSIONS[script]
-        out = dict(row)
-        out["id"] = f"{row['id']}-{name}"
-        out["text"] = converters[name].convert(row["text"])
-        out["script"] = target
-        out["origin"] = "script_mirror"
-        out["mirror_of"] = row["id"]
-        yield out
-    mirror_rows.skipped = skipped
+        mirrored.append({**row, "id": f"{row['id']}-{name}",
+                         "text": converters[name].convert(row["text"]), "script": target,
+                         "origin": "script_mirror", "mirror_of": row["id"]})
+    return mirrored, skipped
 
 
 def read_train_rows(path):
@@ -77,12 +73,11 @@ def main():
     args = ap.parse_args()
     rows = read_train_rows(args.train)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    n = 0
+    mirrored, skipped = mirror_rows(rows)
     with args.out.open("w", encoding="utf-8") as f:
-        for row in mirror_rows(rows):
+        for row in mirrored:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-            n += 1
-    print(f"{args.out}: {n} mirrored rows from {len(rows)} ({mirror_rows.skipped} without a script)",
+    print(f"{args.out}: {len(mirrored)} mirrored rows from {len(rows)} ({skipped} without a script)",
           file=sys.stderr)
 
 
