@@ -33,6 +33,8 @@ from pathlib import Path
 
 from opencc import OpenCC
 
+from real_corpus import write_jsonl
+
 CONVERSIONS = {"traditional": ("t2s", "simplified"), "simplified": ("s2t", "traditional")}
 
 
@@ -72,11 +74,8 @@ def main():
     ap.add_argument("--out", type=Path, required=True, help="the mirror JSONL to write")
     args = ap.parse_args()
     rows = read_train_rows(args.train)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     mirrored, skipped = mirror_rows(rows)
-    with args.out.open("w", encoding="utf-8") as f:
-        for row in mirrored:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    write_jsonl(args.out, mirrored)
     print(f"{args.out}: {len(mirrored)} mirrored rows from {len(rows)} ({skipped} without a script)",
           file=sys.stderr)
 

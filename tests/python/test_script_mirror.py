@@ -29,10 +29,11 @@ ROWS = [
 
 
 def run(rows, out):
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return subprocess.run([sys.executable, str(SCRIPT), f.name, "--out", str(out)],
+    """Runs the script on `rows` (written beside `out`)."""
+    train = out.with_suffix(".in.jsonl")
+    train.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                     encoding="utf-8")
+    return subprocess.run([sys.executable, str(SCRIPT), str(train), "--out", str(out)],
                           capture_output=True, text=True)
 
 
