@@ -11,7 +11,8 @@ passes and an adjudication, and checks that refresh-test
 - refuses a pool that holds a passage the corpus already has, writing nothing.
 
 add-train: new documents join train; one that shares a sentence with the test or dev split
-(either way round) is left out, and a page the corpus already cites is refused. add-dev: the same for dev,
+(either way round), or 8+ word 6-grams, is left out, as is every passage of a page carrying the
+same report as a guarded passage (30+ 6-grams); a page the corpus already cites is refused. add-dev: the same for dev,
 guarding test, train and the retired split.
 
 join-pages: a page whose passages ended up in two splits under two doc_ids is put in one; the
@@ -204,6 +205,38 @@ def main():
             refused = "known document or page" in str(e)
         check(refused, "add-train: a page the corpus already cites is refused")
         check({q.name: q.read_bytes() for q in d.iterdir()} == before, "add-train: nothing is written when refused")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        # A long test quote; new passages re-punctuate or re-attribute parts of it, so no whole
+        # sentence of either sits in the other and only the word 6-gram rule can find them.
+        report = ("the ministers said they would keep working together on supply chains, health, "
+                  "climate and the safety of shipping lanes across the region in the coming years, and "
+                  "that their officials would meet again before the summit in the spring to review "
+                  "every commitment made at the meeting")
+        words = report.split()
+        pool = [
+            # 14 words of the quote running (9 shared 6-grams) inside its own sentence: left out.
+            pooled("n1", "Officials said " + " ".join(words[5:19]) + ", in remarks on Monday.", "p1"),
+            # 10 words running (5 shared 6-grams): kept.
+            pooled("n2", "Officials said " + " ".join(words[5:15]) + ", in remarks on Monday.", "p2"),
+            # Most of the report again (the same report from another outlet), and a sibling
+            # passage of that page that shares nothing: both left out.
+            pooled("n3", "According to the statement, " + " ".join(words[:40]) + ", a spokesman added.", "p3"),
+            pooled("n4", "The foreign minister then flew on to Manila for talks on fisheries.", "p3"),
+        ]
+        labels = {"a": {i: "off_topic" for i in ("n1", "n2", "n3", "n4")},
+                  "b": {i: "off_topic" for i in ("n1", "n2", "n3", "n4")}, "adj": {}}
+        setup(d, pool, labels)
+        write(d / "test.jsonl", [row("te1", "In a statement, " + report + ".", "off_topic", "test", "c")])
+        check(rc.shared_sentence([pool[0]], read(d / "test.jsonl")) == {}
+              and rc.shared_sentence(read(d / "test.jsonl"), [pool[0]]) == {},
+              "the sentence rule alone misses a re-punctuated quote")
+        run(d, rc.cmd_add_train)
+        check(sorted(r["id"] for r in read(d / "train.jsonl")) == ["n2", "tr1"],
+              "add-train: a passage sharing 8+ word 6-grams with test is left out, one sharing 5 kept, "
+              "and every passage of a page carrying the same report as a test passage is left out")
+        check(len(rc.word_ngrams(" ".join(words[5:19]))) == 9, "14 running words are 9 word 6-grams")
 
     zh_test = "外交部发言人表示，美方重申不支持台独，这一立场没有改变。"
     shared = rc.shared_sentence([{"id": "x", "text": "记者问及此事。外交部发言人表示,美方重申不支持“台独”,这一立场没有改变!"}],
