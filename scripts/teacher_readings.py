@@ -18,32 +18,12 @@ appearance, so the same model and files give the same file. It never reads a tes
 """
 
 import argparse
-import json
-import os
 
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from readings import distinct_texts, write_readings
 from stance_labels import LABELS
-
-
-def distinct_texts(paths):
-    seen, texts = set(), []
-    for path in paths:
-        name = os.path.basename(path)
-        if "test" in name and "retired" not in name:
-            raise SystemExit(f"{path}: teacher readings never read a test split")
-        with open(path, encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                text = json.loads(line).get("text")
-                if not isinstance(text, str):
-                    raise SystemExit(f"{path} line {n}: no text")
-                if text not in seen:
-                    seen.add(text)
-                    texts.append(text)
-    return texts
 
 
 def label_order(model):
@@ -83,10 +63,7 @@ def main():
     tokenizer = AutoTokenizer.from_pretrained(args.model)
     model = AutoModelForSequenceClassification.from_pretrained(args.model)
     probs = readings(model, tokenizer, texts, args.max_tokens, args.batch_size)
-    with open(args.out, "w", encoding="utf-8") as f:
-        for text, p in zip(texts, probs):
-            f.write(json.dumps({"text": text, "probs": {l: p[l] for l in LABELS}},
-                               ensure_ascii=False) + "\n")
+    write_readings(args.out, texts, probs)
     print(f"teacher_readings: {len(texts)} texts -> {args.out}")
 
 

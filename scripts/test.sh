@@ -29,6 +29,7 @@ python3 scripts/build_suite.py --check
 python3 scripts/build_contrast.py --check
 python3 tests/python/test_build_contrast.py
 python3 tests/python/test_error_profile.py
+python3 tests/python/test_ensemble_readings.py
 python3 tests/python/test_stance_labels.py
 python3 scripts/build_sample.py --check
 cargo test --release
