@@ -68,8 +68,8 @@ SHARED_SENTENCE_CHARS_ZH = 20
 # published test figures keep their meaning (datasets/README.md, "Repeated sentences left
 # out"). No other may join.
 KNOWN_TEST_REPEATS = {"real-en-5fdaa85c6d", "real-en-c272583316"}
-# `add-train` / `add-dev` (English) also leave out a passage that shares this many word 6-grams
-# with a guarded passage (about 13 words running, across sentence boundaries the sentence rule
+# `add-train` / `add-dev` (English) also leave out a passage with this many of its word 6-grams in
+# one guarded split (about 13 words running, across sentence boundaries the sentence rule
 # does not cross: the same quote re-punctuated or re-attributed by another outlet), and leave out
 # a whole page when one of its passages shares SAME_REPORT_NGRAMS (the same report carried by
 # another outlet: its other passages are likely re-worded copies too). Set on 2026-12-06 before
