@@ -16,14 +16,20 @@ Two steps around `stance classify`:
 
 `average` reads the `p_<label>` columns of each prediction file (rows with status `ok`),
 requires every member to have read every text of the first file, and writes one readings row
-per text in the first file's order (scripts/readings.py has the format). Standard library only.
+per text in the first file's order (scripts/readings.py has the format).
+
+`average --mask-other-side FILE` (repeatable; labelled training files): a text whose gold
+labels in those files all lie on one side of neutral gets no probability on the other side
+(set to 0, then renormalised), so a student is never taught the polarity flip its teacher made
+on a labelled text. A text labelled on both sides, or without a side, is left as read.
+Standard library only.
 """
 import argparse
 import json
 import sys
 
 from readings import distinct_texts, write_readings
-from stance_labels import LABELS
+from stance_labels import LABELS, side
 
 
 def cmd_texts(args):
@@ -61,11 +67,53 @@ def average(members):
     return texts, probs
 
 
+def gold_sides(paths):
+    """{text: the one side (-1 or 1) its gold labels lie on} over labelled JSONL files; texts
+    with no sided label, or labels on both sides, are left out."""
+    sides = {}
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                if "label" not in row:
+                    raise SystemExit(f"{path} line {n}: no label (--mask-other-side reads labelled files)")
+                s = side(row["label"])
+                if s:
+                    sides.setdefault(row["text"], set()).add(s)
+    return {t: next(iter(s)) for t, s in sides.items() if len(s) == 1}
+
+
+def mask_other_side(texts, probs, sides):
+    """Zeroes the other side of each sided text's reading and renormalises; returns how many
+    readings had any mass there."""
+    masked = 0
+    for text, p in zip(texts, probs):
+        s = sides.get(text)
+        if not s:
+            continue
+        other = [l for l in LABELS if side(l) == -s]
+        if any(p[l] > 0 for l in other):
+            masked += 1
+        for l in other:
+            p[l] = 0.0
+        total = sum(p.values())
+        for l in LABELS:
+            p[l] /= total
+    return masked
+
+
 def cmd_average(args):
     members = [(p, member_probs(p)) for p in args.pred]
     texts, probs = average(members)
+    note = ""
+    if args.mask_other_side:
+        sides = gold_sides(args.mask_other_side)
+        masked = mask_other_side(texts, probs, sides)
+        note = f"; other side masked on {sum(t in sides for t in texts)} sided texts ({masked} had mass there)"
     write_readings(args.out, texts, probs)
-    print(f"ensemble_readings: {len(texts)} texts, {len(members)} members -> {args.out}",
+    print(f"ensemble_readings: {len(texts)} texts, {len(members)} members{note} -> {args.out}",
           file=sys.stderr)
 
 
@@ -78,6 +126,8 @@ def main():
     p.set_defaults(run=cmd_texts)
     p = sub.add_parser("average", help="average the members' classify probabilities")
     p.add_argument("--pred", action="append", required=True)
+    p.add_argument("--mask-other-side", action="append", default=[], metavar="LABELLED",
+                   help="labelled file: no reading mass on the other side of neutral from gold")
     p.add_argument("--out", required=True)
     p.set_defaults(run=cmd_average)
     args = ap.parse_args()

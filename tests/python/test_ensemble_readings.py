@@ -5,7 +5,8 @@
 Checks: `texts` keeps every distinct text once, in order of first appearance, with ids, and
 refuses a test split; `average` gives each text the members' mean probabilities renormalised to
 sum 1, in the first member's order; a member missing a text, or a row that is not `ok`, stops it
-with an error naming the file.
+with an error naming the file; `--mask-other-side` zeroes the other side of neutral where every
+gold label of a text has one side, and leaves texts labelled on both sides (or neutral) alone.
 
 Usage: python3 tests/python/test_ensemble_readings.py   (exit 0 when every check passes)
 """
@@ -75,6 +76,24 @@ def main():
         r = run("average", "--pred", str(d / "m4.jsonl"), "--out", str(d / "r3.jsonl"))
         check(r.returncode != 0 and "m4.jsonl line 1" in r.stderr,
               "average: a rejected row stops it with file and line")
+
+        # --mask-other-side: "a" is gold opposes (against): its for-side mass goes, the rest
+        # renormalised; "b" is labelled on both sides, so it stays as averaged.
+        write(d / "gold.jsonl", [{"text": "a", "label": "opposes"}, {"text": "b", "label": "supports"},
+                                 {"text": "b", "label": "does_not_support"}, {"text": "c", "label": "neutral"}])
+        r = run("average", "--pred", str(d / "m1.jsonl"), "--pred", str(d / "m2.jsonl"),
+                "--mask-other-side", str(d / "gold.jsonl"), "--out", str(d / "r4.jsonl"))
+        masked = {x["text"]: x["probs"] for x in map(json.loads, (d / "r4.jsonl").read_text().splitlines())}
+        a = masked["a"]
+        check(r.returncode == 0 and a["leans_supports"] == 0 and a["supports"] == 0
+              and abs(a["opposes"] - 0.4 / 0.8) < 1e-12 and abs(sum(a.values()) - 1) < 1e-12,
+              "mask: a sided text loses its other-side mass and is renormalised")
+        check(masked["b"] == out[0]["probs"], "mask: a text labelled on both sides is left as averaged")
+        write(d / "unlabelled.jsonl", [{"text": "a"}])
+        r = run("average", "--pred", str(d / "m1.jsonl"), "--mask-other-side", str(d / "unlabelled.jsonl"),
+                "--out", str(d / "r5.jsonl"))
+        check(r.returncode != 0 and "unlabelled.jsonl line 1" in r.stderr,
+              "mask: an unlabelled file is refused with file and line")
 
     print(f"ensemble_readings: {'all passed' if not failed else f'{failed} failed'}")
     return 1 if failed else 0
