@@ -87,21 +87,21 @@ def gold_sides(paths):
 
 def mask_other_side(texts, probs, sides):
     """Zeroes the other side of each sided text's reading and renormalises; returns how many
-    readings had any mass there."""
-    masked = 0
+    readings read the text on the other side (the teacher's own flips) and the mass removed."""
+    flips, removed = 0, 0.0
     for text, p in zip(texts, probs):
         s = sides.get(text)
         if not s:
             continue
         other = [l for l in LABELS if side(l) == -s]
-        if any(p[l] > 0 for l in other):
-            masked += 1
+        flips += max(LABELS, key=p.get) in other
+        removed += sum(p[l] for l in other)
         for l in other:
             p[l] = 0.0
         total = sum(p.values())
         for l in LABELS:
             p[l] /= total
-    return masked
+    return flips, removed
 
 
 def cmd_average(args):
@@ -110,8 +110,10 @@ def cmd_average(args):
     note = ""
     if args.mask_other_side:
         sides = gold_sides(args.mask_other_side)
-        masked = mask_other_side(texts, probs, sides)
-        note = f"; other side masked on {sum(t in sides for t in texts)} sided texts ({masked} had mass there)"
+        n = sum(t in sides for t in texts)
+        flips, removed = mask_other_side(texts, probs, sides)
+        note = (f"; other side masked on {n} sided texts ({flips} read on the other side, "
+                f"mean mass removed {removed / max(n, 1):.4f})")
     write_readings(args.out, texts, probs)
     print(f"ensemble_readings: {len(texts)} texts, {len(members)} members{note} -> {args.out}",
           file=sys.stderr)
