@@ -68,6 +68,10 @@ spill_dir() {
   return 1
 }
 if [ ! -f "$venv/.stamp-requirements" ]; then
+  # A link left from an earlier spill whose folder was deleted is dropped; the choice is made anew.
+  for name in .venv .venv-oldarrow target; do
+    if [ -L "$root/$name" ] && [ ! -e "$root/$name" ]; then rm "$root/$name"; fi
+  done
   have="$(free_mb "$root")"
   if [ -n "$have" ] && [ "$have" -lt $((min_gb * 1024)) ]; then
     if [ "$have" -ge $((checkout_min_gb * 1024)) ] && spill_dir; then
