@@ -28,7 +28,7 @@ import argparse
 import json
 import sys
 
-from readings import distinct_texts, write_readings
+from readings import distinct_texts, jsonl_rows, write_readings
 from stance_labels import LABELS, side
 
 
@@ -43,12 +43,10 @@ def cmd_texts(args):
 def member_probs(path):
     """{text: [p per label]} from one `stance classify --out -` file."""
     out = {}
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            row = json.loads(line)
-            if row.get("status") != "ok":
-                raise SystemExit(f"{path} line {n}: status {row.get('status')!r}, not ok")
-            out[row["text"]] = [row[f"p_{l}"] for l in LABELS]
+    for n, row in jsonl_rows(path):
+        if row.get("status") != "ok":
+            raise SystemExit(f"{path} line {n}: status {row.get('status')!r}, not ok")
+        out[row["text"]] = [row[f"p_{l}"] for l in LABELS]
     return out
 
 
@@ -72,28 +70,25 @@ def gold_sides(paths):
     with no sided label, or labels on both sides, are left out."""
     sides = {}
     for path in paths:
-        with open(path, encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                if "label" not in row:
-                    raise SystemExit(f"{path} line {n}: no label (--mask-other-side reads labelled files)")
-                s = side(row["label"])
-                if s:
-                    sides.setdefault(row["text"], set()).add(s)
+        for n, row in jsonl_rows(path):
+            if "label" not in row:
+                raise SystemExit(f"{path} line {n}: no label (--mask-other-side reads labelled files)")
+            s = side(row["label"])
+            if s:
+                sides.setdefault(row["text"], set()).add(s)
     return {t: next(iter(s)) for t, s in sides.items() if len(s) == 1}
 
 
 def mask_other_side(texts, probs, sides):
     """Zeroes the other side of each sided text's reading and renormalises; returns how many
     readings read the text on the other side (the teacher's own flips) and the mass removed."""
+    other_side = {s: [l for l in LABELS if side(l) == -s] for s in (-1, 1)}
     flips, removed = 0, 0.0
     for text, p in zip(texts, probs):
         s = sides.get(text)
         if not s:
             continue
-        other = [l for l in LABELS if side(l) == -s]
+        other = other_side[s]
         flips += max(LABELS, key=p.get) in other
         removed += sum(p[l] for l in other)
         for l in other:

@@ -13,6 +13,14 @@ import os
 from stance_labels import LABELS
 
 
+def jsonl_rows(path):
+    """(line number, row) for every non-blank line of a JSONL file."""
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                yield n, json.loads(line)
+
+
 def distinct_texts(paths):
     """Every distinct `text` of the JSONL files, in order of first appearance. Refuses a test
     split (a file whose name has "test" and not "retired")."""
@@ -21,16 +29,13 @@ def distinct_texts(paths):
         name = os.path.basename(path)
         if "test" in name and "retired" not in name:
             raise SystemExit(f"{path}: teacher readings never read a test split")
-        with open(path, encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                text = json.loads(line).get("text")
-                if not isinstance(text, str):
-                    raise SystemExit(f"{path} line {n}: no text")
-                if text not in seen:
-                    seen.add(text)
-                    texts.append(text)
+        for n, row in jsonl_rows(path):
+            text = row.get("text")
+            if not isinstance(text, str):
+                raise SystemExit(f"{path} line {n}: no text")
+            if text not in seen:
+                seen.add(text)
+                texts.append(text)
     return texts
 
 
