@@ -50,12 +50,12 @@ vpy="$venv/bin/python"
 # .venv-oldarrow, target) are made there and linked from the checkout, and setup says so; the
 # checkout itself then needs only its models (about 1 GB).
 need_gb=10 min_gb=8 checkout_min_gb=2
+big_dirs=(.venv .venv-oldarrow target)
 free_mb() { df -Pk "$1" 2>/dev/null | awk 'NR == 2 { print int($4 / 1024) }'; }
 # Sets $spill to a folder on another filesystem with room for the big folders, if there is one.
 spill_dir() {
-  local dev cand
+  local dev cand cache="${XDG_CACHE_HOME:-}"
   dev="$(stat -c %d "$root")"
-  local cache="${XDG_CACHE_HOME:-}"
   [ -n "$cache" ] || [ -z "${HOME:-}" ] || cache="$HOME/.cache"
   for cand in "${STRAIT_STANCE_SPILL:-}" "$cache" "${TMPDIR:-/tmp}" /var/tmp; do
     [ -n "$cand" ] && mkdir -p "$cand" 2>/dev/null || continue
@@ -69,14 +69,14 @@ spill_dir() {
 }
 if [ ! -f "$venv/.stamp-requirements" ]; then
   # A link left from an earlier spill whose folder was deleted is dropped; the choice is made anew.
-  for name in .venv .venv-oldarrow target; do
+  for name in "${big_dirs[@]}"; do
     if [ -L "$root/$name" ] && [ ! -e "$root/$name" ]; then rm "$root/$name"; fi
   done
   have="$(free_mb "$root")"
   if [ -n "$have" ] && [ "$have" -lt $((min_gb * 1024)) ]; then
     if [ "$have" -ge $((checkout_min_gb * 1024)) ] && spill_dir; then
       say "$root has $have MB free, under the ${need_gb} GB a first setup fills: .venv, .venv-oldarrow and target/ go to $spill ($(free_mb "$spill") MB free there), linked from the checkout (delete that folder to reclaim the space)"
-      for name in .venv .venv-oldarrow target; do
+      for name in "${big_dirs[@]}"; do
         if [ ! -e "$root/$name" ] && [ ! -L "$root/$name" ]; then
           mkdir -p "$spill/$name"
           ln -s "$spill/$name" "$root/$name"
