@@ -128,7 +128,8 @@ torch_want="$(sha256sum scripts/requirements-torch.txt | cut -d' ' -f1)"
 torch_have="$(cat "$torch_stamp" 2>/dev/null || true)"
 if [ "$dev" = 1 ] && [ "$torch_have" != "$torch_want full" ]; then
   have="$(free_mb "$(readlink -f "$venv")")"
-  if [ -n "$torch_have" ] && [ -n "$have" ] && [ "$have" -lt $((dev_extra_gb * 1024)) ]; then
+  if [ -n "$torch_have" ] && [ -n "$have" ] && [ "$have" -lt $((dev_extra_gb * 1024)) ] \
+     && ! "$vpy" -c 'import torch' 2>/dev/null; then
     echo "setup: error: $(readlink -f "$venv") has $have MB free; the test extras (torch's CUDA libraries, the test packages, .venv-oldarrow) need about ${dev_extra_gb} GB more there. Free some space and rerun." >&2
     exit 1
   fi
