@@ -396,6 +396,42 @@ def shared_either_way(rows, others, lang="en"):
     return shared
 
 
+def one_script(rows):
+    """Chinese rows with their text in Simplified (OpenCC `t2s`; Simplified text passes through),
+    so the repeat rules see a Traditional copy of a passage as the same text. Needs
+    `opencc-python-reimplemented` (scripts/requirements-dev.txt): the stages that add documents
+    run in the project venv; `check` compares as written."""
+    try:
+        from opencc import OpenCC
+    except ImportError:
+        sys.exit("real_corpus: adding Chinese documents compares both scripts and needs opencc "
+                 "(scripts/requirements-dev.txt): run it with .venv/bin/python after "
+                 "scripts/setup.sh --dev")
+    t2s = OpenCC("t2s")
+    return [{**r, "text": t2s.convert(r["text"])} for r in rows]
+
+
+def repeats(fresh, guarded, lang):
+    """Rows of `fresh` to leave out for repeating text of `guarded` ({row id: why}): a whole
+    sentence either way round (`shared_either_way`). Chinese compares both in one script, and a
+    page one of whose passages is a whole guarded passage in the other script (the same report
+    reposted, as a Simplified copy of a Traditional page) goes whole."""
+    if lang == "zh":
+        fresh_1, guarded_1 = one_script(fresh), one_script(guarded)
+    else:
+        fresh_1, guarded_1 = fresh, guarded
+    out = {i: f"repeats a sentence of passage {o}"
+           for i, o in shared_either_way(fresh_1, guarded_1, lang).items()}
+    if lang == "zh":
+        whole = {norm_key(r["text"], lang): r["id"] for r in guarded_1}
+        copied = {r["doc_id"]: whole[norm_key(r["text"], lang)] for r in fresh_1
+                  if norm_key(r["text"], lang) in whole}
+        for r in fresh:
+            if r["doc_id"] in copied:
+                out.setdefault(r["id"], f"its page reposts passage {copied[r['doc_id']]}")
+    return out
+
+
 def split_group(split):
     """Splits a page may share: train and the retired test split are both training text."""
     return "train" if split in ("train", RETIRED) else split
@@ -468,9 +504,9 @@ def cmd_refresh_test(args):
     old = {s: read_jsonl(path) for s, path in split_files(out_dir)}
     fresh = new_documents(args, old, "refresh-test")
     retiring = old.get(RETIRED, []) + old.get("test", [])
-    shared = shared_either_way(fresh, old.get("train", []) + old.get("dev", []) + retiring, args.lang)
-    for i, o in sorted(shared.items()):
-        print(f"dropped {i}: repeats a sentence of {o}", file=sys.stderr)
+    shared = repeats(fresh, old.get("train", []) + old.get("dev", []) + retiring, args.lang)
+    for i, why in sorted(shared.items()):
+        print(f"dropped {i}: {why}", file=sys.stderr)
     fresh = [r for r in fresh if r["id"] not in shared]
     fields = FIELDS + LANGS[args.lang]["extra"]
     retired = old.get(RETIRED, []) + [{**r, "split": RETIRED} for r in old.get("test", [])]
@@ -488,14 +524,14 @@ def add_documents(args, split, guard):
     or SHARED_SENTENCE_CHARS_ZH characters) of a `guard` split is left out, so the test split
     stays unseen text (and a grown dev split measures text no model trained on); in English, so
     is one sharing SHARED_NGRAMS word 6-grams with a guard split, and every passage of a page
-    that carries the same report (`overlapping`)."""
+    that carries the same report (`overlapping`); in Chinese the comparison is made in one script,
+    and a page reposting a guarded passage in the other script goes whole (`repeats`)."""
     cmd = f"add-{split}"
     out_dir = LANGS[args.lang]["dir"]
     old = {s: read_jsonl(path) for s, path in split_files(out_dir)}
     fresh = new_documents(args, old, cmd)
     guarded = [r for g in guard for r in old.get(g, [])]
-    shared = {i: f"repeats a sentence of passage {o}"
-              for i, o in shared_either_way(fresh, guarded, args.lang).items()}
+    shared = repeats(fresh, guarded, args.lang)
     if args.lang == "en":
         by_split = {g: old.get(g, []) for g in guard}
         for i, why in overlapping(fresh, by_split).items():

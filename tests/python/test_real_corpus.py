@@ -16,9 +16,13 @@ same report as a guarded passage (30+ 6-grams); a page the corpus already cites 
 guarding test, train and the retired split.
 
 join-pages: a page whose passages ended up in two splits under two doc_ids is put in one; the
-Chinese repeat rule counts whole sentences of 20+ characters.
+Chinese repeat rule counts whole sentences of 20+ characters, compared in one script (OpenCC), and
+a page reposting a guarded passage in the other script goes whole.
 
-Usage: python3 tests/python/test_real_corpus.py   (exit 0 when every check passes)
+Usage note: the Chinese checks need opencc (scripts/requirements-dev.txt), so scripts/test.sh runs
+this with the project venv's Python.
+
+Usage: .venv/bin/python tests/python/test_real_corpus.py   (exit 0 when every check passes)
 """
 
 import argparse
@@ -245,6 +249,16 @@ def main():
                                 "(punctuation width and quote style ignored)")
     shared = rc.shared_sentence([{"id": "x", "text": "美方重申不支持台独。"}], [{"id": "y", "text": zh_test}], "zh")
     check(shared == {}, "zh: a shorter phrase is not a repeat")
+    # Across scripts: a Simplified repost of a Traditional dev passage, and a sentence of one.
+    dev_trad = {"id": "dv", "doc_id": "d", "text": "對於兩岸關係，蔡英文總統過去八年來說維持現狀，也持續提升台灣的國際合作。"}
+    fresh = [{"id": "x1", "doc_id": "p", "text": "对于两岸关系,蔡英文总统过去八年来说维持现状,也持续提升台湾的国际合作。"},
+             {"id": "x2", "doc_id": "p", "text": "记者问及选举结果时,发言人说选民会做出明智的决定,一切如常。"},
+             {"id": "y1", "doc_id": "q", "text": "外交部表示欢迎。外交部发言人表示,美方重申不支持台独,这一立场没有改变。"},
+             {"id": "y2", "doc_id": "q", "text": "这是另一段与台湾政治地位无关的文字,谈的是贸易与关税。"}]
+    left = rc.repeats(fresh, [dev_trad, {"id": "te", "doc_id": "t", "text": "外交部發言人表示，美方重申不支持台獨，這一立場沒有改變。"}], "zh")
+    check(set(left) == {"x1", "x2", "y1"} and "reposts passage dv" in left["x2"],
+          "zh: a Simplified copy of a Traditional guarded passage is a repeat and its page goes whole; "
+          "a passage holding a guarded sentence in the other script is a repeat, its page's other passages stay")
 
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
