@@ -44,9 +44,9 @@ command -v cargo >/dev/null 2>&1 || { echo "setup: error: cargo not found; insta
 venv="$root/.venv"
 vpy="$venv/bin/python"
 
-# A first setup fills about 5 GB (the venv with torch's libraries ~1.8 GB, the release build
-# ~2.7 GB), and --dev about 5 GB more (torch's CUDA libraries for Python, the test packages,
-# .venv-oldarrow): about 10 GB in all. Say so up front rather than as a pip traceback halfway
+# A first setup fills about 4 GB (the venv with torch's libraries 2.0 GB, the release build
+# 1.6 GB; 5 GB asked for, as margin), and --dev about 6 GB more (torch's CUDA libraries for
+# Python, the test packages, .venv-oldarrow, the test builds): about 10 GB in all. Say so up front rather than as a pip traceback halfway
 # through a download; pip's own cache is off (PIP_NO_CACHE_DIR below), so it never holds a second
 # copy of torch. When the checkout's filesystem is short of the 8 GB kept for the whole but another
 # one has room (STRAIT_STANCE_SPILL, the user's cache folder, TMPDIR, /var/tmp, tried in that
