@@ -53,7 +53,7 @@ vpy="$venv/bin/python"
 # order), the three big folders (.venv, .venv-oldarrow, target) are made there and linked from the
 # checkout, and setup says so; the checkout itself then needs only its models (about 1 GB). With
 # no such filesystem, a plain setup still goes on where the checkout has 5 GB.
-need_gb=10 min_gb=8 checkout_min_gb=2 runtime_gb=5 dev_extra_gb=5
+need_gb=10 min_gb=8 checkout_min_gb=2 runtime_gb=5 dev_extra_gb=6
 big_dirs=(.venv .venv-oldarrow target)
 free_mb() { df -Pk "$1" 2>/dev/null | awk 'NR == 2 { print int($4 / 1024) }'; }
 # Sets $spill to a folder on another filesystem with room for the big folders, if there is one.
@@ -130,7 +130,7 @@ if [ "$dev" = 1 ] && [ "$torch_have" != "$torch_want full" ]; then
   have="$(free_mb "$(readlink -f "$venv")")"
   if [ -n "$torch_have" ] && [ -n "$have" ] && [ "$have" -lt $((dev_extra_gb * 1024)) ] \
      && ! "$vpy" -c 'import torch' 2>/dev/null; then
-    echo "setup: error: $(readlink -f "$venv") has $have MB free; the test extras (torch's CUDA libraries, the test packages, .venv-oldarrow) need about ${dev_extra_gb} GB more there. Free some space and rerun." >&2
+    echo "setup: error: $(readlink -f "$venv") has $have MB free; the test extras (torch's CUDA libraries, the test packages, .venv-oldarrow, the test builds) need about ${dev_extra_gb} GB more there. Free some space and rerun." >&2
     exit 1
   fi
   say "installing torch with its CUDA libraries into .venv (--dev: Python torch for the tests; a large download)"
