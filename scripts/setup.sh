@@ -46,13 +46,14 @@ vpy="$venv/bin/python"
 
 # A first setup fills about 4 GB (the venv with torch's libraries 2.0 GB, the release build
 # 1.6 GB; 5 GB asked for, as margin), and --dev about 6 GB more (torch's CUDA libraries for
-# Python, the test packages, .venv-oldarrow, the test builds): about 10 GB in all. Say so up front rather than as a pip traceback halfway
-# through a download; pip's own cache is off (PIP_NO_CACHE_DIR below), so it never holds a second
-# copy of torch. When the checkout's filesystem is short of the 8 GB kept for the whole but another
-# one has room (STRAIT_STANCE_SPILL, the user's cache folder, TMPDIR, /var/tmp, tried in that
-# order), the three big folders (.venv, .venv-oldarrow, target) are made there and linked from the
-# checkout, and setup says so; the checkout itself then needs only its models (about 1 GB). With
-# no such filesystem, a plain setup still goes on where the checkout has 5 GB.
+# Python, the test packages, .venv-oldarrow, the test builds): about 10 GB in all. Say so up
+# front rather than as a pip traceback halfway through a download; pip's own cache is off
+# (PIP_NO_CACHE_DIR below), so it never holds a second copy of torch. When the checkout's
+# filesystem is short of the 8 GB kept for the whole but another one has room
+# (STRAIT_STANCE_SPILL, the user's cache folder, TMPDIR, /var/tmp, tried in that order), the
+# three big folders (.venv, .venv-oldarrow, target) are made there and linked from the checkout,
+# and setup says so; the checkout itself then needs only its models (about 1 GB). With no such
+# filesystem, a plain setup still goes on where the checkout has 5 GB.
 need_gb=10 min_gb=8 checkout_min_gb=2 runtime_gb=5 dev_extra_gb=6
 big_dirs=(.venv .venv-oldarrow target)
 free_mb() { df -Pk "$1" 2>/dev/null | awk 'NR == 2 { print int($4 / 1024) }'; }
