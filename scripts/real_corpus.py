@@ -424,8 +424,10 @@ def repeats(fresh, guarded, lang):
            for i, o in shared_either_way(fresh_1, guarded_1, lang).items()}
     if lang == "zh":
         whole = {norm_key(r["text"], lang): r["id"] for r in guarded_1}
-        copied = {r["doc_id"]: whole[norm_key(r["text"], lang)] for r in fresh_1
-                  if norm_key(r["text"], lang) in whole}
+        copied = {}
+        for r in fresh_1:
+            if (o := whole.get(norm_key(r["text"], lang))):
+                copied[r["doc_id"]] = o
         for r in fresh:
             if r["doc_id"] in copied:
                 out.setdefault(r["id"], f"its page reposts passage {copied[r['doc_id']]}")

@@ -19,10 +19,8 @@ join-pages: a page whose passages ended up in two splits under two doc_ids is pu
 Chinese repeat rule counts whole sentences of 20+ characters, compared in one script (OpenCC), and
 a page reposting a guarded passage in the other script goes whole.
 
-Usage note: the Chinese checks need opencc (scripts/requirements-dev.txt), so scripts/test.sh runs
-this with the project venv's Python.
-
-Usage: .venv/bin/python tests/python/test_real_corpus.py   (exit 0 when every check passes)
+Usage: .venv/bin/python tests/python/test_real_corpus.py   (exit 0 when every check passes; the
+Chinese checks need opencc from scripts/requirements-dev.txt, hence the venv's Python)
 """
 
 import argparse
