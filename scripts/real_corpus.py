@@ -19,6 +19,9 @@ Stages (see datasets/README.md, "Real statements"):
             adjudication) join the train split; passages sharing a sentence with test or dev
             (either way round) are left out.
   add-dev   the same for the dev split, guarding test, train and the retired split.
+  add-test  new documents join the test split (to give a thin part of it, such as one script's
+            labels, enough passages to measure), guarding train, dev and the retired split; the
+            test passages already there stay, so the split grows without a choice made on it.
   join-pages
             put every source page's passages in one split group (train and retired_test count as
             one): a page given two doc_ids by two collectors had ended up on both sides.
@@ -520,7 +523,7 @@ def cmd_refresh_test(args):
                                                   retired, test) for r in rs])
 
 
-# ------------------------------------------------------------------------------ add-train / add-dev
+# ---------------------------------------------------------------------- add-train / add-dev / add-test
 def add_documents(args, split, guard):
     """New documents join `split`. A passage that repeats a sentence (SHARED_SENTENCE_WORDS words,
     or SHARED_SENTENCE_CHARS_ZH characters) of a `guard` split is left out, so the test split
@@ -561,6 +564,13 @@ def cmd_add_dev(args):
     """New documents join the dev split (no sentence of test, train or the retired test split
     repeated: dev chooses between models trained on those)."""
     add_documents(args, "dev", guard=["test", "train", RETIRED])
+
+
+def cmd_add_test(args):
+    """New documents join the test split (no sentence of train, dev or the retired test split
+    repeated, either way round: test must stay text no model trained on or was chosen on). Only
+    pages no model has read may join, and they join before any model reads them."""
+    add_documents(args, "test", guard=["train", "dev", RETIRED])
 
 
 # ------------------------------------------------------------------------------------- relabel
@@ -725,7 +735,8 @@ def main():
     # New documents: a pool with its two passes and adjudication.
     for name, what in (("refresh-test", "a fresh test split from new documents; retire the old"),
                        ("add-train", "new documents (pool, two passes, adjudication) join train"),
-                       ("add-dev", "new documents (pool, two passes, adjudication) join dev")):
+                       ("add-dev", "new documents (pool, two passes, adjudication) join dev"),
+                       ("add-test", "new documents (pool, two passes, adjudication) join test")):
         p = sub.add_parser(name, help=what)
         p.add_argument("--pool", required=True)
         p.add_argument("--a", nargs="+", required=True)
@@ -743,7 +754,7 @@ def main():
     a = ap.parse_args()
     sys.exit({"pool": cmd_pool, "batches": cmd_batches, "assemble": cmd_assemble,
               "refresh-test": cmd_refresh_test, "add-train": cmd_add_train,
-              "add-dev": cmd_add_dev, "relabel": cmd_relabel, "join-pages": cmd_join_pages, "check": cmd_check}[a.cmd](a) or 0)
+              "add-dev": cmd_add_dev, "add-test": cmd_add_test, "relabel": cmd_relabel, "join-pages": cmd_join_pages, "check": cmd_check}[a.cmd](a) or 0)
 
 
 if __name__ == "__main__":

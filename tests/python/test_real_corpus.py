@@ -13,7 +13,8 @@ passes and an adjudication, and checks that refresh-test
 add-train: new documents join train; one that shares a sentence with the test or dev split
 (either way round), or 8+ word 6-grams, is left out, as is every passage of a page carrying the
 same report as a guarded passage (30+ 6-grams); a page the corpus already cites is refused. add-dev: the same for dev,
-guarding test, train and the retired split.
+guarding test, train and the retired split. add-test: the same for test, guarding train, dev and the
+retired split; the test rows already there stay.
 
 join-pages: a page whose passages ended up in two splits under two doc_ids is put in one; the
 Chinese repeat rule counts whole sentences of 20+ characters, compared in one script (OpenCC), and
@@ -176,6 +177,33 @@ def main():
         check(sorted(r["id"] for r in read(d / "dev.jsonl")) == ["dv1", "n2", "n4"],
               "add-dev: passages repeating a sentence of test or train are left out; the rest join dev")
         check([r["id"] for r in read(d / "train.jsonl")] == ["tr1"], "add-dev: train is untouched")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        retired = "Officials reviewed the fisheries accord with Manila at length on Tuesday."
+        pool = [
+            pooled("n1", "Taiwan is a sovereign and independent country, the minister said on Monday.", "p1"),
+            # Repeats a train sentence, the dev sentence, a retired sentence: left out of test.
+            pooled("n2", "The spokesperson stressed it again. " + FORMULA, "p2"),
+            pooled("n3", "Officials met again in Brussels. The talks covered trade and tariffs this week.", "p3"),
+            pooled("n4", retired + " Nothing more was said.", "p4"),
+            # Repeats the test sentence: fine, test guards the other splits, not itself.
+            pooled("n5", "Asked again, he replied. We do not support Taiwan independence, the spokesman said.", "p5"),
+        ]
+        labels = {"a": {"n1": "supports", "n2": "opposes", "n3": "off_topic", "n4": "off_topic",
+                        "n5": "does_not_support"},
+                  "b": {"n1": "supports", "n2": "opposes", "n3": "off_topic", "n4": "off_topic",
+                        "n5": "does_not_support"}, "adj": {}}
+        setup(d, pool, labels)
+        write(d / f"{rc.RETIRED}.jsonl", [row("rt1", retired, "off_topic", rc.RETIRED, "r")])
+        others = {f: (d / f).read_bytes() for f in ("train.jsonl", "dev.jsonl", f"{rc.RETIRED}.jsonl")}
+        run(d, rc.cmd_add_test)
+        test = read(d / "test.jsonl")
+        check(sorted(r["id"] for r in test) == ["n1", "n5", "te1"] and all(r["split"] == "test" for r in test),
+              "add-test: the test rows stay and new documents join them; passages repeating a sentence "
+              "of train, dev or the retired split are left out")
+        check(all((d / f).read_bytes() == b for f, b in others.items()),
+              "add-test: train, dev and the retired split are untouched")
 
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
