@@ -62,22 +62,28 @@ const INT8_GATES: [(&str, f64, f64); 2] = [
 // Simplified 0.624 (accuracy 0.837); on the 416 left after the twentieth spot check removed one
 // page's four passages: 0.791, 4.2% (10), Traditional 0.785, Simplified 0.624.
 // stance-multilingual-v3 on the same labels: 0.796, 3.8%, 0.044; Traditional 0.781, Simplified
-// 0.738 (on the 424 of before: 0.808, 4.0%). Gate 0.78:
-// the 1.1-point margin of before, so that one passage read differently by another CPU's kernels
-// does not fail it.
-const ZH_F1: f64 = 0.78;
+// 0.738 (on the 424 of before: 0.808, 4.0%). The Simplified extension (2026-12-06, stop 49: 138
+// passages from 61 new pages, all six labels, joined by `real_corpus.py add-test` before any
+// model read them) makes it 554; v7 read it once: 0.772, flips 4.0% (12), ECE 0.063;
+// Simplified 0.757 (242 passages), Traditional 0.785 (312); the 138 alone 0.708. Gate 0.76:
+// the 1.1-point margin of before, so that one passage read differently by another CPU's
+// kernels does not fail it.
+const ZH_F1: f64 = 0.76;
 /// The Chinese model in int8 against itself in fp32 on the Chinese test split: label agreement
 /// at least, macro-F1 drop at most (`chinese_int8_tracks_fp32_on_the_chinese_test_split`).
-/// v7 (2026-12-06): 98.3% agreeing, int8 0.792 against fp32's 0.791. v3 measured 97.1% and 0.8
+/// v7 (2026-12-06): 98.3% agreeing, int8 0.792 against fp32's 0.791; on the 554 of the
+/// Simplified extension 98.4%, 0.772 against 0.772 (AVX2 kernels). v3 measured 97.1% and 0.8
 /// points (0.803 against 0.812) with per-row ranges for the FFN input
 /// projection; 96.9% and 1.5 without; 88.8% with the int8 of before 2026-12-05.
 const ZH_INT8_GATE: (f64, f64) = (0.96, 0.015);
 const ZH_FLIPS: f64 = 0.055;
-/// Each script on its own, macro-F1 at least. Simplified kept low: its 104 test passages have no
-/// `supports` and two `leans_supports` passages, so one passage moves its macro-F1 by up to 0.15
-/// (v7 0.624 with accuracy 0.837, against v3's 0.738 and 0.856: one of the two `leans_supports`
-/// missed and two read into it); Traditional (316 passages) measured 0.784 (v3 0.781).
-const ZH_SCRIPT_F1: [(&str, f64); 2] = [("zh-Hans", 0.60), ("zh-Hant", 0.75)];
+/// Each script on its own, macro-F1 at least. Until the Simplified extension the Simplified gate
+/// was kept at 0.60: its 104 test passages had no `supports` and two `leans_supports`, so one
+/// passage moved its macro-F1 by up to 0.15 (v7 0.624). With 242 (at least 16 of every label)
+/// v7 reads 0.757: gate 0.74 (1.7 points under: the Chinese gate's margin, and a little more for
+/// the smaller part). Traditional (312 passages)
+/// measured 0.785 (v3 0.781 on the 316).
+const ZH_SCRIPT_F1: [(&str, f64); 2] = [("zh-Hans", 0.74), ("zh-Hant", 0.75)];
 // The fast tier (models/stance-minilm-fast-v3, 3 layers distilled from the default model), as
 // `--fast` runs it (int8 weights), with the default two streams: on the fresh real test split
 // macro-F1 0.765, 0.1 points above the default model (the goal: at most 1.5 under); fresh
@@ -659,7 +665,7 @@ fn bundled_sample_nightly_output_matches_the_readme() {
 fn shipped_routes_on_the_real_chinese_test_split() {
     let r = eval_file(&shipped_routes(), "datasets/real/zh/test.jsonl");
     let m = &r.metrics;
-    assert!(m.n >= 400, "the Chinese test split has {} passages", m.n);
+    assert!(m.n >= 550, "the Chinese test split has {} passages", m.n);
     assert!(
         m.macro_f1 >= ZH_F1,
         "Chinese macro-F1 {:.4} < {ZH_F1}",
@@ -676,7 +682,7 @@ fn shipped_routes_on_the_real_chinese_test_split() {
             .get(script)
             .expect("both scripts are reported");
         println!("{script}: {} passages, macro-F1 {:.4}", s.n, s.macro_f1);
-        assert!(s.n >= 100, "{script}: {} passages", s.n);
+        assert!(s.n >= 240, "{script}: {} passages", s.n);
         assert!(
             s.macro_f1 >= min_f1,
             "{script} macro-F1 {:.4} < {min_f1}",
