@@ -26,7 +26,7 @@ What it does
   * parses the binary's output with an explicit Spark schema (FAILFAST) and writes
         OUTPUT/predictions/run_date=YYYY-MM-DD/part-*.parquet   (status "ok")
         OUTPUT/rejects/run_date=YYYY-MM-DD/part-*.parquet       (status "rejected", if any)
-    with the CLI's predictions schema: the 25 core columns in the CLI's order and types
+    with the CLI's predictions schema: the core columns in the CLI's order and types
     (Float32 probabilities, classified_at timestamp[us, UTC], date Date32, evidence_* Int64,
     n_sentences Int32), then the passthrough columns named as the CLI names them (a passthrough
     that collides with a core column gets an `input_` prefix; `run_date` becomes

@@ -23,6 +23,7 @@
 use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 
+use crate::actors::{is_reporting_actor, ActorRule};
 use crate::batch::{plan_batches, windows, BatchLimits};
 use crate::labels::{argmax, Label, NUM_LABELS};
 use crate::memo::{Memo, Plan};
@@ -67,6 +68,11 @@ pub struct ClassifierSettings {
     /// intra-op threads ([`crate::streams`]); 1 = one stream using every thread. Default: one
     /// per thread, at most [`crate::defaults::MAX_AUTO_STREAMS`].
     pub streams: usize,
+    /// Apply the annotation guide's actor rules after the model ([`crate::actors`]): a
+    /// statement whose recorded actor is a news outlet, journalist or commentator is
+    /// `off_topic` (GUIDE 5.14.47). Training, calibration and distillation turn it off: they
+    /// measure the model.
+    pub actor_rules: bool,
 }
 
 impl Default for ClassifierSettings {
@@ -79,11 +85,21 @@ impl Default for ClassifierSettings {
             min_stance_confidence: crate::defaults::MIN_STANCE_CONFIDENCE,
             reuse: true,
             streams: crate::defaults::streams(tch::get_num_threads().max(1) as usize),
+            actor_rules: crate::defaults::ACTOR_RULES,
         }
     }
 }
 
 impl ClassifierSettings {
+    /// The defaults without the guide's actor rules: the model's own readings, which training,
+    /// calibration, distillation and cross-fitting measure and learn from.
+    pub fn model_only() -> ClassifierSettings {
+        ClassifierSettings {
+            actor_rules: false,
+            ..ClassifierSettings::default()
+        }
+    }
+
     /// Checks the settings' ranges (messages name settings, not command-line flags).
     pub fn validate(&self) -> Result<(), String> {
         if self.max_tokens < 8 {
@@ -138,6 +154,9 @@ pub struct DocResult {
     pub evidence: Option<Range<usize>>,
     /// Index of the deciding sentence, when the document was segmented and takes a stance.
     pub evidence_sentence: Option<usize>,
+    /// The guide rule that decided the label instead of the model, if one did (the sentences
+    /// keep the model's readings).
+    pub rule: Option<ActorRule>,
 }
 
 /// Work counters, for throughput reports.
@@ -436,6 +455,7 @@ fn whole_result(
             .collect(),
         evidence: stance.then(|| trimmed(text)),
         evidence_sentence: None,
+        rule: None,
     }
 }
 
@@ -456,6 +476,7 @@ fn segmented_result(
         probs: probs[pick],
         evidence: evidence.map(|i| sentences[i].clone()),
         evidence_sentence: evidence,
+        rule: None,
         sentences: sentences
             .into_iter()
             .zip(&probs)
@@ -502,14 +523,35 @@ pub fn classify_with_memo(
         .into_iter()
         .enumerate()
         .map(|(d, sentences)| {
-            if units.whole[d] {
+            let result = if units.whole[d] {
                 whole_result(texts[d], doc_probs[d], sentences)
             } else {
                 segmented_result(&sent_probs[d], sentences, settings.min_stance_confidence)
+            };
+            if settings.actor_rules {
+                apply_actor_rules(result, docs[d].actor)
+            } else {
+                result
             }
         })
         .collect();
     Ok((results, work))
+}
+
+/// The guide's actor rules over the model's result ([`crate::actors`]): a statement recorded as
+/// a news outlet's, a journalist's or a commentator's is `off_topic` with no evidence; its
+/// sentences keep the model's readings.
+fn apply_actor_rules(result: DocResult, actor: Option<&str>) -> DocResult {
+    if !actor.is_some_and(is_reporting_actor) {
+        return result;
+    }
+    DocResult {
+        probs: off_topic(),
+        evidence: None,
+        evidence_sentence: None,
+        rule: Some(ActorRule::ReportingActor),
+        ..result
+    }
 }
 
 /// Classifies any number of documents, [`classify_documents`] on one group of 512 after

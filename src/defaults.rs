@@ -35,6 +35,10 @@ pub const MAX_TOKENS: usize = 256;
 /// In segmented documents, the probability a sentence's top stance label needs to decide the
 /// document (tuned on the long-document dev set).
 pub const MIN_STANCE_CONFIDENCE: f32 = 0.5;
+/// Apply the annotation guide's actor rules after the model (a statement recorded as a news
+/// outlet's, journalist's or commentator's is `off_topic`, GUIDE 5.14.47; `--no-actor-rules`
+/// turns it off).
+pub const ACTOR_RULES: bool = true;
 /// Records per chunk: the unit of length sorting and of commit.
 pub const CHUNK_ROWS: usize = 4096;
 /// Rejected / read above which a run reports failure (exit code 3).

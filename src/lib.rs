@@ -16,6 +16,8 @@
 //!    calibrated probabilities for every sentence; documents take the label of their deciding
 //!    sentence, which is kept as evidence. A unit the model already read in this run is not
 //!    read again ([`memo`]); batches run on one stream per thread, at most 4 ([`streams`]).
+//!    The annotation guide's actor rules then apply ([`actors`]): a statement recorded as a
+//!    news outlet's or a journalist's is `off_topic`, as the guide labels it.
 //! 4. **write** ([`output`], [`run`]): predictions, sentences and rejects are committed to a
 //!    Hive-partitioned Parquet dataset chunk by chunk (temp file → fsync → rename), with a run
 //!    manifest that accounts for every record; or streamed as JSON lines.
@@ -24,6 +26,7 @@
 //! [`trends`] turns a predictions dataset into per-actor time series, shift alerts and charts.
 //! The library never prints; long operations report through [`report::Reporter`].
 
+pub mod actors;
 pub mod batch;
 pub mod classify;
 pub mod defaults;

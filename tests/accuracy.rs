@@ -65,10 +65,11 @@ const INT8_GATES: [(&str, f64, f64); 2] = [
 // 0.738 (on the 424 of before: 0.808, 4.0%). The Simplified extension (2026-12-06, stop 49: 138
 // passages from 61 new pages, all six labels, joined by `real_corpus.py add-test` before any
 // model read them) makes it 554; v7 read it once: 0.772, flips 4.0% (12), ECE 0.063;
-// Simplified 0.757 (242 passages), Traditional 0.785 (312); the 138 alone 0.708. Gate 0.76:
-// the 1.1-point margin of before, so that one passage read differently by another CPU's
-// kernels does not fail it.
-const ZH_F1: f64 = 0.76;
+// Simplified 0.757 (242 passages), Traditional 0.785 (312); the 138 alone 0.708. With the
+// guide's reporting-actor rule (default since the same stop, `reporting_actor_rule_*` below),
+// read once: 0.779, flips 4.0% (12), ECE 0.061; Simplified 0.770, Traditional 0.785. Gate
+// 0.765, so that one passage read differently by another CPU's kernels does not fail it.
+const ZH_F1: f64 = 0.765;
 /// The Chinese model in int8 against itself in fp32 on the Chinese test split: label agreement
 /// at least, macro-F1 drop at most (`chinese_int8_tracks_fp32_on_the_chinese_test_split`).
 /// v7 (2026-12-06): 98.3% agreeing, int8 0.792 against fp32's 0.791; on the 554 of the
@@ -80,10 +81,18 @@ const ZH_FLIPS: f64 = 0.055;
 /// Each script on its own, macro-F1 at least. Until the Simplified extension the Simplified gate
 /// was kept at 0.60: its 104 test passages had no `supports` and two `leans_supports`, so one
 /// passage moved its macro-F1 by up to 0.15 (v7 0.624). With 242 (at least 16 of every label)
-/// v7 reads 0.757: gate 0.74 (1.7 points under: the Chinese gate's margin, and a little more for
-/// the smaller part). Traditional (312 passages)
+/// v7 reads 0.757, 0.770 with the reporting-actor rule: gate 0.75 (2 points under: the Chinese
+/// gate's margin, and a little more for the smaller part). Traditional (312 passages)
 /// measured 0.785 (v3 0.781 on the 316).
-const ZH_SCRIPT_F1: [(&str, f64); 2] = [("zh-Hans", 0.74), ("zh-Hant", 0.75)];
+const ZH_SCRIPT_F1: [(&str, f64); 2] = [("zh-Hans", 0.75), ("zh-Hant", 0.75)];
+/// The reporting-actor rule (GUIDE 5.14.47, `strait_stance::actors`) on the Chinese splits,
+/// macro-F1 with it at least this far above the model alone: measured (2026-12-06) on dev
+/// 0.797 against 0.768 (its outlet names were collected from train and dev) and, read once, on
+/// test 0.779 against 0.772 (Simplified 0.770 against 0.757).
+const ZH_RULE_GAIN: [(&str, f64); 2] = [
+    ("datasets/real/zh/dev.jsonl", 0.02),
+    ("datasets/real/zh/test.jsonl", 0.004),
+];
 // The fast tier (models/stance-minilm-fast-v3, 3 layers distilled from the default model), as
 // `--fast` runs it (int8 weights), with the default two streams: on the fresh real test split
 // macro-F1 0.765, 0.1 points above the default model (the goal: at most 1.5 under); fresh
@@ -125,17 +134,41 @@ fn shipped_routes() -> Routes {
 }
 
 fn eval_file(model: &Routes, rel: &str) -> strait_stance::eval::EvalReport {
+    eval_file_with(model, rel, &ClassifierSettings::default())
+}
+
+fn eval_file_with(
+    model: &Routes,
+    rel: &str,
+    settings: &ClassifierSettings,
+) -> strait_stance::eval::EvalReport {
     let ex = read_labelled(&root().join(rel), "text", "label").unwrap();
-    let r = evaluate(
-        model,
-        &ex,
-        &ClassifierSettings::default(),
-        &AtomicBool::new(false),
-        &Silent,
-    )
-    .unwrap();
+    let r = evaluate(model, &ex, settings, &AtomicBool::new(false), &Silent).unwrap();
     println!("{rel}\n{}", render(&r.metrics));
     r
+}
+
+/// The guide's reporting-actor rule (on by default) earns its place on the real Chinese splits
+/// and takes nothing away: macro-F1 with it is above the model alone by the measured margin, and
+/// polarity flips do not rise (the rule only ever answers `off_topic`).
+#[test]
+fn reporting_actor_rule_lifts_the_chinese_splits() {
+    let routes = shipped_routes();
+    for (rel, min_gain) in ZH_RULE_GAIN {
+        let ruled = eval_file(&routes, rel).metrics;
+        let alone = eval_file_with(&routes, rel, &ClassifierSettings::model_only()).metrics;
+        println!(
+            "{rel}: with the rule {:.4}, model alone {:.4}",
+            ruled.macro_f1, alone.macro_f1
+        );
+        assert!(
+            ruled.macro_f1 >= alone.macro_f1 + min_gain,
+            "{rel}: the rule lifts macro-F1 from {:.4} to {:.4}, less than {min_gain}",
+            alone.macro_f1,
+            ruled.macro_f1
+        );
+        assert!(ruled.polarity_flip_rate <= alone.polarity_flip_rate);
+    }
 }
 
 /// The shipped model on the real test split, read once for every test that needs it.

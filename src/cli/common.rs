@@ -174,6 +174,11 @@ pub struct ClassifierArgs {
     /// thread)
     #[arg(long, default_value_t = StreamCount::Auto, value_name = "N|auto")]
     pub streams: StreamCount,
+    /// Let the model label every statement. By default a statement whose actor is a news
+    /// outlet, agency, journalist or commentator is off_topic, as the annotation guide rules
+    /// (GUIDE 5.14.47), and its `rule` column says reporting_actor.
+    #[arg(long)]
+    pub no_actor_rules: bool,
 }
 
 impl ClassifierArgs {
@@ -200,6 +205,7 @@ impl ClassifierArgs {
             min_stance_confidence: self.min_stance_confidence,
             reuse: !self.no_reuse,
             streams: self.streams.resolve(tch::get_num_threads().max(1) as usize),
+            actor_rules: !self.no_actor_rules,
         };
         settings.validate().map_err(settings_error)?;
         Ok(settings)

@@ -64,6 +64,7 @@ pub fn prediction(name: &str, r: &PredictionRow, ctx: &RowContext) -> Option<Cel
         "evidence_end" => Cell::I64(r.evidence_end),
         "n_sentences" => Cell::I32(r.n_sentences),
         "warning" => Cell::Str(r.warning.clone()),
+        "rule" => Cell::Str(r.rule.map(|x| x.as_str().to_string())),
         "run_id" => text(&ctx.run_id),
         other => return label_cell(other, &r.probs),
     })

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::cells::{self, Cell};
 use super::schema::{ColumnSpec, ColumnType, TableSpec, PREDICTIONS, REJECTS, SENTENCES};
+use crate::actors::ActorRule;
 use crate::input::{Passthrough, Reject};
 use crate::labels::{Label, NUM_LABELS};
 use crate::language::Lang;
@@ -45,6 +46,8 @@ pub struct PredictionRow {
     pub n_sentences: i32,
     /// A non-fatal input problem (e.g. an unparseable date stored as null).
     pub warning: Option<String>,
+    /// The guide rule that decided the label instead of the model, if one did.
+    pub rule: Option<ActorRule>,
     /// Passthrough columns.
     pub passthrough: Passthrough,
 }

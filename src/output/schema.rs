@@ -178,7 +178,7 @@ pub const PREDICTIONS: TableSpec = TableSpec {
     passthrough: true,
 };
 
-const PREDICTION_COLUMNS: [ColumnSpec; 26] = join(&[
+const PREDICTION_COLUMNS: [ColumnSpec; 27] = join(&[
     &[
         col(
             "id",
@@ -248,6 +248,12 @@ const PREDICTION_COLUMNS: [ColumnSpec; 26] = join(&[
             String,
             true,
             "a problem that did not cost the row (e.g. an unparseable date)",
+        ),
+        col(
+            "rule",
+            String,
+            true,
+            "an annotation-guide rule that decided the label instead of the model: reporting_actor (the actor is a news outlet, agency, journalist or commentator: off_topic, GUIDE 5.14.47); null when the model decided",
         ),
         col("run_id", String, false, "the run that wrote the row"),
     ],

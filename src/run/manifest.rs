@@ -117,6 +117,7 @@ fn settings_json(settings: &RunSettings) -> serde_json::Value {
         "batch_size": settings.classifier.limits.max_rows,
         "max_batch_tokens": settings.classifier.limits.max_tokens,
         "segmentation": settings.classifier.segmentation,
+        "actor_rules": settings.classifier.actor_rules,
         "chunk_rows": settings.chunk_rows,
         "reclassify": settings.reclassify,
         "shard": settings.shard,

@@ -91,6 +91,7 @@ fn document_row(
         evidence_end: ev_end,
         n_sentences: res.sentences.len() as i32,
         warning: rec.warning,
+        rule: res.rule,
         passthrough: rec.passthrough,
         text: rec.text,
     }

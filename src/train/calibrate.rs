@@ -77,7 +77,7 @@ pub(super) fn calibrate_staged(
 ) -> Result<Calibration, TrainError> {
     let uncalibrated = super::load_staged(dir)?;
     let docs: Vec<Statement> = dev.iter().map(Example::statement).collect();
-    let settings = ClassifierSettings::default();
+    let settings = ClassifierSettings::model_only();
     let probs: Vec<[f32; NUM_LABELS]> =
         classify_in_groups(&uncalibrated, &docs, &settings, cancel, |_| {})?
             .into_iter()

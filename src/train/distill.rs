@@ -85,7 +85,7 @@ fn model_readings(
     let results = classify_in_groups(
         &teacher,
         docs,
-        &ClassifierSettings::default(),
+        &ClassifierSettings::model_only(),
         cancel,
         |n| reporter.advance(n as u64),
     );

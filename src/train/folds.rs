@@ -356,7 +356,7 @@ impl FoldPlan {
         let results = classify_in_groups(
             &model,
             &docs,
-            &ClassifierSettings::default(),
+            &ClassifierSettings::model_only(),
             cancel,
             |_| {},
         )?;

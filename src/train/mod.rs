@@ -369,7 +369,7 @@ fn final_metrics(
     data: &Splits,
     cancel: &AtomicBool,
 ) -> Result<(Metrics, Option<Metrics>), TrainError> {
-    let settings = ClassifierSettings::default();
+    let settings = ClassifierSettings::model_only();
     let model = crate::model::Routes::single(load_staged(dir)?);
     let silent = &crate::report::Silent;
     let dev = eval::evaluate(&model, &data.dev, &settings, cancel, silent)?.metrics;

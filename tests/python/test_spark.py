@@ -115,7 +115,8 @@ CORE_TYPES = {
     "model_sha256": "string",
     "classified_at": "timestamp[us,UTC]", "date": "date32[day]", "actor": "string",
     "speaker": "string", "source": "string", "evidence": "string", "evidence_start": "int64",
-    "evidence_end": "int64", "n_sentences": "int32", "warning": "string", "run_id": "string",
+    "evidence_end": "int64", "n_sentences": "int32", "warning": "string", "rule": "string",
+    "run_id": "string",
 }
 PROBS = ["confidence", "stance_score", "p_opposes", "p_does_not_support", "p_neutral",
          "p_leans_supports", "p_supports", "p_off_topic"]
@@ -149,7 +150,7 @@ def compare_outputs(spark_out: str, direct_out: str, n_ok: int, rejects: dict | 
     for i, d in drows.items():
         s = srows[i]
         for c in ("text_sha256", "n_sentences", "evidence_start", "evidence_end", "date",
-                  "actor", "speaker", "source", "model_sha256", "warning"):
+                  "actor", "speaker", "source", "model_sha256", "warning", "rule"):
             if s[c] != d[c]:
                 other.append((i, c, s[c], d[c]))
         if s["label"] != d["label"]:
