@@ -301,13 +301,7 @@ fn a_statement_recorded_as_a_news_outlets_is_off_topic_by_the_guides_rule() {
             "sentences",
         ];
         args.extend_from_slice(extra);
-        let o = classify(&args);
-        assert!(o.status.success(), "{}", stderr(&o));
-        String::from_utf8(o.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
+        json_lines(&classify(&args))
     };
     let probs = |v: &serde_json::Value| -> Vec<f64> {
         strait_stance::Label::ALL

@@ -122,10 +122,13 @@ pub fn stderr(o: &Output) -> String {
 
 /// `stance classify --model MODEL DATA --out -`: one JSON object per output row.
 pub fn classify_jsonl(model: &str, data: &str) -> Vec<serde_json::Value> {
-    let o = run(&["classify", "--model", model, data, "--out", "-"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    String::from_utf8(o.stdout)
-        .unwrap()
+    json_lines(&run(&["classify", "--model", model, data, "--out", "-"]))
+}
+
+/// The JSON objects a successful `--out -` run printed, one per line.
+pub fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    assert!(o.status.success(), "{}", stderr(o));
+    String::from_utf8_lossy(&o.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
