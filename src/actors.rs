@@ -159,7 +159,8 @@ pub fn is_reporting_actor(actor: &str) -> bool {
     reporter || (news && !OFFICIAL_WORDS.iter().any(|w| name.contains(w)))
 }
 
-/// Whether `word` occurs in `name` with no letter or digit right before or after it.
+/// Whether `word` occurs in `name` with no ASCII letter or digit right before or after it (a
+/// Chinese character next to it does not join it to a word: "yahoo奇摩").
 fn contains_word(name: &str, word: &str) -> bool {
     name.match_indices(word).any(|(i, m)| {
         let before = name[..i].chars().next_back();

@@ -205,7 +205,7 @@ impl ClassifierArgs {
             min_stance_confidence: self.min_stance_confidence,
             reuse: !self.no_reuse,
             streams: self.streams.resolve(tch::get_num_threads().max(1) as usize),
-            actor_rules: !self.no_actor_rules,
+            actor_rules: defaults::ACTOR_RULES && !self.no_actor_rules,
         };
         settings.validate().map_err(settings_error)?;
         Ok(settings)
