@@ -446,3 +446,70 @@ fn a_flip_penalty_enters_the_loss_and_is_recorded_and_a_negative_one_is_refused(
     assert!(stderr(&o).contains("--flip-penalty"), "{}", stderr(&o));
     assert!(!dir.path().join("negative").exists());
 }
+
+#[test]
+fn leaving_out_reporting_actors_drops_their_rows_from_train_and_dev_and_records_how_many() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_actors = |name: &str, n_per_label: usize, actors: &[&str]| {
+        let path = dir.path().join(name);
+        write_tiny_examples(&path, n_per_label);
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        for (i, actor) in actors.iter().enumerate() {
+            let row = serde_json::json!({"text": format!("Xinhua commentary {i}."), "label": "off_topic", "actor": actor});
+            text.push_str(&format!("{row}\n"));
+        }
+        std::fs::write(&path, text).unwrap();
+    };
+    // Three reporting actors and one ministry in train, two reporting actors in dev.
+    let train_actors = [
+        "Xinhua News Agency",
+        "人民日报",
+        "Global Times",
+        "Ministry of Foreign Affairs",
+    ];
+    with_actors("train.jsonl", 1, &train_actors);
+    with_actors("dev.jsonl", 1, &["Reuters", "中央通讯社"]);
+    let examples = |out: &str| {
+        let m: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(out).join("manifest.json")).unwrap(),
+        )
+        .unwrap();
+        m["info"]["data"].clone()
+    };
+    let quick = ["--epochs", "1", "--lr", "1e-3"];
+    let o = train_tiny(dir.path(), "train.jsonl", "dev.jsonl", "all", &quick);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all = examples("all");
+    assert_eq!(all["train"]["examples"], 10);
+    assert_eq!(all["dev"]["examples"], 8);
+    assert!(all["left_out_reporting_actors"].is_null(), "{all}");
+
+    let flagged = [&quick[..], &["--leave-out-reporting-actors"]].concat();
+    let o = train_tiny(dir.path(), "train.jsonl", "dev.jsonl", "less", &flagged);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("left out 3 train and 2 dev rows"),
+        "{}",
+        stderr(&o)
+    );
+    let less = examples("less");
+    assert_eq!(less["train"]["examples"], 7, "the ministry's row stays");
+    assert_eq!(less["dev"]["examples"], 6);
+    assert_eq!(less["left_out_reporting_actors"]["train"], 3);
+    assert_eq!(less["left_out_reporting_actors"]["dev"], 2);
+    let card = std::fs::read_to_string(dir.path().join("less/README.md")).unwrap();
+    assert!(card.contains("3 train and 2 dev rows"), "{card}");
+
+    // A dev file of reporting actors only leaves nothing to choose an epoch on: refused.
+    let only = dir.path().join("only.jsonl");
+    let row = serde_json::json!({"text": "Commentary.", "label": "off_topic", "actor": "Reuters"});
+    std::fs::write(&only, format!("{row}\n")).unwrap();
+    let o = train_tiny(dir.path(), "train.jsonl", "only.jsonl", "none", &flagged);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("every row of the dev data"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("none").exists());
+}

@@ -180,6 +180,11 @@ pub struct HyperArgs {
     /// vocabularies: faster steps, and the shipped folder can omit the table).
     #[arg(long)]
     freeze_word_embeddings: bool,
+    /// Leave out of the training and dev files the rows whose actor is a news outlet, agency,
+    /// journalist or commentator: `stance classify` answers those by the guide's
+    /// reporting-actor rule (GUIDE 5.14.47), so the model need not learn them.
+    #[arg(long)]
+    leave_out_reporting_actors: bool,
     /// Store weights as fp32 instead of fp16.
     #[arg(long)]
     fp32: bool,
@@ -261,6 +266,7 @@ impl HyperArgs {
             actor_dropout: self.actor_dropout,
             actor_swap: self.actor_swap,
             flip_penalty: self.flip_penalty,
+            leave_out_reporting_actors: self.leave_out_reporting_actors,
         }
     }
 }
@@ -309,6 +315,12 @@ pub fn run(a: Args) -> Result<i32> {
         ..a.hyper.settings(a.train, dev, a.out)
     };
     let report = train(&settings, &bars, &cancel).context("training failed")?;
+    if settings.leave_out_reporting_actors {
+        eprintln!(
+            "left out {} train and {} dev rows whose actor is a reporting one",
+            report.left_out.train, report.left_out.dev
+        );
+    }
     eprintln!(
         "wrote {} (best epoch {}, temperature {:.3}) in {:.0}s",
         report.out.display(),

@@ -20,6 +20,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::actors::is_reporting_actor;
 use crate::classify::{ClassifierSettings, ClassifyError};
 use crate::eval::{self, Metrics};
 use crate::input::labelled::{read_labelled, read_unlabelled, Example, LabelledError, Unlabelled};
@@ -110,6 +111,11 @@ pub struct TrainSettings {
     /// gold stance lies on one side (0 = off).
     #[serde(default)]
     pub flip_penalty: f64,
+    /// Leave out of training and of the dev set the rows whose actor is a news outlet, agency,
+    /// journalist or commentator ([`crate::actors::is_reporting_actor`]): `stance classify`
+    /// answers those by the guide's reporting-actor rule, so the model need not learn them.
+    #[serde(default)]
+    pub leave_out_reporting_actors: bool,
 }
 
 /// Why training failed.
@@ -137,6 +143,9 @@ pub enum TrainError {
         /// What is wrong.
         message: String,
     },
+    /// Leaving out the reporting actors' rows left a split with none.
+    #[error("every row of the {0} data has a reporting actor (news outlet, agency, journalist or commentator), so none is left")]
+    OnlyReportingActors(&'static str),
     /// Filesystem.
     #[error("cannot access {}", path.display())]
     Io {
@@ -189,6 +198,8 @@ pub struct TrainReport {
     pub test: Option<Metrics>,
     /// Wall seconds.
     pub seconds: f64,
+    /// Rows left out of train and dev as reporting actors' (both 0 unless asked).
+    pub left_out: LeftOut,
 }
 
 /// The labelled data of a run.
@@ -201,6 +212,17 @@ struct Splits {
     test: Option<Vec<Example>>,
     /// Unlabelled statements for distillation (empty without a pool).
     pool: Vec<Unlabelled>,
+    /// Rows left out of train and dev as reporting actors' (both 0 unless asked).
+    left_out: LeftOut,
+}
+
+/// How many rows of each split were left out as reporting actors'.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct LeftOut {
+    /// Training rows (a file given twice counts twice).
+    pub train: usize,
+    /// Dev rows.
+    pub dev: usize,
 }
 
 impl Splits {
@@ -210,7 +232,7 @@ impl Splits {
         for p in &s.train {
             train.extend(read_labelled(p, &s.text_col, &s.label_col)?);
         }
-        let dev = read_labelled(&s.dev, &s.text_col, &s.label_col)?;
+        let mut dev = read_labelled(&s.dev, &s.text_col, &s.label_col)?;
         let test = match &s.test {
             Some(p) => Some(read_labelled(p, &s.text_col, &s.label_col)?),
             None => None,
@@ -219,13 +241,34 @@ impl Splits {
         for p in s.distill.iter().flat_map(|d| &d.pool) {
             pool.extend(read_unlabelled(p, &s.text_col)?);
         }
+        let mut left_out = LeftOut::default();
+        if s.leave_out_reporting_actors {
+            (train, left_out.train) = without_reporting_actors(train, "training")?;
+            (dev, left_out.dev) = without_reporting_actors(dev, "dev")?;
+        }
         Ok(Splits {
             train,
             dev,
             test,
             pool,
+            left_out,
         })
     }
+}
+
+/// `rows` less those whose actor is a reporting actor, and how many went; an error naming the
+/// `split` if none remain.
+fn without_reporting_actors(
+    mut rows: Vec<Example>,
+    split: &'static str,
+) -> Result<(Vec<Example>, usize), TrainError> {
+    let before = rows.len();
+    rows.retain(|e| !e.actor.as_deref().is_some_and(is_reporting_actor));
+    if rows.is_empty() {
+        return Err(TrainError::OnlyReportingActors(split));
+    }
+    let gone = before - rows.len();
+    Ok((rows, gone))
 }
 
 /// What training starts from: the folder, its config (with the stance labels set), its
@@ -428,5 +471,6 @@ pub fn train(
         dev,
         test,
         seconds,
+        left_out: data.left_out,
     })
 }

@@ -122,6 +122,7 @@ fn data_info(r: &Record) -> serde_json::Value {
         "dev": {"file": file_info(&s.dev), "examples": d.dev.len()},
         "test": s.test.as_ref().map(|p| serde_json::json!({"file": file_info(p), "examples": d.test.as_ref().map_or(0, |e| e.len())})),
         "pool": s.distill.as_ref().map(|t| serde_json::json!({"files": t.pool.iter().map(|p| file_info(p)).collect::<Vec<_>>(), "examples": d.pool.len()})),
+        "left_out_reporting_actors": s.leave_out_reporting_actors.then_some(d.left_out),
     })
 }
 
@@ -300,11 +301,23 @@ fn loss_terms(s: &TrainSettings) -> String {
     t
 }
 
+/// The card's note on reporting actors' rows left out of train and dev (empty when none were).
+fn left_out_note(r: &Record) -> String {
+    if !r.settings.leave_out_reporting_actors {
+        return String::new();
+    }
+    format!(
+        "; left out as reporting actors' (answered by the guide's rule, GUIDE 5.14.47): {} train \
+         and {} dev rows",
+        r.data.left_out.train, r.data.left_out.dev
+    )
+}
+
 /// The card's training section: data, schedule, wall time, intended use.
 fn training_section(r: &Record) -> String {
     let s = r.settings;
     format!(
-        "\n## Training\n\n- data: `{}` (train), `{}` (dev){}\n- epochs run: {} (kept epoch {} by dev macro-F1), \
+        "\n## Training\n\n- data: `{}` (train), `{}` (dev){}{}\n- epochs run: {} (kept epoch {} by dev macro-F1), \
          lr {}, batch {}, warmup {}, weight decay {}, clip {}, max tokens {}, seed {}, \
          class-balanced loss: {}{}, weights stored as {}\n- wall time: {:.0} s\n\n\
          Intended use: research and monitoring of diplomatic wording; labels follow \
@@ -320,6 +333,7 @@ fn training_section(r: &Record) -> String {
             .as_ref()
             .map(|p| format!(", `{}` (test)", p.display()))
             .unwrap_or_default(),
+        left_out_note(r),
         r.logs.len(),
         r.best_epoch,
         s.lr,
