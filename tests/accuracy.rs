@@ -56,43 +56,37 @@ const INT8_GATES: [(&str, f64, f64); 2] = [
     ("datasets/real/test.jsonl", 0.975, 0.005),
     ("datasets/stance/test.jsonl", 0.99, 0.005),
 ];
-// Chinese, through the default routes (stance-multilingual-v7, since 2026-12-06), on the
-// 420-passage test split as reviewed and adjudicated on 2026-12-06, read once after v7 was chosen
-// on Chinese dev: macro-F1 0.791, polarity flips 4.2% (10), ECE 0.078; Traditional 0.784,
-// Simplified 0.624 (accuracy 0.837); on the 416 left after the twentieth spot check removed one
-// page's four passages: 0.791, 4.2% (10), Traditional 0.785, Simplified 0.624.
-// stance-multilingual-v3 on the same labels: 0.796, 3.8%, 0.044; Traditional 0.781, Simplified
-// 0.738 (on the 424 of before: 0.808, 4.0%). The Simplified extension (2026-12-06, stop 49: 138
-// passages from 61 new pages, all six labels, joined by `real_corpus.py add-test` before any
-// model read them) makes it 554; v7 read it once: 0.772, flips 4.0% (12), ECE 0.063;
-// Simplified 0.757 (242 passages), Traditional 0.785 (312); the 138 alone 0.708. With the
-// guide's reporting-actor rule (default since the same stop, `reporting_actor_rule_*` below),
-// read once: 0.779, flips 4.0% (12), ECE 0.061; Simplified 0.770, Traditional 0.785. Gate
-// 0.765, so that one passage read differently by another CPU's kernels does not fail it.
-const ZH_F1: f64 = 0.765;
+// Chinese, through the default routes (stance-multilingual-v7 with the guide's reporting-actor
+// rule), on the fresh test split landed 2026-12-07 (536 passages from 200 pages no model had
+// read; the split of before, read for v7's and the rule's ship gates, is now
+// real/zh/retired_test.jsonl). Read once, before anything was chosen on it: macro-F1 0.735,
+// polarity flips 4.5% (13), ECE 0.049; Simplified 0.691 (192), Traditional 0.757 (344).
+// The split of before read 0.779, 4.0% (12); Simplified 0.770, Traditional 0.785. Gates 1.5
+// points under the read (flips 1.5 over), so that one passage read differently by another CPU's
+// kernels does not fail them.
+const ZH_F1: f64 = 0.72;
+const ZH_FLIPS: f64 = 0.061;
 /// The Chinese model in int8 against itself in fp32 on the Chinese test split: label agreement
 /// at least, macro-F1 drop at most (`chinese_int8_tracks_fp32_on_the_chinese_test_split`).
-/// v7 (2026-12-06): 98.3% agreeing, int8 0.792 against fp32's 0.791; on the 554 of the
-/// Simplified extension 98.4%, 0.772 against 0.772 (AVX2 kernels). v3 measured 97.1% and 0.8
-/// points (0.803 against 0.812) with per-row ranges for the FFN input
-/// projection; 96.9% and 1.5 without; 88.8% with the int8 of before 2026-12-05.
-const ZH_INT8_GATE: (f64, f64) = (0.96, 0.015);
-const ZH_FLIPS: f64 = 0.055;
-/// Each script on its own, macro-F1 at least. Until the Simplified extension the Simplified gate
-/// was kept at 0.60: its 104 test passages had no `supports` and two `leans_supports`, so one
-/// passage moved its macro-F1 by up to 0.15 (v7 0.624). With 242 (at least 16 of every label)
-/// v7 reads 0.757, 0.770 with the reporting-actor rule: gate 0.75 (2 points under: the Chinese
-/// gate's margin, and a little more for the smaller part). Traditional (312 passages)
-/// measured 0.785 (v3 0.781 on the 316).
-const ZH_SCRIPT_F1: [(&str, f64); 2] = [("zh-Hans", 0.75), ("zh-Hant", 0.75)];
+/// On the fresh split (2026-12-07): 97.0% agreeing, int8 0.751 against fp32's 0.735 (AVX-512
+/// kernels). On the split of before: 98.4%, 0.772 against 0.772. v3 measured 97.1% and 0.8
+/// points (0.803 against 0.812) with per-row ranges for the FFN input projection; 96.9% and
+/// 1.5 without; 88.8% with the int8 of before 2026-12-05.
+const ZH_INT8_GATE: (f64, f64) = (0.955, 0.015);
+/// Each script on its own: passages at least, macro-F1 at least (2 points under the read: the
+/// Chinese gate's margin, and a little more for the smaller parts). The fresh split read
+/// Simplified 0.691 on 192 passages (does_not_support 11 of them, supports 17) and Traditional
+/// 0.757 on 344 (does_not_support 7), so one passage of a thin label moves a script's figure by
+/// up to 2-3 points. The split of before read 0.770 and 0.785.
+const ZH_SCRIPT_F1: [(&str, usize, f64); 2] = [("zh-Hans", 190, 0.67), ("zh-Hant", 340, 0.735)];
 /// The reporting-actor rule (GUIDE 5.14.47, `strait_stance::actors`) on the Chinese splits,
 /// macro-F1 with it at least this far above the model alone: measured (2026-12-06) on dev
 /// 0.797 against 0.768 (its outlet names were collected from train and dev; 0.800 against 0.766
-/// after the review that relabelled 4 dev passages by 5.14.47) and, read once, on test 0.779
-/// against 0.772 (Simplified 0.770 against 0.757).
+/// after the review that relabelled 4 dev passages by 5.14.47) and, read once, on the fresh
+/// test split (2026-12-07) 0.735 against 0.722 (the split of before: 0.779 against 0.772).
 const ZH_RULE_GAIN: [(&str, f64); 2] = [
     ("datasets/real/zh/dev.jsonl", 0.02),
-    ("datasets/real/zh/test.jsonl", 0.004),
+    ("datasets/real/zh/test.jsonl", 0.01),
 ];
 // The fast tier (models/stance-minilm-fast-v3, 3 layers distilled from the default model), as
 // `--fast` runs it (int8 weights), with the default two streams: on the fresh real test split
@@ -699,7 +693,7 @@ fn bundled_sample_nightly_output_matches_the_readme() {
 fn shipped_routes_on_the_real_chinese_test_split() {
     let r = eval_file(&shipped_routes(), "datasets/real/zh/test.jsonl");
     let m = &r.metrics;
-    assert!(m.n >= 550, "the Chinese test split has {} passages", m.n);
+    assert!(m.n >= 530, "the Chinese test split has {} passages", m.n);
     assert!(
         m.macro_f1 >= ZH_F1,
         "Chinese macro-F1 {:.4} < {ZH_F1}",
@@ -710,13 +704,13 @@ fn shipped_routes_on_the_real_chinese_test_split() {
         "Chinese polarity flips {:.4} > {ZH_FLIPS}",
         m.polarity_flip_rate
     );
-    for (script, min_f1) in ZH_SCRIPT_F1 {
+    for (script, min_n, min_f1) in ZH_SCRIPT_F1 {
         let s = r
             .by_language
             .get(script)
             .expect("both scripts are reported");
         println!("{script}: {} passages, macro-F1 {:.4}", s.n, s.macro_f1);
-        assert!(s.n >= 240, "{script}: {} passages", s.n);
+        assert!(s.n >= min_n, "{script}: {} passages", s.n);
         assert!(
             s.macro_f1 >= min_f1,
             "{script} macro-F1 {:.4} < {min_f1}",
