@@ -214,8 +214,10 @@ fn write_actor_rows(path: &std::path::Path, copies: usize, labels: [&str; 2]) {
     std::fs::write(path, lines.join("\n") + "\n").unwrap();
 }
 
-/// `stance train` on the tiny model in `dir`: files named relative to it, 20 epochs at a high
-/// learning rate, actors never withheld, plus `extra`.
+/// `stance train` on the tiny model in `dir`: files named relative to it, 40 epochs at a high
+/// learning rate, actors never withheld, plus `extra`. Measured over seeds (the seed stands
+/// in for the CPU's and the load's rounding): 40 epochs learnt the task on seeds 1–48 plain and
+/// 1–32 swapped (smallest margin 0.55), where 20 left one seed in 16 unlearnt.
 fn train_actor(
     dir: &std::path::Path,
     train: &str,
@@ -226,9 +228,9 @@ fn train_actor(
         "--actor-dropout",
         "0",
         "--epochs",
-        "20",
+        "40",
         "--patience",
-        "20",
+        "40",
         "--lr",
         "1e-3",
     ];
