@@ -581,7 +581,8 @@ def cmd_relabel(args):
     """Applies reviewed corrections ({id, label, reason} rows) to the committed split files.
 
     The passes' own labels stay as they were; `label` changes and the reason is added to
-    `adjudication`, so `check` still shows where the final label departs from the passes."""
+    `adjudication`, so `check` still shows where the final label departs from the passes. A row
+    with `actor_after` re-records the passage's actor (GUIDE 5.14.86-87), noted the same way."""
     out_dir = LANGS[args.lang]["dir"]
     fixes = {r["id"]: r for f in args.review for r in read_jsonl(f)}
     bad = [i for i, r in fixes.items() if r["label"] not in LABELS]
@@ -592,17 +593,29 @@ def cmd_relabel(args):
         rows = read_jsonl(path)
         for r in rows:
             fix = fixes.get(r["id"])
-            if fix and r["label"] != fix["label"]:
-                note = f"Review {fix['review']}: {r['label']} -> {fix['label']}; {fix['reason']}"
-                r["adjudication"] = f"{r['adjudication']} | {note}" if r["adjudication"] else note
-                r["label"] = fix["label"]
             if fix:
+                apply_fix(r, fix)
                 done.add(r["id"])
         write_jsonl(path, rows)
     missing = sorted(set(fixes) - done)
     if missing:
         sys.exit(f"relabel: ids not in the corpus: {', '.join(missing)}")
     print(f"relabel: {len(done)} reviewed passages applied", file=sys.stderr)
+
+
+def apply_fix(r, fix):
+    """One reviewed correction: the actor re-recorded (`actor_after`), then the label."""
+    notes = []
+    actor = fix.get("actor_after")
+    if actor and r["actor"] != actor:
+        notes.append(f"actor {r['actor']} -> {actor}")
+        r["actor"] = actor
+    if r["label"] != fix["label"]:
+        notes.append(f"{r['label']} -> {fix['label']}")
+        r["label"] = fix["label"]
+    if notes:
+        note = f"Review {fix['review']}: {'; '.join(notes)}; {fix['reason']}"
+        r["adjudication"] = f"{r['adjudication']} | {note}" if r["adjudication"] else note
 
 
 # --------------------------------------------------------------------------------------- check
@@ -747,7 +760,7 @@ def main():
         p.add_argument("--adjudication", nargs="*")
         p.add_argument("--lang", choices=list(LANGS), default="en")
     p = sub.add_parser("relabel", help="apply reviewed label corrections to the split files")
-    p.add_argument("review", nargs="+", help="JSONL files of {id, label, reason, review}")
+    p.add_argument("review", nargs="+", help="JSONL files of {id, label, reason, review}, optionally actor_after")
     p.add_argument("--lang", choices=list(LANGS), default="en")
     p = sub.add_parser("join-pages", help="put every page's passages in one split group")
     p.add_argument("--lang", choices=list(LANGS), default="en")

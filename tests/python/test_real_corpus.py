@@ -16,6 +16,9 @@ same report as a guarded passage (30+ 6-grams); a page the corpus already cites 
 guarding test, train and the retired split. add-test: the same for test, guarding train, dev and the
 retired split; the test rows already there stay.
 
+relabel: a review's rows change labels and, with `actor_after`, re-record actors, each noted in
+`adjudication`.
+
 join-pages: a page whose passages ended up in two splits under two doc_ids is put in one; the
 Chinese repeat rule counts whole sentences of 20+ characters, compared in one script (OpenCC), and
 a page reposting a guarded passage in the other script goes whole.
@@ -307,6 +310,23 @@ def main():
               "join-pages moves the page's test and dev passages to train, under one doc_id")
         rows = [r for _, f in rc.split_files(d) for r in read(f)]
         check(rc.pages_in_two_groups(rows) == {}, "after join-pages no page is in two splits")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        setup(d, [], {"a": {}, "b": {}, "adj": {}})
+        fixes = [{"id": "tr1", "label": "opposes", "actor_after": "Ma Ying-jeou (former ROC President, KMT)",
+                  "reason": "his office's words", "review": "r1"},
+                 {"id": "te1", "label": "neutral", "reason": "a ruling", "review": "r1"}]
+        write(d / "review.jsonl", fixes)
+        rc.LANGS["en"]["dir"] = d
+        rc.cmd_relabel(argparse.Namespace(lang="en", review=[str(d / "review.jsonl")]))
+        tr1, te1 = read(d / "train.jsonl")[0], read(d / "test.jsonl")[0]
+        check(tr1["actor"] == "Ma Ying-jeou (former ROC President, KMT)" and tr1["label"] == "opposes"
+              and tr1["adjudication"] == "Review r1: actor X -> Ma Ying-jeou (former ROC President, KMT); his office's words",
+              "relabel re-records an actor with actor_after and notes it, the label unchanged")
+        check(te1["label"] == "neutral" and te1["labels_a"] == "does_not_support"
+              and te1["adjudication"] == "Review r1: does_not_support -> neutral; a ruling",
+              "relabel changes a label, keeps the passes' labels and notes the reason")
 
     print(f"real_corpus: {'all passed' if not failed else f'{failed} failed'}")
     return 1 if failed else 0
