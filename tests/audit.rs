@@ -1,6 +1,6 @@
 //! `stance audit` end to end on a tiny corpus with planted label errors: fold models trained
 //! with the real training code never see the rows they score, documents stay in one fold, the
-//! planted flips rank at the top (the cross-neutral ones first), and `stance train --folds`
+//! planted flips rank near the top (the cross-neutral ones nearest), and `stance train --folds`
 //! writes fold models that `stance audit --models` reuses.
 //!
 //! The fold models start from a tiny model first trained on other statements of the same
@@ -190,27 +190,27 @@ fn audit_ranks_planted_flips_first_and_fold_models_never_see_their_rows() {
         assert!(out.join(format!("folds/fold-{k}/manifest.json")).exists());
     }
 
-    // The ranking: the planted flips fill the top rows, the cross-neutral ones first.
+    // The ranking: the planted flips rank near the top, the cross-neutral ones nearest. The
+    // bounds leave room for the tiny fold models' noise: over training seeds 1-24 the six
+    // flips ranked within the top 8 of 72 and the three cross-neutral ones within the top 4
+    // (exactly the top six on 17 of 24 seeds); six random rows all in the top 9 would happen
+    // about once in two million.
     let table = read_parquet(&out.join("audit.parquet"));
     let ranked: Vec<String> = strings(&table, "id")
         .into_iter()
         .map(Option::unwrap)
         .collect();
-    let top: Vec<&str> = ranked[..FLIPS.len()].iter().map(String::as_str).collect();
-    let mut expected: Vec<String> = FLIPS.iter().map(|(r, _)| format!("r{r}")).collect();
-    let mut got: Vec<String> = top.iter().map(|s| s.to_string()).collect();
-    assert_eq!(
-        got[..3].iter().collect::<HashSet<_>>(),
-        expected[..3].iter().collect::<HashSet<_>>(),
-        "cross-neutral flips first: {top:?}"
+    let rank = |row: usize| ranked.iter().position(|x| *x == format!("r{row}")).unwrap();
+    let ranks: Vec<usize> = FLIPS.iter().map(|(row, _)| rank(*row) + 1).collect();
+    assert!(
+        ranks[..3].iter().all(|&r| r <= 4),
+        "cross-neutral flips first: ranks {ranks:?}"
     );
-    expected.sort();
-    got.sort();
-    assert_eq!(got, expected, "the six flips are the top six: {top:?}");
+    assert!(
+        ranks.iter().all(|&r| r <= 9),
+        "the six flips are in the top 9 of 72: ranks {ranks:?}"
+    );
     let classes = strings(&table, "severity_class");
-    assert!(classes[..3]
-        .iter()
-        .all(|c| c.as_deref() == Some("polarity_flip")));
     let flagged: Vec<bool> = table
         .column("flagged")
         .unwrap()
@@ -219,10 +219,16 @@ fn audit_ranks_planted_flips_first_and_fold_models_never_see_their_rows() {
         .iter()
         .map(|v| v.unwrap())
         .collect();
-    assert!(
-        flagged[..FLIPS.len()].iter().all(|f| *f),
-        "flips are flagged"
-    );
+    for (i, (row, _)) in FLIPS.iter().enumerate() {
+        assert!(flagged[rank(*row)], "flip r{row} is flagged");
+        if i < 3 {
+            assert_eq!(
+                classes[rank(*row)].as_deref(),
+                Some("polarity_flip"),
+                "r{row}"
+            );
+        }
+    }
     let suggested = strings(&table, "suggested_label");
     let r0 = ranked.iter().position(|x| x == "r0").unwrap();
     assert_eq!(suggested[r0].as_deref(), Some("opposes"));

@@ -30,9 +30,9 @@ fn tiny_training_run_learns_and_writes_a_verifiable_model() {
         "--out",
         out.to_str().unwrap(),
         "--epochs",
-        "15",
+        "30",
         "--patience",
-        "15",
+        "30",
         "--lr",
         "1e-3",
         "--batch-size",
@@ -57,6 +57,7 @@ fn tiny_training_run_learns_and_writes_a_verifiable_model() {
             "{f} in manifest"
         );
     }
+    // 30 epochs: at 15 two training seeds of 1-16 (5 and 7) stayed under 0.5; at 30 none of 1-14.
     let f1 = m["info"]["metrics"]["test"]["macro_f1"].as_f64().unwrap();
     assert!(f1 > 0.5, "test macro-F1 {f1}; epochs {epochs:?}");
     assert!(m["info"]["data"]["train"]["files"][0]["sha256"].is_string());
@@ -214,7 +215,7 @@ fn a_distilled_student_follows_its_teacher_over_wrong_gold_labels() {
         "train.jsonl",
         "teacher",
         "1e-3",
-        &["--epochs", "15", "--patience", "15"],
+        &["--epochs", "40", "--patience", "40"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     // The student's gold labels are all wrong (each label moved to the next one). With the
@@ -242,11 +243,11 @@ fn a_distilled_student_follows_its_teacher_over_wrong_gold_labels() {
             "--distill-temperature",
             "1",
             "--epochs",
-            "20",
+            "40",
             "--patience",
-            "20",
+            "40",
         ];
-        let o = train("wrong.jsonl", out, "3e-4", &extra);
+        let o = train("wrong.jsonl", out, "2e-3", &extra);
         assert!(o.status.success(), "{}", stderr(&o));
         let (t, s) = (
             labels_by(&teacher, &p("train.jsonl")),
@@ -254,6 +255,9 @@ fn a_distilled_student_follows_its_teacher_over_wrong_gold_labels() {
         );
         t.iter().zip(&s).filter(|(a, b)| a == b).count() as f64 / t.len() as f64
     };
+    // Teacher and students 40 epochs, students at 2e-3: with 15 and 20 epochs at 3e-4 the test
+    // passed on 4 of training seeds 1-16 (the teacher half-learnt, the student moved too
+    // little); as now its margin was at least 0.48 on seeds 1-40.
     let distilled = student("student", "1");
     let control = student("control", "0");
     assert!(
@@ -319,9 +323,9 @@ fn a_student_learns_from_a_readings_file_a_teacher_wrote_elsewhere() {
     let student = |out: &str, readings: &str, weight: &str| {
         let extra = [
             "--epochs",
-            "30",
+            "40",
             "--patience",
-            "30",
+            "40",
             "--teacher-readings",
             readings,
             "--distill-weight",
@@ -329,7 +333,7 @@ fn a_student_learns_from_a_readings_file_a_teacher_wrote_elsewhere() {
             "--distill-temperature",
             "1",
         ];
-        let args = [&["--lr", "1e-3"][..], &extra].concat();
+        let args = [&["--lr", "2e-3"][..], &extra].concat();
         train_tiny(dir.path(), "train.jsonl", "dev-rotated.jsonl", out, &args)
     };
     let agreement = |out: &str| {
@@ -340,6 +344,7 @@ fn a_student_learns_from_a_readings_file_a_teacher_wrote_elsewhere() {
         let o = student(out, &p("readings.jsonl"), weight);
         assert!(o.status.success(), "{}", stderr(&o));
     }
+    // 40 epochs at 2e-3: at 30 and 1e-3 training seed 4 of 1-16 fell short (0.62 against 0.38).
     let (distilled, control) = (agreement("student"), agreement("control"));
     assert!(
         distilled >= control + 0.3,
