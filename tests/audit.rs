@@ -200,8 +200,12 @@ fn audit_ranks_planted_flips_first_and_fold_models_never_see_their_rows() {
         .into_iter()
         .map(Option::unwrap)
         .collect();
-    let rank = |row: usize| ranked.iter().position(|x| *x == format!("r{row}")).unwrap();
-    let ranks: Vec<usize> = FLIPS.iter().map(|(row, _)| rank(*row) + 1).collect();
+    // Each planted flip's 0-based row in the ranked table.
+    let at: Vec<usize> = FLIPS
+        .iter()
+        .map(|(row, _)| ranked.iter().position(|x| *x == format!("r{row}")).unwrap())
+        .collect();
+    let ranks: Vec<usize> = at.iter().map(|i| i + 1).collect();
     assert!(
         ranks[..3].iter().all(|&r| r <= 4),
         "cross-neutral flips first: ranks {ranks:?}"
@@ -219,14 +223,10 @@ fn audit_ranks_planted_flips_first_and_fold_models_never_see_their_rows() {
         .iter()
         .map(|v| v.unwrap())
         .collect();
-    for (i, (row, _)) in FLIPS.iter().enumerate() {
-        assert!(flagged[rank(*row)], "flip r{row} is flagged");
+    for (i, ((row, _), &a)) in FLIPS.iter().zip(&at).enumerate() {
+        assert!(flagged[a], "flip r{row} is flagged");
         if i < 3 {
-            assert_eq!(
-                classes[rank(*row)].as_deref(),
-                Some("polarity_flip"),
-                "r{row}"
-            );
+            assert_eq!(classes[a].as_deref(), Some("polarity_flip"), "r{row}");
         }
     }
     let suggested = strings(&table, "suggested_label");
