@@ -66,6 +66,9 @@ pub const MIN_STATEMENTS: u64 = 2;
 /// Trends: move of the mean stance score (−2..+2) that counts as a shift even when the
 /// dominant label stays the same.
 pub const SHIFT_THRESHOLD: f64 = 1.0;
+/// `stance eval`: the period of the trend cells it compares with the gold labels' (a labelled
+/// split holds few statements per actor, so years, as the bundled sample's trends are read).
+pub const EVAL_TRENDS_PERIOD: crate::trends::Period = crate::trends::Period::Year;
 /// Trends: actors drawn in the chart.
 pub const CHART_ACTORS: usize = 8;
 /// Trends: the CJK font for chart labels (Chinese actor names), relative to the checkout;

@@ -7,6 +7,7 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use strait_stance::classify::ClassifierSettings;
 use strait_stance::defaults;
+use strait_stance::eval::trends::TrendAgreement;
 use strait_stance::eval::{evaluate, render, EvalReport, Metrics};
 use strait_stance::input::labelled::read_labelled;
 use strait_stance::model::Routes;
@@ -186,7 +187,33 @@ fn print_set(s: &Evaluated) {
             e, r.evidence_n
         );
     }
+    if let Some(t) = &r.trends {
+        println!("\n{}", trend_line(t));
+    }
     println!();
+}
+
+/// The trend comparison in one paragraph.
+fn trend_line(t: &TrendAgreement) -> String {
+    format!(
+        "trends (actor x {}, {} dated statements with an actor; cells with >= {} gold stance statements): \
+         {} cells, mean-score MAE {}, within {} of gold {:.1}%, same dominant label {:.1}%, \
+         no model stance {}; shifts: gold {}, model {}, both {}",
+        t.period.name(),
+        t.statements,
+        t.min_statements,
+        t.cells,
+        t.mean_score_mae
+            .map(|x| format!("{x:.3}"))
+            .unwrap_or_else(|| "n/a".into()),
+        strait_stance::eval::trends::CLOSE,
+        100.0 * t.within_close,
+        100.0 * t.dominant_agreement,
+        t.cells_without_stance,
+        t.gold_shifts,
+        t.model_shifts,
+        t.shifts_in_both
+    )
 }
 
 /// One cell of the side-by-side table: a headline number of one report.

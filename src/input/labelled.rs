@@ -41,6 +41,8 @@ pub struct Example {
     pub doc_id: Option<String>,
     /// Whose words the text records (`actor` column), if present.
     pub actor: Option<String>,
+    /// When (`date` column), if present and parseable: places the example in a trend cell.
+    pub date: Option<chrono::NaiveDate>,
 }
 
 impl Example {
@@ -201,6 +203,7 @@ fn example(r: Record, fields: Fields, label_col: &str) -> Result<Example, String
         id: r.id,
         doc_id: fields.doc_id.filter(|d| !d.trim().is_empty()),
         actor: r.actor,
+        date: r.date,
     })
 }
 

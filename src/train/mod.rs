@@ -146,6 +146,10 @@ pub enum TrainError {
     /// Leaving out the reporting actors' rows left a split with none.
     #[error("every row of the {0} data has a reporting actor (news outlet, agency, journalist or commentator), so none is left")]
     OnlyReportingActors(&'static str),
+    /// Scoring the trained model on its dev or test split failed outside the model (the
+    /// trend comparison `stance eval` reports).
+    #[error("scoring the trained model: {0}")]
+    Scoring(crate::trends::TrendError),
     /// Filesystem.
     #[error("cannot access {}", path.display())]
     Io {
@@ -155,6 +159,15 @@ pub enum TrainError {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl From<eval::EvalError> for TrainError {
+    fn from(e: eval::EvalError) -> Self {
+        match e {
+            eval::EvalError::Classify(c) => c.into(),
+            eval::EvalError::Trends(t) => TrainError::Scoring(t),
+        }
+    }
 }
 
 impl From<ClassifyError> for TrainError {

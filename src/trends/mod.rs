@@ -35,6 +35,15 @@ pub enum Period {
 }
 
 impl Period {
+    /// The period's name, as the command line spells it (`month`, `quarter`, `year`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
+        }
+    }
+
     /// First day of the period containing `d`.
     pub fn start(self, d: NaiveDate) -> NaiveDate {
         let (y, m) = (d.year(), d.month());

@@ -1,7 +1,10 @@
 //! Evaluation metrics: accuracy, macro-F1, per-label precision/recall/F1, the confusion matrix,
 //! mean absolute error of `stance_score` against the gold ordinal score, and expected
 //! calibration error; and [`evaluate`], which classifies a labelled set through the classify
-//! pipeline and adds evidence accuracy and metrics per phrasing and per capability.
+//! pipeline and adds evidence accuracy, metrics per phrasing and per capability, and the
+//! trend table's agreement with the gold labels' ([`trends`]).
+
+pub mod trends;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -12,6 +15,7 @@ use serde::Serialize;
 use crate::classify::{
     classify_in_groups, ClassifierSettings, ClassifyError, DocResult, Statement,
 };
+use crate::defaults;
 use crate::input::labelled::{Example, Span};
 use crate::labels::{argmax, stance_score, Label, NUM_LABELS};
 use crate::language::{self, Lang};
@@ -267,8 +271,22 @@ pub struct EvalReport {
     pub evidence_accuracy: Option<f64>,
     /// Documents evaluated for evidence.
     pub evidence_n: u64,
+    /// The trend table drawn from the model's labels against the gold labels' (per actor and
+    /// year), when the data has actors and dates.
+    pub trends: Option<trends::TrendAgreement>,
     /// Seconds spent classifying.
     pub seconds: f64,
+}
+
+/// Why an evaluation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    /// Classifying the examples failed.
+    #[error(transparent)]
+    Classify(#[from] ClassifyError),
+    /// Drawing the trend tables failed.
+    #[error(transparent)]
+    Trends(#[from] crate::trends::TrendError),
 }
 
 /// Classifies every example (each with the model its language is routed to) and computes the
@@ -279,13 +297,13 @@ pub fn evaluate(
     settings: &ClassifierSettings,
     cancel: &AtomicBool,
     reporter: &dyn Reporter,
-) -> Result<EvalReport, ClassifyError> {
+) -> Result<EvalReport, EvalError> {
     let t = std::time::Instant::now();
     reporter.begin("evaluating", Some(examples.len() as u64));
     let langs: Vec<Lang> = examples.iter().map(|e| language::detect(&e.text)).collect();
     let mut slots: Vec<Option<DocResult>> = (0..examples.len()).map(|_| None).collect();
     for (lang, idx) in routes.partition(&langs) {
-        let model = routes.model_for(lang)?;
+        let model = routes.model_for(lang).map_err(ClassifyError::from)?;
         let docs: Vec<Statement> = idx.iter().map(|&i| examples[i].statement()).collect();
         let results = classify_in_groups(model, &docs, settings, cancel, |n| {
             reporter.advance(n as u64)
@@ -300,6 +318,12 @@ pub fn evaluate(
     let (evidence_hits, evidence_n) = evidence_hits(examples, &results);
     let gold: Vec<Label> = examples.iter().map(|e| e.label).collect();
     let metrics = compute(&gold, &probs);
+    let trends = trends::trend_agreement(
+        examples,
+        &probs,
+        defaults::EVAL_TRENDS_PERIOD,
+        defaults::MIN_STATEMENTS,
+    )?;
     let lang_keys: Vec<Vec<&str>> = examples
         .iter()
         .zip(&langs)
@@ -330,6 +354,7 @@ pub fn evaluate(
             None
         },
         evidence_n,
+        trends,
         seconds: t.elapsed().as_secs_f64(),
     })
 }
