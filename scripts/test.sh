@@ -49,6 +49,7 @@ scripts/bench.sh --quick --work target/bench-smoke >/dev/null
 py=.venv/bin/python
 $py tests/python/test_hf_compat.py
 $py tests/python/test_encoder_probe.py
+$py tests/python/test_knn_probe.py
 $py tests/python/test_actor_swap_probe.py
 $py tests/python/test_teacher_readings.py
 $py tests/python/test_script_mirror.py
