@@ -144,7 +144,8 @@ pub struct HyperArgs {
     /// Random seed (initialisation, dropout, shuffling).
     #[arg(long, default_value_t = defaults::SEED)]
     seed: u64,
-    /// Epochs without dev macro-F1 improvement before stopping.
+    /// Epochs without dev improvement (a higher macro-F1, or the same with a lower loss)
+    /// before stopping.
     #[arg(long, default_value_t = defaults::PATIENCE)]
     patience: usize,
     /// Plain (unweighted) cross-entropy instead of class-balanced.

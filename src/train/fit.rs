@@ -60,7 +60,8 @@ pub(super) fn fit(
     for epoch in 1..=s.epochs {
         let t_epoch = Instant::now();
         let train_loss = trainer.epoch(epoch, reporter, cancel)?;
-        let dev = dev_metrics(&start.model, &dev, trainer.pad);
+        let reading = dev_metrics(&start.model, &dev, trainer.pad);
+        let dev = &reading.metrics;
         let log = EpochLog {
             epoch,
             train_loss,
@@ -73,7 +74,7 @@ pub(super) fn fit(
             log.train_loss, log.dev_macro_f1, log.dev_accuracy, log.seconds
         ));
         logs.push(log);
-        if stop.record(&start.model, epoch, dev.macro_f1) {
+        if stop.record(&start.model, epoch, dev.macro_f1, reading.nll) {
             reporter.note(&format!(
                 "early stop: no dev improvement for {} epoch(s)",
                 s.patience
@@ -520,9 +521,29 @@ fn other_side_mask(gold: Label) -> [f32; NUM_LABELS] {
     m
 }
 
+/// How the model being trained reads dev: its metrics and the mean negative log-likelihood of
+/// the gold labels, which breaks ties between epochs of equal macro-F1.
+struct DevReading {
+    metrics: Metrics,
+    nll: f64,
+}
+
+/// Mean −ln p(gold) over rows (probabilities floored at 1e-12).
+fn mean_nll(gold: &[Label], probs: &[[f32; NUM_LABELS]]) -> f64 {
+    if gold.is_empty() {
+        return 0.0;
+    }
+    let total: f64 = gold
+        .iter()
+        .zip(probs)
+        .map(|(g, p)| -f64::from(p[g.index()]).max(1e-12).ln())
+        .sum();
+    total / gold.len() as f64
+}
+
 /// Dev metrics of the model being trained: whole texts through the reference model, no
 /// dropout.
-fn dev_metrics(model: &ReferenceBert, enc: &Encoded, pad: i64) -> Metrics {
+fn dev_metrics(model: &ReferenceBert, enc: &Encoded, pad: i64) -> DevReading {
     let lengths: Vec<usize> = enc.seqs.iter().map(Vec::len).collect();
     let mut probs = vec![[0f32; NUM_LABELS]; enc.seqs.len()];
     let plan = crate::batch::plan_batches(&lengths, crate::batch::BatchLimits::default());
@@ -544,18 +565,22 @@ fn dev_metrics(model: &ReferenceBert, enc: &Encoded, pad: i64) -> Metrics {
         .iter()
         .filter_map(|&l| Label::from_index(l as usize))
         .collect();
-    eval::compute(&gold, &probs)
+    DevReading {
+        nll: mean_nll(&gold, &probs),
+        metrics: eval::compute(&gold, &probs),
+    }
 }
 
-/// The best epoch so far: its dev macro-F1, its number and a copy of its weights.
+/// The best epoch so far: its dev macro-F1 and loss, its number and a copy of its weights.
 struct Best {
     macro_f1: f64,
+    nll: f64,
     epoch: usize,
     weights: Vec<(String, Tensor)>,
 }
 
 impl Best {
-    fn snapshot(model: &ReferenceBert, epoch: usize, macro_f1: f64) -> Best {
+    fn snapshot(model: &ReferenceBert, epoch: usize, macro_f1: f64, nll: f64) -> Best {
         let weights = model
             .named_tensors()
             .into_iter()
@@ -563,6 +588,7 @@ impl Best {
             .collect();
         Best {
             macro_f1,
+            nll,
             epoch,
             weights,
         }
@@ -582,7 +608,10 @@ impl Best {
     }
 }
 
-/// Early stopping on dev macro-F1: keeps the best epoch and counts epochs since.
+/// Early stopping on dev macro-F1: keeps the best epoch and counts epochs since. An epoch of
+/// the same macro-F1 as the best with a lower dev loss counts as better: on a small dev set the
+/// first epoch to reach the top score is often one whose predictions barely cross, and a later
+/// epoch reads the same rows as surely right.
 struct EarlyStop {
     patience: usize,
     best: Option<Best>,
@@ -598,11 +627,15 @@ impl EarlyStop {
         }
     }
 
-    /// Records an epoch's dev macro-F1 (snapshotting the model when it is the best so far);
-    /// true when `patience` epochs have passed without improvement.
-    fn record(&mut self, model: &ReferenceBert, epoch: usize, macro_f1: f64) -> bool {
-        if self.best.as_ref().is_none_or(|b| macro_f1 > b.macro_f1) {
-            self.best = Some(Best::snapshot(model, epoch, macro_f1));
+    /// Records an epoch's dev macro-F1 and loss (snapshotting the model when it is the best so
+    /// far); true when `patience` epochs have passed without improvement.
+    fn record(&mut self, model: &ReferenceBert, epoch: usize, macro_f1: f64, nll: f64) -> bool {
+        if self
+            .best
+            .as_ref()
+            .is_none_or(|b| improves(macro_f1, nll, b))
+        {
+            self.best = Some(Best::snapshot(model, epoch, macro_f1, nll));
             self.since_best = 0;
             false
         } else {
@@ -612,9 +645,53 @@ impl EarlyStop {
     }
 }
 
+/// Whether an epoch of dev macro-F1 `macro_f1` and loss `nll` is better than `best`: a higher
+/// macro-F1, or the same with a lower loss.
+fn improves(macro_f1: f64, nll: f64, best: &Best) -> bool {
+    macro_f1 > best.macro_f1 || (macro_f1 == best.macro_f1 && nll < best.nll)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn best(macro_f1: f64, nll: f64) -> Best {
+        Best {
+            macro_f1,
+            nll,
+            epoch: 1,
+            weights: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_epoch_of_equal_macro_f1_and_lower_dev_loss_is_kept() {
+        assert!(improves(0.8, 0.9, &best(0.7, 0.1)), "higher macro-F1 wins");
+        assert!(!improves(0.7, 0.1, &best(0.8, 0.9)), "lower macro-F1 loses");
+        assert!(
+            improves(1.0, 0.05, &best(1.0, 0.69)),
+            "a tie goes to the surer epoch"
+        );
+        assert!(!improves(1.0, 0.69, &best(1.0, 0.05)));
+        assert!(
+            !improves(1.0, 0.69, &best(1.0, 0.69)),
+            "an exact repeat is no improvement"
+        );
+    }
+
+    #[test]
+    fn mean_nll_is_the_mean_of_minus_log_gold_probabilities() {
+        let mut p = [[0f32; NUM_LABELS]; 2];
+        p[0][Label::Opposes.index()] = 0.5;
+        p[1][Label::Supports.index()] = 1.0;
+        let nll = mean_nll(&[Label::Opposes, Label::Supports], &p);
+        assert!((nll - 0.5f64.ln().abs() / 2.0).abs() < 1e-9, "{nll}");
+        let zero = mean_nll(&[Label::Neutral], &[[0f32; NUM_LABELS]]);
+        assert!(
+            (zero - 1e-12f64.ln().abs()).abs() < 1e-6,
+            "a zero probability is floored"
+        );
+    }
 
     /// Logits putting most of the weight on `label`.
     fn leaning(label: Label) -> Vec<f32> {
