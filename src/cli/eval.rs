@@ -27,7 +27,9 @@ const SUITE: &str = "datasets/suite/behaviour.jsonl";
 pub struct Args {
     /// Labelled file(s) (JSONL, CSV or Parquet) with text and label columns. Give several to see
     /// them side by side. An `evidence` column of {start, end} character spans adds evidence
-    /// accuracy; a `phrasing` column (seen/held_out) adds per-phrasing metrics.
+    /// accuracy; a `phrasing` column (seen/held_out) adds per-phrasing metrics; `actor` and
+    /// `date` columns add the trend table of the model's labels against the gold labels'
+    /// (actor x year).
     #[arg(long, value_name = "FILE", required_unless_present = "suite")]
     data: Vec<PathBuf>,
     /// Behavioural suite (JSONL with text, label and capability): the pass rate per capability.
