@@ -23,7 +23,7 @@
 use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 
-use crate::actors::{is_reporting_actor, ActorRule};
+use crate::actors::{is_party_state_actor, is_reporting_actor, ActorRule};
 use crate::batch::{plan_batches, windows, BatchLimits};
 use crate::labels::{argmax, Label, NUM_LABELS};
 use crate::memo::{Memo, Plan};
@@ -529,7 +529,7 @@ pub fn classify_with_memo(
                 segmented_result(&sent_probs[d], sentences, settings.min_stance_confidence)
             };
             if settings.actor_rules {
-                apply_actor_rules(result, docs[d].actor)
+                apply_actor_rules(result, &docs[d], settings.min_stance_confidence)
             } else {
                 result
             }
@@ -539,18 +539,66 @@ pub fn classify_with_memo(
 }
 
 /// The guide's actor rules over the model's result ([`crate::actors`]): a statement recorded as
-/// a news outlet's, a journalist's or a commentator's is `off_topic` with no evidence; its
-/// sentences keep the model's readings.
-fn apply_actor_rules(result: DocResult, actor: Option<&str>) -> DocResult {
-    if !actor.is_some_and(is_reporting_actor) {
+/// a news outlet's, a journalist's or a commentator's is `off_topic` with no evidence; one
+/// recorded as an organ of the PRC party-state that the model reads on the supports side is
+/// read again over the other four labels. The sentences keep the model's readings.
+fn apply_actor_rules(result: DocResult, doc: &Statement<'_>, min_conf: f32) -> DocResult {
+    let Some(actor) = doc.actor else {
         return result;
+    };
+    if is_reporting_actor(actor) {
+        return DocResult {
+            probs: off_topic(),
+            evidence: None,
+            evidence_sentence: None,
+            rule: Some(ActorRule::ReportingActor),
+            ..result
+        };
     }
+    let supports_side = argmax(&result.probs).0.side() == Some(1);
+    if supports_side && is_party_state_actor(actor) {
+        return without_supports_side(result, doc.text, min_conf);
+    }
+    result
+}
+
+/// `result` decided again with the supports side's probabilities removed and the rest
+/// renormalised: a document read whole takes its own probabilities so renormalised, a segmented
+/// one the sentences' so renormalised, deciding afresh which sentence is the evidence.
+fn without_supports_side(result: DocResult, text: &str, min_conf: f32) -> DocResult {
+    let segmented = result.sentences.iter().any(|s| s.probs.is_some());
+    let decided = if segmented {
+        let masked: Vec<_> = result
+            .sentences
+            .iter()
+            .map(|s| s.probs.map(|p| drop_supports_side(&p)))
+            .collect();
+        let ranges = result.sentences.iter().map(|s| s.range.clone()).collect();
+        segmented_result(&masked, ranges, min_conf)
+    } else {
+        whole_result(text, Some(drop_supports_side(&result.probs)), Vec::new())
+    };
     DocResult {
-        probs: off_topic(),
-        evidence: None,
-        evidence_sentence: None,
-        rule: Some(ActorRule::ReportingActor),
+        probs: decided.probs,
+        evidence: decided.evidence,
+        evidence_sentence: decided.evidence_sentence,
+        rule: Some(ActorRule::PartyStateSide),
         ..result
+    }
+}
+
+/// `probs` with `leans_supports` and `supports` set to zero and the rest scaled to sum to 1.
+fn drop_supports_side(probs: &[f32; NUM_LABELS]) -> [f32; NUM_LABELS] {
+    let mut out = *probs;
+    for label in [Label::LeansSupports, Label::Supports] {
+        out[label.index()] = 0.0;
+    }
+    let total: f32 = out.iter().sum();
+    if total > 0.0 {
+        out.iter_mut().for_each(|p| *p /= total);
+        out
+    } else {
+        off_topic()
     }
 }
 
@@ -582,6 +630,84 @@ mod tests {
         let mut v = [(1.0 - conf) / 5.0; NUM_LABELS];
         v[label.index()] = conf;
         v
+    }
+
+    fn whole(text: &str, probs: [f32; NUM_LABELS]) -> DocResult {
+        whole_result(text, Some(probs), std::iter::once(0..text.len()).collect())
+    }
+
+    #[test]
+    fn a_party_state_actor_read_on_the_supports_side_takes_the_likeliest_other_label() {
+        let text = "The spokesperson said the so-called 'two states' claim is a fallacy.";
+        // opposes, does_not_support, neutral, leans_supports, supports, off_topic
+        let probs = [0.02, 0.10, 0.07, 0.03, 0.70, 0.08];
+        let doc = Statement::new(text, Some("PRC Ministry of Foreign Affairs"));
+        let r = apply_actor_rules(whole(text, probs), &doc, 0.5);
+        assert_eq!(r.rule, Some(ActorRule::PartyStateSide));
+        assert_eq!(argmax(&r.probs).0, Label::DoesNotSupport);
+        assert_eq!(r.probs[Label::Supports.index()], 0.0);
+        assert_eq!(r.probs[Label::LeansSupports.index()], 0.0);
+        assert!((r.probs.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        assert_eq!(r.evidence, Some(0..text.len()));
+        // Read off-topic once the supports side is gone: no evidence.
+        let off = [0.01, 0.01, 0.01, 0.30, 0.40, 0.27];
+        let r = apply_actor_rules(whole(text, off), &doc, 0.5);
+        assert_eq!(argmax(&r.probs).0, Label::OffTopic);
+        assert_eq!(r.evidence, None);
+    }
+
+    #[test]
+    fn the_party_state_rule_leaves_other_actors_and_other_sides_alone() {
+        let text = "Taiwan is a sovereign, independent country.";
+        let supports = p(Label::Supports, 0.8);
+        let taipei = Statement::new(text, Some("Taiwan Presidential Office"));
+        let r = apply_actor_rules(whole(text, supports), &taipei, 0.5);
+        assert_eq!((r.rule, r.probs), (None, supports));
+        let nobody = Statement::new(text, None);
+        assert_eq!(
+            apply_actor_rules(whole(text, supports), &nobody, 0.5).rule,
+            None
+        );
+        let opposes = p(Label::Opposes, 0.8);
+        let beijing = Statement::new(text, Some("PRC Taiwan Affairs Office"));
+        let r = apply_actor_rules(whole(text, opposes), &beijing, 0.5);
+        assert_eq!((r.rule, r.probs), (None, opposes));
+    }
+
+    #[test]
+    fn a_segmented_party_state_statement_picks_its_evidence_again_and_keeps_the_sentence_readings()
+    {
+        let sentences = vec![0..10, 10..20, 20..30];
+        let readings = vec![
+            Some(p(Label::OffTopic, 0.9)),
+            Some(p(Label::Supports, 0.9)),
+            Some(p(Label::Opposes, 0.6)),
+        ];
+        let model = segmented_result(&readings, sentences, 0.5);
+        assert_eq!(
+            (argmax(&model.probs).0, model.evidence_sentence),
+            (Label::Supports, Some(1))
+        );
+        let text = "x".repeat(30);
+        let doc = Statement::new(&text, Some("国台办"));
+        let r = apply_actor_rules(model, &doc, 0.5);
+        assert_eq!(r.rule, Some(ActorRule::PartyStateSide));
+        assert_eq!(
+            (argmax(&r.probs).0, r.evidence_sentence),
+            (Label::Opposes, Some(2))
+        );
+        assert_eq!(r.evidence, Some(20..30));
+        let kept: Vec<_> = r.sentences.iter().map(|s| s.probs).collect();
+        assert_eq!(kept, readings);
+    }
+
+    #[test]
+    fn a_reporting_actor_rule_comes_before_the_party_state_rule() {
+        let text = "A reporter asked about the so-called independent country.";
+        let doc = Statement::new(text, Some("国台办 (journalist question)"));
+        let r = apply_actor_rules(whole(text, p(Label::Supports, 0.8)), &doc, 0.5);
+        assert_eq!(r.rule, Some(ActorRule::ReportingActor));
+        assert_eq!(argmax(&r.probs).0, Label::OffTopic);
     }
 
     #[test]

@@ -36,8 +36,9 @@ pub const MAX_TOKENS: usize = 256;
 /// document (tuned on the long-document dev set).
 pub const MIN_STANCE_CONFIDENCE: f32 = 0.5;
 /// Apply the annotation guide's actor rules after the model (a statement recorded as a news
-/// outlet's, journalist's or commentator's is `off_topic`, GUIDE 5.14.47; `--no-actor-rules`
-/// turns it off).
+/// outlet's, journalist's or commentator's is `off_topic`, GUIDE 5.14.47; one recorded as an
+/// organ of the PRC party-state is never on the supports side, GUIDE 5.14.88;
+/// `--no-actor-rules` turns them off).
 pub const ACTOR_RULES: bool = true;
 /// Records per chunk: the unit of length sorting and of commit.
 pub const CHUNK_ROWS: usize = 4096;

@@ -33,8 +33,12 @@ use strait_stance::Label;
 // 2026-12-06 (27 of 705 changed, datasets/README.md): macro-F1 0.760, flips 6.4%, swaps 4.9%,
 // ECE 0.050, MAE 0.418, --fast 0.761; after the adjudication of the review passes' disagreements
 // (2 of 705 changed): 0.760, flips 6.2%, swaps 5.0%, ECE 0.050, MAE 0.410, --fast 0.759.
+// With the party-state actor rule (GUIDE 5.14.88; on by default since 2026-12-07, decided on
+// dev, the test read once after; the figures above are the model alone, which the rule did not
+// change before): 0.764, flips 5.1% (19 of 372), swaps 5.0%, ECE 0.048, MAE 0.399; fresh
+// synthetic 0.934, held-out 0.872, swaps 2.6%. The flip gate was 7.5% before the rule.
 const REAL_F1: f64 = 0.75;
-const REAL_FLIPS: f64 = 0.075;
+const REAL_FLIPS: f64 = 0.07;
 const REAL_SWAPS: f64 = 0.06;
 const REAL_ECE: f64 = 0.06;
 const REAL_MAE: f64 = 0.48;
@@ -63,9 +67,11 @@ const INT8_GATES: [(&str, f64, f64); 2] = [
 // polarity flips 4.5% (13), ECE 0.049; Simplified 0.691 (192), Traditional 0.757 (344).
 // The split of before read 0.779, 4.0% (12); Simplified 0.770, Traditional 0.785. Gates 1.5
 // points under the read (flips 1.5 over), so that one passage read differently by another CPU's
-// kernels does not fail them.
+// kernels does not fail them. With the party-state rule as well (GUIDE 5.14.88, 2026-12-07,
+// decided on dev, the test read once after): 0.742, flips 3.5% (10), ECE 0.043; Simplified
+// 0.697, Traditional 0.766. The flip gate was 6.1% before it.
 const ZH_F1: f64 = 0.72;
-const ZH_FLIPS: f64 = 0.061;
+const ZH_FLIPS: f64 = 0.05;
 /// The Chinese model in int8 against itself in fp32 on the Chinese test split: label agreement
 /// at least, macro-F1 drop at most (`chinese_int8_tracks_fp32_on_the_chinese_test_split`).
 /// On the fresh split (2026-12-07): 97.0% agreeing, int8 0.751 against fp32's 0.735 (AVX-512
@@ -79,14 +85,20 @@ const ZH_INT8_GATE: (f64, f64) = (0.955, 0.015);
 /// 0.757 on 344 (does_not_support 7), so one passage of a thin label moves a script's figure by
 /// up to 2-3 points. The split of before read 0.770 and 0.785.
 const ZH_SCRIPT_F1: [(&str, u64, f64); 2] = [("zh-Hans", 190, 0.67), ("zh-Hant", 340, 0.735)];
-/// The reporting-actor rule (GUIDE 5.14.47, `strait_stance::actors`) on the Chinese splits,
-/// macro-F1 with it at least this far above the model alone: measured (2026-12-06) on dev
-/// 0.797 against 0.768 (its outlet names were collected from train and dev; 0.800 against 0.766
-/// after the review that relabelled 4 dev passages by 5.14.47) and, read once, on the fresh
-/// test split (2026-12-07) 0.735 against 0.722 (the split of before: 0.779 against 0.772).
-const ZH_RULE_GAIN: [(&str, f64); 2] = [
-    ("datasets/real/zh/dev.jsonl", 0.02),
-    ("datasets/real/zh/test.jsonl", 0.01),
+/// The guide's actor rules (`strait_stance::actors`: the reporting-actor rule, GUIDE 5.14.47,
+/// and the party-state rule, 5.14.88) against the model alone on the real splits: macro-F1 with
+/// them at least `min_gain` above, and at least `fewer` fewer polarity flips. Measured
+/// (2026-12-07, both rules; the party-state rule was decided on dev, then the test splits read
+/// once): English dev 0.7445 (12 flips) against 0.7420 (13), English test 0.7643 (19) against
+/// 0.7600 (23); Chinese dev 0.8020 (9) against 0.7676 (12), Chinese test 0.7424 (10) against
+/// 0.7218 (13). The reporting-actor rule alone (2026-12-06/07): Chinese dev 0.797 against 0.768,
+/// test 0.735 against 0.722 (the split of before: 0.779 against 0.772), flips unchanged; it
+/// changes nothing in English, whose passages are recorded as governments'.
+const ACTOR_RULE_GAIN: [(&str, f64, u64); 4] = [
+    ("datasets/real/dev.jsonl", 0.0, 1),
+    ("datasets/real/test.jsonl", 0.0, 3),
+    ("datasets/real/zh/dev.jsonl", 0.02, 2),
+    ("datasets/real/zh/test.jsonl", 0.01, 2),
 ];
 // The fast tier (models/stance-minilm-fast-v3, 3 layers distilled from the default model), as
 // `--fast` runs it (int8 weights), with the default two streams: on the fresh real test split
@@ -99,8 +111,9 @@ const ZH_RULE_GAIN: [(&str, f64); 2] = [
 // worth"), measured 2026-12-07 with the default routes, the first read of the figure: English
 // test (v3) 99 cells, mean-score MAE 0.347, 76.8% within 0.5, dominant label 81.8%, 19 of the
 // gold labels' 25 shifts flagged (v1: 0.517, 61.6%, 68.7%, 18); Chinese test 50 cells, 0.353,
-// 66.0%, 76.0%, 9 of 15. Gates: (MAE at most, within 0.5 at least, dominant at least, share of
-// gold shifts flagged at least).
+// 66.0%, 76.0%, 9 of 15. With the party-state rule (same day, later): English 0.335, 79.8%,
+// 81.8%, 19 of 25; Chinese 0.336, 68.0%, 76.0%, 9 of 15. Gates: (MAE at most, within 0.5 at
+// least, dominant at least, share of gold shifts flagged at least).
 const REAL_TRENDS: (f64, f64, f64, f64) = (0.40, 0.72, 0.77, 0.68);
 const ZH_TRENDS: (f64, f64, f64, f64) = (0.41, 0.60, 0.70, 0.50);
 const FAST_REAL_GAP: f64 = 0.015;
@@ -152,26 +165,32 @@ fn eval_file_with(
     r
 }
 
-/// The guide's reporting-actor rule (on by default) earns its place on the real Chinese splits
-/// and takes nothing away: macro-F1 with it is above the model alone by the measured margin, and
-/// polarity flips do not rise (the rule only ever answers `off_topic`).
+/// The guide's actor rules (on by default) earn their place on the real splits: macro-F1 with
+/// them is above the model alone by the measured margin, and they cut polarity flips (the
+/// reporting-actor rule only ever answers `off_topic`; the party-state rule only moves a PRC
+/// organ's reading off the supports side).
 #[test]
-fn reporting_actor_rule_lifts_the_chinese_splits() {
+fn actor_rules_lift_the_real_splits_and_cut_their_polarity_flips() {
     let routes = shipped_routes();
-    for (rel, min_gain) in ZH_RULE_GAIN {
+    for (rel, min_gain, fewer) in ACTOR_RULE_GAIN {
         let ruled = eval_file(&routes, rel).metrics;
         let alone = eval_file_with(&routes, rel, &ClassifierSettings::model_only()).metrics;
         println!(
-            "{rel}: with the rule {:.4}, model alone {:.4}",
-            ruled.macro_f1, alone.macro_f1
+            "{rel}: with the rules {:.4} ({} flips), model alone {:.4} ({})",
+            ruled.macro_f1, ruled.polarity_flips, alone.macro_f1, alone.polarity_flips
         );
         assert!(
             ruled.macro_f1 >= alone.macro_f1 + min_gain,
-            "{rel}: the rule lifts macro-F1 from {:.4} to {:.4}, less than {min_gain}",
+            "{rel}: the rules move macro-F1 from {:.4} to {:.4}, less than +{min_gain}",
             alone.macro_f1,
             ruled.macro_f1
         );
-        assert!(ruled.polarity_flip_rate <= alone.polarity_flip_rate);
+        assert!(
+            ruled.polarity_flips + fewer <= alone.polarity_flips,
+            "{rel}: {} polarity flips with the rules against {} without (at least {fewer} fewer)",
+            ruled.polarity_flips,
+            alone.polarity_flips
+        );
     }
 }
 
@@ -246,7 +265,7 @@ fn trends_hold(
 /// their own actors, with none, and each with an actor from the other side of neutral (taken
 /// in turn from the real train split's passages on that side; what scripts/actor_swap_probe.py
 /// writes with a seeded draw).
-fn flips_with_own_no_and_swapped_actors(model: &Routes) -> [f64; 3] {
+fn flips_with_own_no_and_swapped_actors(model: &Routes, settings: &ClassifierSettings) -> [f64; 3] {
     let read = |rel: &str| read_labelled(&root().join(rel), "text", "label").unwrap();
     let side = |l: Label| l.score().map_or(0.0, f32::signum);
     let (mut below, mut above) = (Vec::new(), Vec::new());
@@ -278,15 +297,21 @@ fn flips_with_own_no_and_swapped_actors(model: &Routes) -> [f64; 3] {
         })
         .collect();
     [own, none, swapped].map(|ex| {
-        let settings = ClassifierSettings::default();
-        let r = evaluate(model, &ex, &settings, &AtomicBool::new(false), &Silent).unwrap();
+        let r = evaluate(model, &ex, settings, &AtomicBool::new(false), &Silent).unwrap();
         r.metrics.polarity_flip_rate
     })
 }
 
+/// The model's own reading, without the guide's actor rules: the party-state rule (GUIDE
+/// 5.14.88) reads the actor on purpose and keeps a PRC organ off the supports side, so with the
+/// rules on, the swapped attributions (Taipei's words given to Beijing's organs among them) flip
+/// 21.0% of stance passages (2026-12-07; 6.2% read without an actor), which is the rule working
+/// on attributions that cannot occur, not the model overriding the text.
 #[test]
 fn a_change_of_line_is_read_from_the_text_not_from_the_actor() {
-    let [own, none, swapped] = flips_with_own_no_and_swapped_actors(&Routes::single(shipped()));
+    let model = Routes::single(shipped());
+    let [own, none, swapped] =
+        flips_with_own_no_and_swapped_actors(&model, &ClassifierSettings::model_only());
     println!("polarity flips: own actors {own:.4}, none {none:.4}, swapped {swapped:.4}");
     assert!(
         swapped <= none + ACTOR_SWAP_FLIP_MARGIN,
@@ -567,6 +592,98 @@ fn stance_sentence_beyond_the_window_is_found_and_shown() {
         strait_stance::labels::argmax(&res[0].probs).0,
         Label::OffTopic
     );
+}
+
+/// GUIDE 5.14.88 end to end, on both routes: the shipped models read "Taiwan is a sovereign
+/// and independent country" on the supports side; recorded as an organ of the PRC party-state,
+/// the statement takes the likeliest of the other four labels and `rule` says party_state_side;
+/// recorded as Taipei's, it keeps the model's reading; `--no-actor-rules` gives the model's
+/// label back.
+#[test]
+fn a_prc_organ_is_never_charted_on_the_supports_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let rows = [
+        (
+            "en-prc",
+            "Taiwan is a sovereign and independent country.",
+            "PRC Taiwan Affairs Office",
+        ),
+        (
+            "en-roc",
+            "Taiwan is a sovereign and independent country.",
+            "Taiwan Presidential Office",
+        ),
+        ("zh-prc", "台湾是一个主权独立的国家。", "国台办"),
+        (
+            "zh-roc",
+            "台湾是一个主权独立的国家。",
+            "Taiwan Presidential Office",
+        ),
+    ];
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|(id, text, actor)| {
+            serde_json::json!({"id": id, "text": text, "actor": actor}).to_string()
+        })
+        .collect();
+    write_lines(
+        &input,
+        &lines.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let stream = |extra: &[&str]| -> Vec<serde_json::Value> {
+        let mut args = vec!["classify", input.to_str().unwrap(), "--out", "-", "--quiet"];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        json_lines(&o)
+    };
+    let ruled = stream(&[]);
+    let alone = stream(&["--no-actor-rules"]);
+    let side = |v: &serde_json::Value| {
+        v["label"]
+            .as_str()
+            .unwrap()
+            .parse::<Label>()
+            .unwrap()
+            .side()
+    };
+    for (r, m) in ruled.iter().zip(&alone) {
+        assert_eq!(
+            side(m),
+            Some(1),
+            "the model reads it on the supports side: {m}"
+        );
+        assert_eq!(m["rule"], serde_json::Value::Null);
+        if r["id"].as_str().unwrap().ends_with("roc") {
+            assert_eq!(
+                (&r["label"], &r["rule"]),
+                (&m["label"], &serde_json::Value::Null)
+            );
+            continue;
+        }
+        assert_eq!(r["rule"], "party_state_side", "{r}");
+        assert_ne!(side(r), Some(1), "{r}");
+        assert_eq!(
+            (r["p_supports"].as_f64(), r["p_leans_supports"].as_f64()),
+            (Some(0.0), Some(0.0))
+        );
+        let p = |l: Label| m[l.prob_column()].as_f64().unwrap();
+        let best = [
+            Label::Opposes,
+            Label::DoesNotSupport,
+            Label::Neutral,
+            Label::OffTopic,
+        ]
+        .into_iter()
+        .max_by(|a, b| p(*a).total_cmp(&p(*b)))
+        .unwrap();
+        assert_eq!(
+            r["label"],
+            best.as_str(),
+            "the likeliest of the other four: {m}"
+        );
+    }
 }
 
 #[test]

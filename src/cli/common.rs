@@ -176,7 +176,9 @@ pub struct ClassifierArgs {
     pub streams: StreamCount,
     /// Let the model label every statement. By default a statement whose actor is a news
     /// outlet, agency, journalist or commentator is off_topic, as the annotation guide rules
-    /// (GUIDE 5.14.47), and its `rule` column says reporting_actor.
+    /// (GUIDE 5.14.47), and its `rule` column says reporting_actor; and one whose actor is an
+    /// organ of the PRC party-state that the model reads on the supports side takes the
+    /// likeliest of the other four labels (GUIDE 5.14.88; rule party_state_side).
     #[arg(long)]
     pub no_actor_rules: bool,
 }

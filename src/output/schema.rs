@@ -253,7 +253,7 @@ const PREDICTION_COLUMNS: [ColumnSpec; 27] = join(&[
             "rule",
             String,
             true,
-            "an annotation-guide rule that decided the label instead of the model: reporting_actor (the actor is a news outlet, agency, journalist or commentator: off_topic, GUIDE 5.14.47); null when the model decided",
+            "an annotation-guide rule that decided the label instead of the model: reporting_actor (the actor is a news outlet, agency, journalist or commentator: off_topic, GUIDE 5.14.47) or party_state_side (the actor is an organ of the PRC party-state and the model read the statement on the supports side: the likeliest of the other four labels, GUIDE 5.14.88); null when the model decided",
         ),
         col("run_id", String, false, "the run that wrote the row"),
     ],
