@@ -336,6 +336,35 @@ fn a_statement_recorded_as_a_news_outlets_is_off_topic_by_the_guides_rule() {
         model_label, "off_topic",
         "pick a text the tiny model reads as a stance"
     );
+    // A dataset run counts what the rules decided, in the manifest and the summary line.
+    let out = dir.path().join("out");
+    let model = tiny_model();
+    let (i, d, m) = (
+        input.to_str().unwrap(),
+        out.to_str().unwrap(),
+        model.to_str().unwrap(),
+    );
+    let o = run(&["classify", i, "--out", d, "--model", m]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        only_manifest(&out)["rules"],
+        serde_json::json!({"reporting_actor": 2})
+    );
+    let err = stderr(&o) + &String::from_utf8_lossy(&o.stdout);
+    assert!(
+        err.contains("; 2 decided by the guide's actor rules (reporting_actor 2)"),
+        "{err}"
+    );
+    let out2 = dir.path().join("out2");
+    let o = classify(&[
+        input.to_str().unwrap(),
+        "--out",
+        out2.to_str().unwrap(),
+        "--no-actor-rules",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(only_manifest(&out2)["rules"], serde_json::json!({}));
+    assert!(!stderr(&o).contains("actor rules"), "{}", stderr(&o));
 }
 
 #[test]

@@ -181,6 +181,7 @@ pub(super) fn run_manifest(
             c.records_read, c.predictions, c.rejected, c.skipped(), c.outside_shard
         ),
         "labels": s.labels,
+        "rules": s.rules,
         "reject_rate": c.reject_rate(),
         "reject_rate_exceeded": s.reject_rate_exceeded,
         "timings": timings_json(s),

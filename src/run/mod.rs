@@ -82,6 +82,7 @@ pub enum RunError {
 struct Tally {
     counts: Counts,
     labels: BTreeMap<String, u64>,
+    rules: BTreeMap<String, u64>,
     work: Work,
     types: PassthroughTypes,
     interrupted: bool,
@@ -234,6 +235,7 @@ fn process(
                 results,
                 settings.needs_sentence_rows(),
                 &mut tally.labels,
+                &mut tally.rules,
             );
             tally.counts.predictions += rows.predictions.len() as u64;
             tally.counts.sentences += rows.sentences.len() as u64;
@@ -302,6 +304,7 @@ fn summarise(
         run_id,
         counts: tally.counts,
         labels: tally.labels,
+        rules: tally.rules,
         work: tally.work,
         elapsed_s: started.elapsed().as_secs_f64(),
         manifest: None,

@@ -15,17 +15,22 @@ pub(super) struct Rows {
     pub sentences: Vec<SentenceRow>,
 }
 
-/// Builds the rows of classified documents, counting predictions per label.
+/// Builds the rows of classified documents, counting predictions per label and per guide rule
+/// that decided one.
 pub(super) fn build_rows(
     docs: Vec<Doc>,
     results: Vec<DocResult>,
     sentence_rows: bool,
     labels: &mut BTreeMap<String, u64>,
+    rules: &mut BTreeMap<String, u64>,
 ) -> Rows {
     let mut rows = Rows::default();
     for (doc, res) in docs.into_iter().zip(results) {
         let (label, _) = crate::labels::argmax(&res.probs);
         *labels.entry(label.as_str().to_string()).or_insert(0) += 1;
+        if let Some(rule) = res.rule {
+            *rules.entry(rule.as_str().to_string()).or_insert(0) += 1;
+        }
         let row = document_row(doc, &res, sentence_rows, &mut rows.sentences);
         rows.predictions.push(row);
     }

@@ -62,6 +62,9 @@ pub struct RunSummary {
     pub counts: Counts,
     /// Predictions per label.
     pub labels: BTreeMap<String, u64>,
+    /// Predictions a guide rule decided instead of the model, per rule (`rule` column; absent
+    /// rules are left out).
+    pub rules: BTreeMap<String, u64>,
     /// Work done by the model.
     pub work: Work,
     /// Seconds from start to end.
@@ -139,6 +142,20 @@ pub fn summary_line(s: &RunSummary) -> String {
         s.elapsed_s,
         s.statements_per_s(),
         per_label.join(", ")
+    ) + &rules_note(&s.rules)
+}
+
+/// "; 2 decided by the guide's actor rules (party_state_side 1, reporting_actor 1)", or nothing
+/// when no rule decided a prediction.
+fn rules_note(rules: &BTreeMap<String, u64>) -> String {
+    let total: u64 = rules.values().sum();
+    if total == 0 {
+        return String::new();
+    }
+    let each: Vec<String> = rules.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    format!(
+        "; {total} decided by the guide's actor rules ({})",
+        each.join(", ")
     )
 }
 
