@@ -173,8 +173,16 @@ fn eval_file_with(
 fn actor_rules_lift_the_real_splits_and_cut_their_polarity_flips() {
     let routes = shipped_routes();
     for (rel, min_gain, fewer) in ACTOR_RULE_GAIN {
-        let ruled = eval_file(&routes, rel).metrics;
-        let alone = eval_file_with(&routes, rel, &ClassifierSettings::model_only()).metrics;
+        let ruled_report = eval_file(&routes, rel);
+        let alone_report = eval_file_with(&routes, rel, &ClassifierSettings::model_only());
+        assert!(alone_report.rules.is_empty(), "{:?}", alone_report.rules);
+        let party_state = ruled_report.rules.get("party_state_side").copied();
+        println!("{rel}: {:?}", ruled_report.rules);
+        assert!(
+            party_state.is_some_and(|t| t.decided >= fewer),
+            "{rel}: the party-state rule decided {party_state:?}"
+        );
+        let (ruled, alone) = (ruled_report.metrics, alone_report.metrics);
         println!(
             "{rel}: with the rules {:.4} ({} flips), model alone {:.4} ({})",
             ruled.macro_f1, ruled.polarity_flips, alone.macro_f1, alone.polarity_flips

@@ -192,6 +192,14 @@ fn print_set(s: &Evaluated) {
     if let Some(t) = &r.trends {
         println!("\n{}", trend_line(t));
     }
+    if !r.rules.is_empty() {
+        let each: Vec<String> = r
+            .rules
+            .iter()
+            .map(|(rule, t)| format!("{rule} decided {} ({} as gold)", t.decided, t.as_gold))
+            .collect();
+        println!("\nactor rules: {}", each.join(", "));
+    }
     println!();
 }
 

@@ -274,8 +274,32 @@ pub struct EvalReport {
     /// The trend table drawn from the model's labels against the gold labels' (per actor and
     /// year), when the data has actors and dates.
     pub trends: Option<trends::TrendAgreement>,
+    /// Per guide rule that decided a statement instead of the model (the `rule` column of
+    /// `stance classify`): how many it decided and how many of those match the gold label.
+    pub rules: BTreeMap<String, RuleTally>,
     /// Seconds spent classifying.
     pub seconds: f64,
+}
+
+/// What one guide rule decided in an evaluation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RuleTally {
+    /// Statements the rule decided.
+    pub decided: u64,
+    /// … of which the label matches gold.
+    pub as_gold: u64,
+}
+
+/// Per rule, the statements it decided and how many of those match gold.
+fn rule_tallies(examples: &[Example], results: &[DocResult]) -> BTreeMap<String, RuleTally> {
+    let mut out: BTreeMap<String, RuleTally> = BTreeMap::new();
+    for (e, r) in examples.iter().zip(results) {
+        let Some(rule) = r.rule else { continue };
+        let t = out.entry(rule.as_str().to_string()).or_default();
+        t.decided += 1;
+        t.as_gold += u64::from(argmax(&r.probs).0 == e.label);
+    }
+    out
 }
 
 /// Why an evaluation failed.
@@ -355,6 +379,7 @@ pub fn evaluate(
         },
         evidence_n,
         trends,
+        rules: rule_tallies(examples, &results),
         seconds: t.elapsed().as_secs_f64(),
     })
 }
