@@ -11,7 +11,7 @@
 //! The organs of the PRC party-state (its ministries, the Taiwan Affairs Office, embassies, the
 //! army, the party) never take the supports side in their own words: where they quote, summarise
 //! or rebut Taipei's words, the passage is labelled by their own position (5.14.88; none of the
-//! real corpus's 1,708 train, dev and retired passages of such actors is on that side). The
+//! real corpus's 1,721 train, dev and retired passages of such actors is on that side). The
 //! model misreads a rebuttal now and then as the position it rebuts, so the classifier reads such
 //! a statement over the other four labels when the model puts it on the supports side.
 //!
@@ -178,6 +178,14 @@ pub fn is_reporting_actor(actor: &str) -> bool {
 const PARTY_STATE_PREFIXES: &[&str] = &[
     "prc ",
     "pla ",
+    "embassy of the prc",
+    "consulate general of the prc",
+    "permanent mission of the prc",
+    "mission of the prc",
+    "governments of the prc and",
+    "xi jinping",
+    "习近平",
+    "習近平",
     "people's liberation army",
     "people's republic of china",
     "government of the people's republic of china",
@@ -226,12 +234,21 @@ const PARTY_STATE_PREFIXES: &[&str] = &[
     "中國海警",
 ];
 
+/// Whole names that stand for the PRC party-state (lower case).
+const PARTY_STATE_NAMES: &[&str] = &["china", "beijing", "prc", "中国", "中國", "中方", "北京"];
+
+/// How a name that gives the party-state after the body ends ("Hunan Provincial Government
+/// (PRC)", "Association for Relations Across the Taiwan Straits (PRC)").
+const PARTY_STATE_SUFFIXES: &[&str] = &["(prc)", "(people's republic of china)", "(china)"];
+
 /// Whether `actor` names an organ of the PRC party-state (see the module docs). A reporting
-/// actor's name can begin so too ("国台办 (journalist question)"); the reporting rule decides
+/// actor's name can look so too ("国台办 (journalist question)"); the reporting rule decides
 /// those first.
 pub fn is_party_state_actor(actor: &str) -> bool {
     let name = actor.trim().to_lowercase();
-    PARTY_STATE_PREFIXES.iter().any(|p| name.starts_with(p))
+    PARTY_STATE_NAMES.contains(&name.as_str())
+        || PARTY_STATE_PREFIXES.iter().any(|p| name.starts_with(p))
+        || PARTY_STATE_SUFFIXES.iter().any(|s| name.ends_with(s))
 }
 
 /// Whether `word` occurs in `name` with no ASCII letter or digit right before or after it (a
@@ -317,6 +334,13 @@ mod tests {
             "中华人民共和国外交部",
             "國台辦",
             "中国驻美国大使馆",
+            "China",
+            "Beijing",
+            "Embassy of the PRC in Japan",
+            "Hunan Provincial Government (PRC)",
+            "Association for Relations Across the Taiwan Straits (PRC)",
+            "Governments of the PRC and Nicaragua (joint communique)",
+            "Xi Jinping",
         ] {
             assert!(is_party_state_actor(a), "{a}");
         }
@@ -335,6 +359,10 @@ mod tests {
             "Kuomintang",
             "Republic of China (Taiwan) Government",
             "Chinese Nationalist Party",
+            "China Times",
+            "Inter-Parliamentary Alliance on China (IPAC)",
+            "Republic of China",
+            "Taiwan (ROC) government",
         ] {
             assert!(!is_party_state_actor(a), "{a}");
         }
