@@ -117,7 +117,7 @@ fn both_engines_read_actor_text_pairs_alike() {
 
 #[test]
 fn an_actor_reading_model_reads_the_actor_and_a_text_model_ignores_it() {
-    let settings = ClassifierSettings::default();
+    let settings = ClassifierSettings::model_only();
     let docs = [
         Statement::new(TEXT, Some("PRC Ministry of Foreign Affairs")),
         Statement::new(TEXT, Some("Taiwan Ministry of Foreign Affairs")),
@@ -147,7 +147,7 @@ fn the_memo_reuses_a_reading_only_for_the_same_actor() {
     let (res, work) = classify_documents(
         &model,
         &docs,
-        &ClassifierSettings::default(),
+        &ClassifierSettings::model_only(),
         &AtomicBool::new(false),
     )
     .unwrap();
@@ -168,7 +168,7 @@ fn every_sentence_of_a_long_document_is_read_with_the_documents_actor() {
     let doc = sentences.join(" ");
     let settings = ClassifierSettings {
         segmentation: Segmentation::Sentences,
-        ..Default::default()
+        ..ClassifierSettings::model_only()
     };
     let actor = Some("Taiwan Affairs Office");
     let (res, _) = classify_documents(
@@ -240,10 +240,20 @@ fn train_actor(
     train_tiny(dir, train, "dev.jsonl", out, &[&fixed[..], extra].concat())
 }
 
-/// (p_opposes, p_supports) per row of `data` as `stance classify` reads it with `model`.
+/// (p_opposes, p_supports) per row of `data` as `stance classify` reads it with `model`, the
+/// model alone (`--no-actor-rules`: the guide's party-state rule would keep "Beijing" off the
+/// supports side whatever the model reads, and these tests are about the model).
 fn readings(model: &str, data: &str) -> Vec<(f64, f64)> {
-    classify_jsonl(model, data)
-        .iter()
+    let rows = json_lines(&run(&[
+        "classify",
+        "--model",
+        model,
+        data,
+        "--out",
+        "-",
+        "--no-actor-rules",
+    ]));
+    rows.iter()
         .map(|v| {
             let p = |k: &str| v[k].as_f64().unwrap();
             (p("p_opposes"), p("p_supports"))
