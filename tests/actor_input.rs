@@ -244,16 +244,8 @@ fn train_actor(
 /// model alone (`--no-actor-rules`: the guide's party-state rule would keep "Beijing" off the
 /// supports side whatever the model reads, and these tests are about the model).
 fn readings(model: &str, data: &str) -> Vec<(f64, f64)> {
-    let rows = json_lines(&run(&[
-        "classify",
-        "--model",
-        model,
-        data,
-        "--out",
-        "-",
-        "--no-actor-rules",
-    ]));
-    rows.iter()
+    classify_jsonl(model, data, &["--no-actor-rules"])
+        .iter()
         .map(|v| {
             let p = |k: &str| v[k].as_f64().unwrap();
             (p("p_opposes"), p("p_supports"))

@@ -188,7 +188,7 @@ fn checkpoint_round_trip_gives_identical_logits() {
 
 /// The label `stance classify` gives each line of `data` with `model`.
 fn labels_by(model: &str, data: &str) -> Vec<String> {
-    classify_jsonl(model, data)
+    classify_jsonl(model, data, &[])
         .iter()
         .map(|v| v["label"].as_str().unwrap().to_string())
         .collect()

@@ -120,9 +120,14 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
 
-/// `stance classify --model MODEL DATA --out -`: one JSON object per output row.
-pub fn classify_jsonl(model: &str, data: &str) -> Vec<serde_json::Value> {
-    json_lines(&run(&["classify", "--model", model, data, "--out", "-"]))
+/// `stance classify --model MODEL DATA --out - EXTRA…`: one JSON object per output row.
+pub fn classify_jsonl(model: &str, data: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let args = [
+        &["classify", "--model", model, data, "--out", "-"][..],
+        extra,
+    ]
+    .concat();
+    json_lines(&run(&args))
 }
 
 /// The JSON objects a successful `--out -` run printed, one per line.
